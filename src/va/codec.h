@@ -1,0 +1,92 @@
+/* The contract between the codec-independent picture code (picture.c) and
+ * the per-codec translation files (mpeg2.c, h264.c, hevc.c, ...).
+ *
+ * picture.c collects and validates the client's buffers between
+ * vaBeginPicture and vaEndPicture into a va_picture_input. A codec file turns
+ * it into V4L2 stateless control structs, and nothing else: it does not touch
+ * the device, surfaces or requests. */
+#ifndef VA_CODEC_H
+#define VA_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <va/va.h>
+
+#include "v4l2r/codec.h"
+
+struct v4l2_ext_control;
+
+/* One slice as the client sent it: its parameter struct, and its bytes
+ * (slice_data_offset/slice_data_size already checked against the data
+ * buffer by picture.c; data starts where the VA parameters say). */
+struct va_slice {
+	const void *params;
+	const uint8_t *data;
+	uint32_t size;
+};
+
+struct va_picture_input {
+	const void *pic_params;	/* VAPictureParameterBuffer<codec>; never NULL */
+	const void *iq_matrix;	/* VAIQMatrixBuffer<codec>, or NULL: not sent */
+	const void *prob_table;	/* VP8 VAProbabilityDataBufferType, or NULL */
+	unsigned n_slices;
+	const struct va_slice *slices;
+	VASurfaceID target;
+};
+
+/* How the device wants its work, from its decode-mode and start-code menus. */
+struct va_decode_mode {
+	bool slice_based;	/* one request per slice, capture held between */
+	bool annex_b;		/* each slice's data starts with 00 00 01 */
+};
+
+/* Maps a reference surface to the timestamp (ns) its last decode was
+ * queued under. Returns 0 for an unknown or never-decoded surface; the
+ * codec file then leaves that reference out and logs it. */
+struct va_ref_resolver {
+	uint64_t (*timestamp)(void *opaque, VASurfaceID surface);
+	void *opaque;
+};
+
+#define VA_CODEC_MAX_CONTROLS 8
+
+/* What one request of a picture carries. The control payloads point into
+ * the codec state and stay valid until the next translate call. */
+struct va_request_plan {
+	struct v4l2_ext_control *controls;	/* filled by the codec */
+	unsigned n_controls;
+	unsigned first_slice, n_slices;	/* the slices whose data it carries */
+};
+
+struct va_codec_ops {
+	enum v4l2r_codec codec;
+	/* Sizes the client's buffers must have (0: that buffer type is not
+	 * used by this codec). picture.c refuses others. */
+	size_t pic_param_size, iq_matrix_size, slice_param_size,
+		prob_table_size;
+	/* Bytes of per-context state the codec keeps between pictures. */
+	size_t state_size;
+	/* Translates a picture. Returns VA_STATUS_SUCCESS or a VA error, with
+	 * a log line naming the field at fault. */
+	VAStatus (*translate)(void *state, const struct va_picture_input *in,
+			      const struct va_decode_mode *mode,
+			      const struct va_ref_resolver *refs);
+	/* How many requests the last translated picture needs (1 when frame
+	 * based; one per slice when slice based). */
+	unsigned (*request_count)(void *state, const struct va_decode_mode *mode);
+	/* Fills plan for request i (< request_count); plan->controls has room
+	 * for VA_CODEC_MAX_CONTROLS. */
+	void (*plan_request)(void *state, const struct va_decode_mode *mode,
+			     unsigned i, struct va_request_plan *plan);
+	/* VA profiles this codec offers when the device decodes it, given the
+	 * device's profile menu (caps->profiles, 0 when there is none). */
+	unsigned (*profiles)(uint64_t v4l2_profiles, VAProfile *out, unsigned max);
+};
+
+extern const struct va_codec_ops va_codec_mpeg2;
+extern const struct va_codec_ops va_codec_h264;
+extern const struct va_codec_ops va_codec_hevc;
+
+#endif
