@@ -1,0 +1,1 @@
+# driver part of the VA driver (see src/va/Makefile.am)

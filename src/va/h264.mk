@@ -1,0 +1,1 @@
+# h264 part of the VA driver (see src/va/Makefile.am)

@@ -1,0 +1,1 @@
+# hevc part of the VA driver (see src/va/Makefile.am)

@@ -1,0 +1,1 @@
+# mpeg2 part of the VA driver (see src/va/Makefile.am)

@@ -1,0 +1,1 @@
+# unit tests: core (see tests/Makefile.am)

@@ -1,0 +1,1 @@
+# unit tests: probe (see tests/Makefile.am)

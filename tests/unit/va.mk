@@ -1,0 +1,1 @@
+# unit tests: va (see tests/Makefile.am)
