@@ -1,0 +1,425 @@
+/* Request slots: each OUTPUT buffer travels in a media request of its own.
+ * Completion is tracked per capture buffer, since that is what a front end
+ * waits for (a VA surface, a GStreamer frame). */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/media.h>
+
+#include "session_private.h"
+#include "v4l2r/log.h"
+
+int v4l2r_requests_create(struct v4l2r_session *s)
+{
+	for (unsigned i = 0; i < s->n_slots; i++) {
+		int fd = -1;
+		int ret = v4l2r_xioctl(s->media_fd, MEDIA_IOC_REQUEST_ALLOC, &fd);
+		if (ret < 0) {
+			v4l2r_err("MEDIA_IOC_REQUEST_ALLOC failed: %s",
+				  strerror(-ret));
+			return ret;
+		}
+		s->slots[i].request_fd = fd;
+		s->slots[i].state = SLOT_FREE;
+	}
+	return 0;
+}
+
+void v4l2r_requests_destroy(struct v4l2r_session *s)
+{
+	for (unsigned i = 0; i < s->n_slots; i++) {
+		if (s->slots[i].request_fd >= 0)
+			close(s->slots[i].request_fd);
+		s->slots[i].request_fd = -1;
+	}
+}
+
+static void slot_free(struct v4l2r_request *r)
+{
+	/* Reinit detaches the old controls and buffer from the request. */
+	int ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_REINIT, NULL);
+
+	if (ret < 0)
+		v4l2r_warn("MEDIA_REQUEST_IOC_REINIT failed: %s", strerror(-ret));
+	r->state = SLOT_FREE;
+}
+
+static void capture_settle(struct capture_buffer *c)
+{
+	if (c->result == V4L2R_PENDING && c->pending == 0 && !c->queued)
+		c->result = c->error ? V4L2R_DECODE_ERROR : V4L2R_DONE;
+}
+
+void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result)
+{
+	for (unsigned i = 0; i < s->n_slots; i++)
+		if (s->slots[i].state == SLOT_QUEUED)
+			slot_free(&s->slots[i]);
+	for (unsigned i = 0; i < s->n_captures; i++) {
+		struct capture_buffer *c = &s->captures[i];
+		if (c->result == V4L2R_PENDING)
+			c->result = result;
+		c->queued = false;
+		c->pending = 0;
+	}
+}
+
+static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
+		   struct v4l2_buffer *buf)
+{
+	struct v4l2_plane local[VIDEO_MAX_PLANES];
+
+	memset(buf, 0, sizeof(*buf));
+	buf->type = type;
+	buf->memory = V4L2_MEMORY_MMAP;
+	if (s->mplane) {
+		buf->m.planes = local;
+		buf->length = VIDEO_MAX_PLANES;
+	}
+	int ret = v4l2r_xioctl(s->video_fd, VIDIOC_DQBUF, buf);
+	buf->m.planes = NULL;
+	return ret;
+}
+
+/* Takes in every finished buffer without blocking. */
+static void collect_locked(struct v4l2r_session *s)
+{
+	struct v4l2_buffer buf;
+
+	if (!s->streaming)
+		return;
+	while (dequeue(s, s->output_type, &buf) == 0) {
+		if (buf.index >= s->n_slots)
+			continue;
+		struct v4l2r_request *r = &s->slots[buf.index];
+		if (r->state != SLOT_QUEUED)
+			continue;
+		struct capture_buffer *c = &s->captures[r->capture_index];
+		if (buf.flags & V4L2_BUF_FLAG_ERROR)
+			c->error = true;
+		if (c->pending)
+			c->pending--;
+		slot_free(r);
+		capture_settle(c);
+	}
+	while (dequeue(s, s->capture_type, &buf) == 0) {
+		if (buf.index >= s->n_captures)
+			continue;
+		struct capture_buffer *c = &s->captures[buf.index];
+		if (buf.flags & V4L2_BUF_FLAG_ERROR)
+			c->error = true;
+		c->queued = false;
+		capture_settle(c);
+	}
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps until the device has something for us or deadline passes; called
+ * without the lock so other threads keep queueing. */
+static void wait_for_device(struct v4l2r_session *s, int64_t deadline)
+{
+	int64_t left = deadline - now_ms();
+	struct pollfd pfd = { .fd = s->video_fd, .events = POLLIN | POLLOUT };
+
+	if (left <= 0)
+		return;
+	/* Short slices: another thread may dequeue what woke us. */
+	int ret = poll(&pfd, 1, left > 50 ? 50 : (int)left);
+	if (ret > 0 && (pfd.revents & (POLLERR | POLLHUP))) {
+		struct timespec pause = { .tv_nsec = 1000000 };
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* The device missed a deadline: stop and restart streaming so that the
+ * session can go on; everything in flight fails with V4L2R_TIMEOUT. */
+static void recover_locked(struct v4l2r_session *s)
+{
+	v4l2r_err("the decoder did not answer in time; restarting streaming");
+	if (!s->streaming)
+		return;
+	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
+	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
+	s->streaming = false;
+	v4l2r_requests_abort(s, V4L2R_TIMEOUT);
+	v4l2r_session_streamon_locked(s);
+}
+
+static struct v4l2r_request *oldest_queued(struct v4l2r_session *s)
+{
+	struct v4l2r_request *oldest = NULL;
+
+	for (unsigned i = 0; i < s->n_slots; i++) {
+		struct v4l2r_request *r = &s->slots[i];
+		if (r->state == SLOT_QUEUED &&
+		    (!oldest || r->queue_seq < oldest->queue_seq))
+			oldest = r;
+	}
+	return oldest;
+}
+
+int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
+			  struct v4l2r_request **out)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	int ret = -ETIMEDOUT;
+
+	*out = NULL;
+	pthread_mutex_lock(&s->lock);
+	if (!s->n_slots) {
+		pthread_mutex_unlock(&s->lock);
+		return -ENOSPC;
+	}
+	for (;;) {
+		collect_locked(s);
+		for (unsigned i = 0; i < s->n_slots; i++) {
+			if (s->slots[i].state == SLOT_FREE) {
+				s->slots[i].state = SLOT_ACQUIRED;
+				*out = &s->slots[i];
+				pthread_mutex_unlock(&s->lock);
+				return 0;
+			}
+		}
+		if (!oldest_queued(s)) {
+			/* Every slot is held by callers, none in flight. */
+			ret = -EBUSY;
+			break;
+		}
+		if (now_ms() >= deadline) {
+			recover_locked(s);
+			break;
+		}
+		pthread_mutex_unlock(&s->lock);
+		wait_for_device(s, deadline);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+uint8_t *v4l2r_request_data(struct v4l2r_request *r, size_t *capacity)
+{
+	*capacity = r->capacity;
+	return r->data;
+}
+
+int v4l2r_request_set_controls(struct v4l2r_request *r,
+			       struct v4l2_ext_control *controls,
+			       unsigned count, unsigned *error_idx)
+{
+	struct v4l2_ext_controls ctrls = {
+		.which = V4L2_CTRL_WHICH_REQUEST_VAL,
+		.request_fd = r->request_fd,
+		.count = count,
+		.controls = controls,
+	};
+	int ret = v4l2r_xioctl(r->session->video_fd, VIDIOC_S_EXT_CTRLS, &ctrls);
+
+	if (error_idx)
+		*error_idx = ret < 0 ? ctrls.error_idx : 0;
+	if (ret < 0) {
+		unsigned i = ctrls.error_idx;
+		v4l2r_err("the kernel refused control %u of %u (id 0x%x): %s",
+			  i, count, i < count ? controls[i].id : 0,
+			  strerror(-ret));
+	}
+	return ret;
+}
+
+static int queue_capture(struct v4l2r_session *s, unsigned index)
+{
+	struct v4l2_plane planes[VIDEO_MAX_PLANES] = { { 0 } };
+	struct v4l2_buffer buf = {
+		.type = s->capture_type, .memory = V4L2_MEMORY_MMAP,
+		.index = index,
+	};
+
+	if (s->mplane) {
+		buf.m.planes = planes;
+		buf.length = s->capture_mem_planes;
+	}
+	return v4l2r_xioctl(s->video_fd, VIDIOC_QBUF, &buf);
+}
+
+static int queue_output(struct v4l2r_request *r, uint64_t timestamp_ns,
+			size_t bytesused, unsigned flags)
+{
+	struct v4l2r_session *s = r->session;
+	struct v4l2_plane plane = { .bytesused = (uint32_t)bytesused };
+	struct v4l2_buffer buf = {
+		.type = s->output_type, .memory = V4L2_MEMORY_MMAP,
+		.index = r->index, .request_fd = r->request_fd,
+		.flags = V4L2_BUF_FLAG_REQUEST_FD,
+		.field = V4L2_FIELD_NONE,
+	};
+
+	if (flags & V4L2R_QUEUE_HOLD_CAPTURE)
+		buf.flags |= V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF;
+	/* The kernel keeps timestamps as timeval; ns survive when they are
+	 * whole microseconds, which v4l2r_request_queue checks. */
+	buf.timestamp.tv_sec = (time_t)(timestamp_ns / 1000000000u);
+	buf.timestamp.tv_usec = (suseconds_t)(timestamp_ns % 1000000000u / 1000);
+	if (s->mplane) {
+		plane.length = (uint32_t)r->capacity;
+		buf.m.planes = &plane;
+		buf.length = 1;
+	} else {
+		buf.bytesused = (uint32_t)bytesused;
+	}
+	return v4l2r_xioctl(s->video_fd, VIDIOC_QBUF, &buf);
+}
+
+int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
+			uint64_t timestamp_ns, size_t bytesused,
+			unsigned flags)
+{
+	struct v4l2r_session *s = r->session;
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	if (r->state != SLOT_ACQUIRED || capture_index >= s->n_captures ||
+	    bytesused == 0 || bytesused > r->capacity ||
+	    timestamp_ns % 1000 != 0) {
+		v4l2r_err("request_queue: bad arguments (capture %u of %u, "
+			  "%zu bytes of %zu, timestamp %llu)", capture_index,
+			  s->n_captures, bytesused, r->capacity,
+			  (unsigned long long)timestamp_ns);
+		ret = -EINVAL;
+		goto out;
+	}
+	struct capture_buffer *c = &s->captures[capture_index];
+	if (c->result != V4L2R_PENDING) {
+		/* First request of a new picture into this buffer. */
+		c->error = false;
+	}
+	if (!s->streaming) {
+		ret = v4l2r_session_streamon_locked(s);
+		if (ret < 0)
+			goto refused;
+	}
+
+	ret = queue_output(r, timestamp_ns, bytesused, flags);
+	if (ret < 0) {
+		v4l2r_err("QBUF of bitstream buffer %u failed: %s", r->index,
+			  strerror(-ret));
+		goto refused;
+	}
+	ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_QUEUE, NULL);
+	if (ret < 0) {
+		v4l2r_err("the kernel refused the request: %s%s", strerror(-ret),
+			  ret == -ENOENT ? " (no buffer in it)" :
+			  ret == -EINVAL ? " (missing or invalid controls)" : "");
+		goto refused;
+	}
+	r->state = SLOT_QUEUED;
+	r->capture_index = capture_index;
+	r->queue_seq = s->next_seq++;
+	c->pending++;
+	c->result = V4L2R_PENDING;
+	/* Queued after the request, so a refused request never leaves a
+	 * capture buffer in the driver's queue out of order. */
+	if (!c->queued) {
+		ret = queue_capture(s, capture_index);
+		if (ret < 0) {
+			v4l2r_err("QBUF of capture buffer %u failed: %s",
+				  capture_index, strerror(-ret));
+			recover_locked(s);
+			goto out;
+		}
+		c->queued = true;
+	}
+	ret = 0;
+	goto out;
+
+refused:
+	slot_free(r);
+	if (c->pending == 0)
+		c->result = V4L2R_REFUSED;
+	else
+		c->error = true;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
+void v4l2r_request_release(struct v4l2r_request *r)
+{
+	struct v4l2r_session *s = r->session;
+
+	pthread_mutex_lock(&s->lock);
+	if (r->state == SLOT_ACQUIRED)
+		slot_free(r);
+	pthread_mutex_unlock(&s->lock);
+}
+
+const char *v4l2r_result_str(enum v4l2r_result result)
+{
+	switch (result) {
+	case V4L2R_IDLE: return "idle";
+	case V4L2R_PENDING: return "pending";
+	case V4L2R_DONE: return "done";
+	case V4L2R_DECODE_ERROR: return "decode error";
+	case V4L2R_REFUSED: return "refused by the kernel";
+	case V4L2R_TIMEOUT: return "timed out";
+	case V4L2R_ABORTED: return "aborted";
+	}
+	return "unknown";
+}
+
+enum v4l2r_result v4l2r_session_capture_status(struct v4l2r_session *s,
+					       unsigned index)
+{
+	enum v4l2r_result result = V4L2R_IDLE;
+
+	pthread_mutex_lock(&s->lock);
+	if (index < s->n_captures) {
+		collect_locked(s);
+		result = s->captures[index].result;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return result;
+}
+
+enum v4l2r_result v4l2r_session_wait_capture(struct v4l2r_session *s,
+					     unsigned index, int timeout_ms)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	enum v4l2r_result result = V4L2R_IDLE;
+
+	pthread_mutex_lock(&s->lock);
+	while (index < s->n_captures) {
+		collect_locked(s);
+		result = s->captures[index].result;
+		if (result != V4L2R_PENDING)
+			break;
+		if (now_ms() >= deadline) {
+			recover_locked(s);
+			result = s->captures[index].result;
+			break;
+		}
+		pthread_mutex_unlock(&s->lock);
+		wait_for_device(s, deadline);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return result;
+}
+
+void v4l2r_session_capture_reset(struct v4l2r_session *s, unsigned index)
+{
+	pthread_mutex_lock(&s->lock);
+	if (index < s->n_captures &&
+	    s->captures[index].result != V4L2R_PENDING)
+		s->captures[index].result = V4L2R_IDLE;
+	pthread_mutex_unlock(&s->lock);
+}

@@ -1,0 +1,66 @@
+/* Internals shared by session.c (formats, buffers, streaming) and
+ * request.c (request slots, queueing, completion). */
+#ifndef V4L2R_SESSION_PRIVATE_H
+#define V4L2R_SESSION_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/videodev2.h>
+
+#include "v4l2r/session.h"
+
+enum slot_state { SLOT_FREE, SLOT_ACQUIRED, SLOT_QUEUED };
+
+/* One OUTPUT buffer and the media request it always travels in. */
+struct v4l2r_request {
+	struct v4l2r_session *session;
+	unsigned index;
+	int request_fd;
+	uint8_t *data;
+	size_t capacity;
+	enum slot_state state;
+	unsigned capture_index;
+	uint64_t queue_seq;	/* queue order: the oldest is waited first */
+};
+
+struct capture_buffer {
+	uint8_t *mem[V4L2R_MAX_PLANES];
+	size_t length[V4L2R_MAX_PLANES];
+	enum v4l2r_result result;
+	bool queued;		/* owned by the driver */
+	bool error;		/* a request or the buffer carried FLAG_ERROR */
+	unsigned pending;	/* queued requests decoding into it */
+};
+
+struct v4l2r_session {
+	pthread_mutex_t lock;
+	int video_fd;
+	int media_fd;
+	bool mplane;
+	enum v4l2_buf_type output_type, capture_type;
+	bool streaming;
+
+	struct v4l2r_request *slots;
+	unsigned n_slots;
+	struct capture_buffer *captures;
+	unsigned n_captures;
+	unsigned capture_mem_planes;
+	uint64_t next_seq;
+};
+
+int v4l2r_xioctl(int fd, unsigned long request, void *arg);
+
+/* request.c */
+int v4l2r_requests_create(struct v4l2r_session *s);
+void v4l2r_requests_destroy(struct v4l2r_session *s);
+/* After STREAMOFF: everything in flight ends with result. */
+void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result);
+
+/* session.c */
+int v4l2r_session_streamon_locked(struct v4l2r_session *s);
+int v4l2r_session_streamoff_locked(struct v4l2r_session *s);
+
+#endif
