@@ -11,6 +11,7 @@
 
 struct v4l2r_size_range {
 	bool known;	/* false: VIDIOC_ENUM_FRAMESIZES not implemented */
+	/* discrete sizes are given as the range bounding them, steps 0 */
 	uint32_t min_width, max_width, step_width;
 	uint32_t min_height, max_height, step_height;
 };
@@ -53,8 +54,15 @@ int v4l2r_check_control(const struct v4l2_query_ext_ctrl *q,
 			const struct v4l2r_control_spec *spec, char *why,
 			unsigned why_size);
 
-/* Decides usable/problem from what the probe collected. */
+/* Decides usable/problem from what the probe collected (a problem the
+ * probe already wrote, such as an elem_size mismatch, is kept). */
 void v4l2r_codec_caps_finish(const struct v4l2r_codec_desc *desc,
 			     bool hold_capture, struct v4l2r_codec_caps *caps);
+
+/* A limit of a usable codec worth telling the user (slice-based only
+ * without hold-capture support), or NULL. */
+const char *v4l2r_codec_caps_limitation(const struct v4l2r_codec_desc *desc,
+					bool hold_capture,
+					const struct v4l2r_codec_caps *caps);
 
 #endif
