@@ -232,24 +232,6 @@ static void test_invalid_control(const struct v4l2r_node *node)
 	report("usable-after-refusal", res == V4L2R_DONE, "result %s",
 	       v4l2r_result_str(res));
 
-	/* A request with no controls at all: the kernel refuses to queue it,
-	 * the picture says so, and the next one still decodes. */
-	struct v4l2r_request *r;
-	size_t capacity;
-	ret = v4l2r_request_acquire(s, WAIT_MS, &r);
-	if (!ret) {
-		size_t n = write_bitstream(v4l2r_request_data(r, &capacity),
-					   capacity);
-		ret = v4l2r_request_queue(r, 1, 3000, n, 0);
-	}
-	res = v4l2r_session_capture_status(s, 1);
-	report("request-without-controls", ret < 0 && res == V4L2R_REFUSED,
-	       "queue %d, result %s", ret, v4l2r_result_str(res));
-	ret = queue_picture(s, 1, 4000, &m, 0, NULL);
-	res = ret ? V4L2R_REFUSED : v4l2r_session_wait_capture(s, 1, WAIT_MS);
-	report("usable-after-refused-request", res == V4L2R_DONE, "result %s",
-	       v4l2r_result_str(res));
-
 	/* A capture buffer the device holds forever (hold flag, no further
 	 * slice) is a picture that never completes: the wait times out, the
 	 * session recovers, and decoding goes on. */
