@@ -9,11 +9,15 @@ enum v4l2r_log_level {
 	V4L2R_LOG_DEBUG = 3,
 };
 
+/* message carries no trailing newline. The handler may run on several
+ * threads at once and must not call v4l2r_log_set_handler. */
 typedef void (*v4l2r_log_fn)(void *opaque, enum v4l2r_log_level level,
 			     const char *message);
 
 /* Installs the sink for messages at or below max_level. A NULL fn restores
- * the default (stderr, errors and warnings only). Thread safe. */
+ * the default (stderr, errors and warnings only, or the level 0-3 named by
+ * the V4L2R_LOG_LEVEL environment variable). Thread safe: once it returns,
+ * the previous handler is no longer running. */
 void v4l2r_log_set_handler(v4l2r_log_fn fn, void *opaque,
 			   enum v4l2r_log_level max_level);
 
