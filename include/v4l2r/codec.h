@@ -40,7 +40,8 @@ const struct v4l2r_codec_desc *v4l2r_codec_get(enum v4l2r_codec codec);
 const struct v4l2r_codec_desc *v4l2r_codec_by_fourcc(uint32_t coded_fourcc);
 const struct v4l2r_codec_desc *v4l2r_codec_by_name(const char *name);
 
-/* "MPEG2_SLICE" style name of any fourcc, into buf (at least 8 bytes). */
+/* The four characters of any fourcc ("S264"), non-printable ones as '.',
+ * into buf (at least 8 bytes). */
 const char *v4l2r_fourcc_str(uint32_t fourcc, char buf[8]);
 
 #endif
