@@ -35,11 +35,25 @@ const struct v4l2r_format_desc *v4l2r_format_by_drm(uint32_t drm_fourcc,
 						    uint64_t modifier);
 const struct v4l2r_format_desc *v4l2r_format_at(unsigned index);
 
+/* Bytes of a row of width pixels in colour plane `plane`, without padding
+ * (rounded up for packed formats). */
+uint64_t v4l2r_format_row_bytes(const struct v4l2r_format_desc *desc,
+				unsigned plane, uint32_t width);
+/* The smallest stride of that plane: row bytes, rounded up to whole tiles
+ * for tiled formats. */
+uint64_t v4l2r_format_min_stride(const struct v4l2r_format_desc *desc,
+				 unsigned plane, uint32_t width);
+/* Rows of colour plane `plane` for a picture height rows tall, rounded up to
+ * whole tiles for tiled formats. */
+uint64_t v4l2r_format_plane_rows(const struct v4l2r_format_desc *desc,
+				 unsigned plane, uint32_t height);
+
 /* Where each colour plane lives. */
 struct v4l2r_plane {
 	unsigned mem_plane;	/* index of the V4L2 memory plane */
 	uint32_t offset;	/* from the start of that memory plane */
-	uint32_t stride;	/* bytes per row (of tiles rows for tiled) */
+	uint32_t stride;	/* bytes per row of pixels, as V4L2's bytesperline
+				 * (tiled: a row of tiles spans stride*tile_h) */
 	uint32_t size;		/* bytes */
 };
 
