@@ -1,1 +1,14 @@
-# unit tests: probe (see tests/Makefile.am)
+# unit tests: probe (see tests/Makefile.am): device discovery, the
+# capability probe and the test tool's JSON writer.
+TESTS += test-discovery test-probe test-json
+check_PROGRAMS += test-discovery test-probe test-json
+
+test_discovery_SOURCES = unit/test-discovery.c
+test_discovery_LDADD = $(CORE_LIBS)
+
+test_probe_SOURCES = unit/test-probe.c
+test_probe_LDADD = $(CORE_LIBS)
+
+test_json_SOURCES = unit/test-json.c ../tools/json.c
+test_json_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+test_json_LDADD = $(CHECK_LIBS)
