@@ -413,17 +413,6 @@ static int open_override(const char *env, const char *path)
 	return fd;
 }
 
-static int set_path(char *dst, const char *env, const char *path)
-{
-	if (strlen(path) >= V4L2R_PATH_MAX) {
-		v4l2r_err("%s is longer than %d characters", env,
-			  V4L2R_PATH_MAX - 1);
-		return -ENAMETOOLONG;
-	}
-	strcpy(dst, path);
-	return 0;
-}
-
 static int discover_video_and_media(const char *video, const char *media,
 				    struct v4l2r_node *node)
 {
@@ -444,10 +433,8 @@ static int discover_video_and_media(const char *video, const char *media,
 			  media, strerror(-ret));
 		return ret;
 	}
-	ret = set_path(node->media_path, MEDIA_PATH_ENV, media);
-	if (ret == 0)
-		ret = set_path(node->video_path, VIDEO_PATH_ENV, video);
-	return ret ? ret : 1;
+	strcpy(node->video_path, video);
+	return 1;
 }
 
 static int discover_video(const char *video, struct v4l2r_node *node)
@@ -473,8 +460,8 @@ static int discover_video(const char *video, struct v4l2r_node *node)
 			   VIDEO_PATH_ENV, video, MEDIA_PATH_ENV);
 	}
 	/* the user's spelling of the path, which may be a stable symlink */
-	ret = set_path(node->video_path, VIDEO_PATH_ENV, video);
-	return ret ? ret : 1;
+	strcpy(node->video_path, video);
+	return 1;
 }
 
 static int discover_media(const char *media, struct v4l2r_node *nodes,
@@ -500,20 +487,30 @@ static int discover_media(const char *media, struct v4l2r_node *nodes,
 	return ret;
 }
 
-static const char *env_path(const char *name)
+/* An override's value, NULL when unset or empty; *ret set to
+ * -ENAMETOOLONG when it cannot fit in a node. */
+static const char *env_path(const char *name, int *ret)
 {
 	const char *value = getenv(name);
 
-	return value && *value ? value : NULL;
+	if (!value || !*value)
+		return NULL;
+	if (strlen(value) >= V4L2R_PATH_MAX) {
+		v4l2r_err("%s is longer than %d characters", name,
+			  V4L2R_PATH_MAX - 1);
+		*ret = -ENAMETOOLONG;
+	}
+	return value;
 }
 
 int v4l2r_discover(struct v4l2r_node *nodes, unsigned max)
 {
-	const char *video = env_path(VIDEO_PATH_ENV);
-	const char *media = env_path(MEDIA_PATH_ENV);
+	int ret = 0;
+	const char *video = env_path(VIDEO_PATH_ENV, &ret);
+	const char *media = env_path(MEDIA_PATH_ENV, &ret);
 
-	if (max == 0)
-		return 0;
+	if (ret || max == 0)
+		return ret;
 	if (video && media)
 		return discover_video_and_media(video, media, nodes);
 	if (video)

@@ -307,6 +307,20 @@ START_TEST(test_override_missing_media)
 }
 END_TEST
 
+START_TEST(test_override_path_too_long)
+{
+	char path[V4L2R_PATH_MAX + 8];
+	struct v4l2r_node node;
+
+	memset(path, 'v', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	clear_overrides();
+	setenv("LIBVA_V4L2_REQUEST_MEDIA_PATH", path, 1);
+	ck_assert_int_eq(v4l2r_discover(&node, 1), -ENAMETOOLONG);
+}
+END_TEST
+
 START_TEST(test_override_video_not_a_device)
 {
 	char path[] = "/tmp/v4l2r-video-XXXXXX";
@@ -368,6 +382,7 @@ static Suite *discovery_suite(void)
 	tcase_add_test(env, test_discover_in_empty_dir);
 	tcase_add_test(env, test_override_missing_video);
 	tcase_add_test(env, test_override_missing_media);
+	tcase_add_test(env, test_override_path_too_long);
 	tcase_add_test(env, test_override_video_not_a_device);
 	tcase_add_test(env, test_override_video_without_media);
 	tcase_add_test(env, test_override_media_not_a_media_device);
