@@ -1,10 +1,10 @@
 /* Guest test of the core request path on a real kernel (visl): one line per
  * case, a summary line, non-zero exit on any failure.
  *
- *   core-requests            the standard cases
- *   core-requests --slow MS  the device takes MS per job (visl loaded with
- *                            visl_transtime_ms=MS): a short wait times out,
- *                            the session recovers, a long wait succeeds. */
+ * Note: visl runs a job inside the ioctl that makes it runnable, so its
+ * visl_transtime_ms cannot make a device that fails to answer; a capture
+ * buffer held with V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF and never released
+ * does, and is how the timeout path is tested. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -266,29 +266,6 @@ static void test_two_sessions(const struct v4l2r_node *node)
 	v4l2r_session_close(b);
 }
 
-static void test_slow_device(const struct v4l2r_node *node, int job_ms)
-{
-	struct mpeg2_controls m;
-	struct v4l2r_session *s = open_session(node, 2);
-
-	if (!s) {
-		report("slow-device", false, "session setup failed");
-		return;
-	}
-	mpeg2_controls_init(&m);
-	int ret = queue_picture(s, 0, 1000, &m, 0, NULL);
-	enum v4l2r_result res = ret ? V4L2R_REFUSED :
-			v4l2r_session_wait_capture(s, 0, job_ms / 4);
-	report("slow-device-times-out", res == V4L2R_TIMEOUT, "result %s",
-	       v4l2r_result_str(res));
-	ret = queue_picture(s, 1, 2000, &m, 0, NULL);
-	res = ret ? V4L2R_REFUSED :
-		    v4l2r_session_wait_capture(s, 1, job_ms * 4 + WAIT_MS);
-	report("slow-device-recovers", res == V4L2R_DONE, "result %s",
-	       v4l2r_result_str(res));
-	v4l2r_session_close(s);
-}
-
 static void quiet_log(void *opaque, enum v4l2r_log_level level,
 		      const char *msg)
 {
@@ -299,12 +276,9 @@ static void quiet_log(void *opaque, enum v4l2r_log_level level,
 int main(int argc, char **argv)
 {
 	struct v4l2r_node nodes[V4L2R_MAX_DEVICES];
-	int slow_ms = 0;
-
-	if (argc == 3 && !strcmp(argv[1], "--slow"))
-		slow_ms = atoi(argv[2]);
-	else if (argc != 1) {
-		fprintf(stderr, "usage: %s [--slow MS]\n", argv[0]);
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "usage: core-requests\n");
 		return 2;
 	}
 	v4l2r_log_set_handler(quiet_log, NULL, V4L2R_LOG_WARNING);
@@ -318,13 +292,9 @@ int main(int argc, char **argv)
 	if (!node)
 		return 1;
 
-	if (slow_ms > 0) {
-		test_slow_device(node, slow_ms);
-	} else {
-		test_round_trip(node);
-		test_invalid_control(node);
-		test_two_sessions(node);
-	}
+	test_round_trip(node);
+	test_invalid_control(node);
+	test_two_sessions(node);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
