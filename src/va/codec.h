@@ -34,12 +34,14 @@ struct va_picture_input {
 	unsigned n_slices;
 	const struct va_slice *slices;
 	VASurfaceID target;
+	VAProfile profile;	/* of the context's config */
 };
 
 /* How the device wants its work, from its decode-mode and start-code menus. */
 struct va_decode_mode {
 	bool slice_based;	/* one request per slice, capture held between */
 	bool annex_b;		/* each slice's data starts with 00 00 01 */
+	uint32_t controls_present;	/* caps->controls_present: bit i set when v4l2r_codec_get(codec)->controls[i] is on the device, so a codec leaves out optional controls (HEVC SLICE_PARAMS, ENTRY_POINT_OFFSETS) the device lacks; 0: not known, send them */
 };
 
 /* Maps a reference surface to the timestamp (ns) its last decode was
@@ -83,7 +85,16 @@ struct va_codec_ops {
 	/* VA profiles this codec offers when the device decodes it, given the
 	 * device's profile menu (caps->profiles, 0 when there is none). */
 	unsigned (*profiles)(uint64_t v4l2_profiles, VAProfile *out, unsigned max);
+	/* Optional: the bytes the device needs in front of slice i's data
+	 * (at most VA_CODEC_MAX_PREFIX), returning their count. NULL: picture.c
+	 * puts 00 00 01 in front when mode->annex_b and the data lacks one;
+	 * slice data is otherwise written as the client gave it. */
+	unsigned (*slice_prefix)(void *state, const struct va_picture_input *in,
+				 unsigned i, const struct va_decode_mode *mode,
+				 uint8_t *out);
 };
+
+#define VA_CODEC_MAX_PREFIX 8
 
 extern const struct va_codec_ops va_codec_mpeg2;
 extern const struct va_codec_ops va_codec_h264;

@@ -1,1 +1,28 @@
 # driver part of the VA driver (see src/va/Makefile.am)
+#
+# Everything but the codec translations goes into a convenience library
+# (unit tests link it to reach picture.c's checks without a device); the
+# module is that library plus the codecs, exporting only libva's entry
+# point __vaDriverInit_<major>_<minor>.
+noinst_LTLIBRARIES += libvadriver.la
+libvadriver_la_SOURCES = \
+	driver.h \
+	object.h \
+	object.c \
+	driver.c \
+	config.c \
+	context.c \
+	surface.c \
+	buffer.c \
+	picture.c \
+	image.c \
+	export.c
+libvadriver_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PTHREAD_CFLAGS)
+
+va_driver_LTLIBRARIES += v4l2_request_drv_video.la
+v4l2_request_drv_video_la_SOURCES =
+nodist_EXTRA_v4l2_request_drv_video_la_SOURCES = dummy.c
+v4l2_request_drv_video_la_LDFLAGS = -module -avoid-version -no-undefined \
+	-export-symbols-regex '^__vaDriverInit_'
+v4l2_request_drv_video_la_LIBADD = libvadriver.la libvacodecs.la \
+	$(PTHREAD_LIBS)

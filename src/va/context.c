@@ -1,0 +1,477 @@
+/* Decoding contexts: one V4L2 decoder session each (its own open instance
+ * of the video node), its formats, its buffers and the binding of VA
+ * surfaces to CAPTURE buffers.
+ *
+ * Surfaces and capture buffers. A surface's pixels are a CAPTURE buffer of
+ * the context that decodes into it. Clients create the two in either order:
+ * FFmpeg creates its whole surface pool first and names it in
+ * vaCreateContext; GStreamer's va elements create the context with no
+ * surfaces and allocate surfaces afterwards (and more later when downstream
+ * holds many). Formats can only be set on a queue without buffers (setting
+ * them later is the EBUSY users met with older drivers), so everything is
+ * set once here, before any buffer exists:
+ *  - with render targets, exactly that many capture buffers, each target
+ *    bound at once;
+ *  - without, a generous count (LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS, default
+ *    VA_DEFAULT_CAPTURE_BUFFERS: a full H.264/HEVC DPB plus the pictures a
+ *    pipeline holds), and surfaces created later bind to free buffers.
+ * Only when a surface finds no free buffer are the buffers reallocated
+ * (va_context_grow): streaming stops, all buffers are freed and allocated
+ * again, larger. That is done only when no picture is in flight or being
+ * built and no image is derived from a surface; pixels already decoded are
+ * copied over, but the device forgets their timestamps, so pictures
+ * decoded before the growth can no longer serve as references (the client
+ * sees errors until its next key frame; a warning says so). GStreamer
+ * creates its pool before the first picture, when nothing is lost. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/videodev2.h>
+
+#include "va/driver.h"
+
+void va_context_ref(struct va_context *c)
+{
+	c->refs++;
+}
+
+static void context_free(struct va_context *c)
+{
+	v4l2r_session_close(c->session);
+	va_accum_fini(&c->accum);
+	free(c->codec_state);
+	free(c->bound);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void va_context_unref(struct va_driver *drv, struct va_context *c)
+{
+	if (--c->refs == 0)
+		context_free(c);
+}
+
+struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
+					    const struct v4l2r_codec_caps *caps,
+					    int forced, bool *ok)
+{
+	/* H.264 and HEVC number their menus alike: slice-based 0, frame-based
+	 * 1; no start code 0, Annex-B 1. */
+	const uint32_t slice = 1u << V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED;
+	const uint32_t frame = 1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
+	const uint32_t none = 1u << V4L2_STATELESS_H264_START_CODE_NONE;
+	const uint32_t annexb = 1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B;
+	struct va_decode_mode m = { .slice_based = false, .annex_b = false };
+	uint32_t modes = caps->decode_modes, codes = caps->start_codes;
+
+	*ok = true;
+	if (!desc->decode_mode_cid)
+		return m;	/* frame based by nature (MPEG-2, VP8, ...) */
+	if (!modes)	/* no menu: the uAPI's default */
+		modes = caps->default_decode_mode >= 0 ?
+				1u << caps->default_decode_mode : slice;
+	if (!codes)
+		codes = caps->default_start_code >= 0 ?
+				1u << caps->default_start_code : none;
+
+	/* Frame-based with Annex-B start codes when offered: one request per
+	 * picture (a picture is never half queued, no dependence on
+	 * HOLD_CAPTURE_BUF, fewer ioctls), and the start codes let the device
+	 * find each slice itself. Frame-based without start codes cannot
+	 * delimit slices, so it is only a last resort. Slice-based otherwise
+	 * (Cedrus), with the start code the device takes, none preferred since
+	 * the request already delimits the slice. */
+	if ((modes & frame) && (codes & annexb) && forced != 0) {
+		m.annex_b = true;
+		return m;
+	}
+	if (modes & slice) {
+		m.slice_based = true;
+		m.annex_b = !(codes & none);
+		return m;
+	}
+	if (modes & frame) {
+		m.annex_b = (codes & annexb) != 0;
+		return m;
+	}
+	*ok = false;
+	return m;
+}
+
+static int set_decode_controls(struct va_context *c)
+{
+	struct v4l2_ext_control ctrls[2];
+	unsigned n = 0;
+
+	memset(ctrls, 0, sizeof(ctrls));
+	if (c->desc->decode_mode_cid && c->caps->decode_modes) {
+		ctrls[n].id = c->desc->decode_mode_cid;
+		ctrls[n++].value = c->mode.slice_based ?
+					   V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED :
+					   V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
+	}
+	if (c->desc->start_code_cid && c->caps->start_codes) {
+		ctrls[n].id = c->desc->start_code_cid;
+		ctrls[n++].value = c->mode.annex_b ?
+					   V4L2_STATELESS_H264_START_CODE_ANNEX_B :
+					   V4L2_STATELESS_H264_START_CODE_NONE;
+	}
+	return n ? v4l2r_session_set_controls(c->session, ctrls, n) : 0;
+}
+
+/* Linear when the device offers it: VA clients expect linear pictures
+ * (vaDeriveImage works, an export with the linear modifier imports
+ * anywhere); a tiled format only when that is all the device makes, in
+ * which case vaGetImage untiles. */
+static uint32_t choose_capture_format(struct va_context *c,
+				      const uint32_t *fourccs, unsigned n)
+{
+	uint32_t fallback = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(fourccs[i]);
+		if (!d || !(d->va_rt_format & c->config.rt_format) ||
+		    !va_fourcc_of_capture(fourccs[i]))
+			continue;
+		if (d->va_fourcc && !d->tile_w)
+			return fourccs[i];
+		if (!fallback)
+			fallback = fourccs[i];
+	}
+	return fallback;
+}
+
+static uint32_t bitstream_size(int width, int height)
+{
+	/* Half the size of the raw picture holds any sane coded picture; a
+	 * larger one is refused at vaEndPicture, never overflowed. */
+	uint64_t size = (uint64_t)width * (uint64_t)height * 3 / 4;
+
+	if (size < 1024 * 1024)
+		size = 1024 * 1024;
+	if (size > 64u * 1024 * 1024)
+		size = 64u * 1024 * 1024;
+	return (uint32_t)((size + 4095) & ~(uint64_t)4095);
+}
+
+static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
+			     unsigned n_capture)
+{
+	const struct va_device *dev = &drv->devices[c->config.device];
+	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
+	bool ok;
+	int ret;
+
+	c->mode = va_choose_decode_mode(c->desc, c->caps, drv->decode_mode, &ok);
+	if (!ok) {
+		va_err(drv, "%s: the device offers no decode mode this driver "
+		       "can use", c->desc->name);
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	}
+	ret = v4l2r_session_open(&dev->node, &c->session);
+	if (ret < 0)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	ret = v4l2r_session_set_output_format(c->session, c->desc->coded_fourcc,
+					      (uint32_t)c->width,
+					      (uint32_t)c->height,
+					      bitstream_size(c->width, c->height));
+	if (ret < 0)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	/* Decode mode and start code before the capture format: a driver may
+	 * choose its formats by them. */
+	ret = set_decode_controls(c);
+	if (ret < 0)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	int n = v4l2r_session_capture_formats(c->session, fourccs,
+					      V4L2R_MAX_CAPTURE_FORMATS);
+	uint32_t fourcc = choose_capture_format(c, fourccs, n < 0 ? 0 : (unsigned)n);
+	if (!fourcc) {
+		va_err(drv, "%s %dx%d: the device produces no picture format "
+		       "this driver knows", c->desc->name, c->width, c->height);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
+	ret = v4l2r_session_set_capture_format(c->session, fourcc, &c->layout);
+	if (ret < 0)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	ret = v4l2r_session_alloc_buffers(c->session, VA_OUTPUT_BUFFERS,
+					  n_capture);
+	if (ret < 0) {
+		va_err(drv, "cannot allocate %u picture buffers: %s", n_capture,
+		       strerror(-ret));
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	c->n_capture = v4l2r_session_capture_count(c->session);
+	c->bound = malloc(c->n_capture * sizeof(*c->bound));
+	if (!c->bound)
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	for (unsigned i = 0; i < c->n_capture; i++)
+		c->bound[i] = VA_INVALID_ID;
+	ret = v4l2r_session_start(c->session);
+	if (ret < 0)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	va_info(drv, "context %dx%d %s: %s %ux%u, %u picture buffers, %s%s",
+		c->width, c->height, c->desc->name, c->layout.desc->name,
+		c->layout.width, c->layout.height, c->n_capture,
+		c->mode.slice_based ? "slice-based" : "frame-based",
+		c->mode.annex_b ? ", Annex-B start codes" : "");
+	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
+			  int height, int flag, VASurfaceID *targets,
+			  int n_targets, VAContextID *id)
+{
+	struct va_driver *drv = va_drv(ctx);
+	struct va_context *c;
+	VAStatus st;
+
+	if (width <= 0 || height <= 0 || width > 16384 || height > 16384 ||
+	    n_targets < 0 || (n_targets && !targets))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	c->drv = drv;
+	c->refs = 1;
+	c->width = width;
+	c->height = height;
+	c->last_target = VA_INVALID_SURFACE;
+	pthread_mutex_init(&c->lock, NULL);
+
+	pthread_mutex_lock(&drv->lock);
+	struct va_config *cfg = va_heap_get(&drv->configs, config);
+	if (!cfg) {
+		pthread_mutex_unlock(&drv->lock);
+		context_free(c);
+		return VA_STATUS_ERROR_INVALID_CONFIG;
+	}
+	c->config = *cfg;
+	for (int i = 0; i < n_targets; i++) {
+		if (!va_heap_get(&drv->surfaces, targets[i])) {
+			pthread_mutex_unlock(&drv->lock);
+			context_free(c);
+			return VA_STATUS_ERROR_INVALID_SURFACE;
+		}
+	}
+	pthread_mutex_unlock(&drv->lock);
+
+	c->desc = v4l2r_codec_get(c->config.ops->codec);
+	c->caps = &drv->devices[c->config.device].caps.codec[c->config.ops->codec];
+	const struct v4l2r_size_range *r = &c->caps->sizes;
+	if (r->known && ((unsigned)width > r->max_width ||
+			 (unsigned)height > r->max_height ||
+			 (unsigned)width < r->min_width ||
+			 (unsigned)height < r->min_height)) {
+		va_err(drv, "%s %dx%d: outside the device's %ux%u..%ux%u",
+		       c->desc->name, width, height, r->min_width,
+		       r->min_height, r->max_width, r->max_height);
+		context_free(c);
+		return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+	}
+	c->codec_state = calloc(1, c->config.ops->state_size ?
+					   c->config.ops->state_size : 1);
+	if (!c->codec_state || va_accum_init(&c->accum, c->config.ops) < 0) {
+		context_free(c);
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+
+	unsigned n_capture = (unsigned)n_targets;
+	if (!n_capture)
+		n_capture = drv->capture_buffers ? drv->capture_buffers :
+						   VA_DEFAULT_CAPTURE_BUFFERS;
+	else if (drv->capture_buffers > n_capture)
+		n_capture = drv->capture_buffers;
+	st = setup_device(drv, c, n_capture);
+	if (st != VA_STATUS_SUCCESS) {
+		context_free(c);
+		return st;
+	}
+
+	pthread_mutex_lock(&drv->lock);
+	c->id = va_heap_add(&drv->contexts, c);
+	if (c->id == VA_INVALID_ID) {
+		pthread_mutex_unlock(&drv->lock);
+		context_free(c);
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	st = VA_STATUS_SUCCESS;
+	for (int i = 0; i < n_targets && st == VA_STATUS_SUCCESS; i++) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, targets[i]);
+		st = s ? va_surface_bind(drv, s, targets[i], c) :
+			 VA_STATUS_ERROR_INVALID_SURFACE;
+	}
+	pthread_mutex_unlock(&drv->lock);
+	if (st != VA_STATUS_SUCCESS) {
+		va_DestroyContext(ctx, c->id);
+		return st;
+	}
+	*id = c->id;
+	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_DestroyContext(VADriverContextP ctx, VAContextID id)
+{
+	struct va_driver *drv = va_drv(ctx);
+
+	pthread_mutex_lock(&drv->lock);
+	struct va_context *c = va_heap_remove(&drv->contexts, id);
+	if (!c) {
+		pthread_mutex_unlock(&drv->lock);
+		return VA_STATUS_ERROR_INVALID_CONTEXT;
+	}
+	c->dead = true;
+	/* Its surfaces lose their pixels with it. */
+	for (unsigned i = 0; i < c->n_capture; i++) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, c->bound[i]);
+		if (s && s->ctx == c) {
+			s->ctx = NULL;
+			s->capture_index = -1;
+			s->decoded = false;
+			s->timestamp_ns = 0;
+		}
+		c->bound[i] = VA_INVALID_ID;
+	}
+	va_context_unref(drv, c);
+	pthread_mutex_unlock(&drv->lock);
+	return VA_STATUS_SUCCESS;
+}
+
+/* Pixels of the bound capture buffers, saved across a reallocation. */
+struct saved_picture {
+	unsigned index;
+	uint8_t *mem[V4L2R_MAX_PLANES];
+};
+
+static void save_pictures(struct va_context *c, struct va_driver *drv,
+			  struct saved_picture *saved, unsigned *n_saved)
+{
+	*n_saved = 0;
+	for (unsigned i = 0; i < c->n_capture; i++) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, c->bound[i]);
+		uint8_t *mem[V4L2R_MAX_PLANES];
+		if (!s || !s->decoded ||
+		    v4l2r_session_capture_map(c->session, i, mem) < 0)
+			continue;
+		struct saved_picture *p = &saved[(*n_saved)++];
+		p->index = i;
+		for (unsigned k = 0; k < V4L2R_MAX_PLANES; k++) {
+			p->mem[k] = NULL;
+			if (k >= c->layout.mem_planes || !mem[k])
+				continue;
+			p->mem[k] = malloc(c->layout.mem_size[k]);
+			if (p->mem[k])
+				memcpy(p->mem[k], mem[k], c->layout.mem_size[k]);
+		}
+	}
+}
+
+static void restore_pictures(struct va_context *c, struct saved_picture *saved,
+			     unsigned n_saved)
+{
+	for (unsigned k = 0; k < n_saved; k++) {
+		uint8_t *mem[V4L2R_MAX_PLANES];
+		struct saved_picture *p = &saved[k];
+		bool mapped = v4l2r_session_capture_map(c->session, p->index,
+							mem) == 0;
+		for (unsigned m = 0; m < V4L2R_MAX_PLANES; m++) {
+			if (mapped && p->mem[m] && mem[m])
+				memcpy(mem[m], p->mem[m], c->layout.mem_size[m]);
+			free(p->mem[m]);
+		}
+	}
+}
+
+VAStatus va_context_grow(struct va_context *c, unsigned n)
+{
+	struct va_driver *drv = c->drv;
+	unsigned old = c->n_capture;
+
+	if (n <= old)
+		return VA_STATUS_SUCCESS;
+	if (c->picture_open) {
+		va_err(drv, "no free picture buffer, and one cannot be added "
+		       "while a picture is being built");
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	bool decoded = false;
+	for (unsigned i = 0; i < old; i++) {
+		enum v4l2r_result r = v4l2r_session_capture_status(c->session, i);
+		struct va_surface *s = va_heap_get(&drv->surfaces, c->bound[i]);
+		if (r == V4L2R_PENDING || (s && s->derived)) {
+			va_err(drv, "no free picture buffer, and none can be "
+			       "added while pictures are decoding or mapped");
+			return VA_STATUS_ERROR_ALLOCATION_FAILED;
+		}
+		decoded |= s && s->decoded;
+	}
+	VASurfaceID *bound = realloc(c->bound, n * sizeof(*bound));
+	struct saved_picture *saved = calloc(old ? old : 1, sizeof(*saved));
+	if (!bound || !saved) {
+		if (bound)
+			c->bound = bound;
+		free(saved);
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	c->bound = bound;
+	if (decoded)
+		va_warn(drv, "growing the picture buffers from %u to %u: pictures "
+			"decoded so far cannot be references any more", old, n);
+	else
+		va_info(drv, "growing the picture buffers from %u to %u", old, n);
+
+	unsigned n_saved = 0;
+	save_pictures(c, drv, saved, &n_saved);
+	v4l2r_session_free_buffers(c->session);
+	int ret = v4l2r_session_alloc_buffers(c->session, VA_OUTPUT_BUFFERS, n);
+	if (ret < 0) {
+		va_err(drv, "the device has no room for %u picture buffers: %s",
+		       n, strerror(-ret));
+		ret = v4l2r_session_alloc_buffers(c->session, VA_OUTPUT_BUFFERS,
+						  old);
+	}
+	unsigned now = v4l2r_session_capture_count(c->session);
+	if (ret < 0 || now < old) {
+		/* The old buffers cannot come back: every surface of the
+		 * context loses its picture buffer. */
+		for (unsigned k = 0; k < n_saved; k++)
+			for (unsigned m = 0; m < V4L2R_MAX_PLANES; m++)
+				free(saved[k].mem[m]);
+		free(saved);
+		for (unsigned i = 0; i < old; i++) {
+			struct va_surface *s = va_heap_get(&drv->surfaces,
+							   c->bound[i]);
+			if (s && s->ctx == c) {
+				s->ctx = NULL;
+				s->capture_index = -1;
+				s->decoded = false;
+			}
+			c->bound[i] = VA_INVALID_ID;
+		}
+		c->n_capture = 0;
+		va_err(drv, "picture buffers lost: %s", strerror(ret < 0 ? -ret : ENOMEM));
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	if (now > n) {
+		bound = realloc(c->bound, now * sizeof(*bound));
+		if (!bound)
+			now = n;	/* extra buffers stay unused */
+		else
+			c->bound = bound;
+	}
+	for (unsigned i = old; i < now; i++)
+		c->bound[i] = VA_INVALID_ID;
+	c->n_capture = now;
+	restore_pictures(c, saved, n_saved);
+	free(saved);
+	/* The device has forgotten the timestamps: nothing is a reference. */
+	for (unsigned i = 0; i < old; i++) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, c->bound[i]);
+		if (s)
+			s->timestamp_ns = 0;
+	}
+	v4l2r_session_start(c->session);
+	return ret < 0 ? VA_STATUS_ERROR_ALLOCATION_FAILED : VA_STATUS_SUCCESS;
+}

@@ -1,0 +1,359 @@
+/* Surfaces: creation (with the attributes clients pass), binding to a
+ * context's CAPTURE buffers (see context.c for the design), and completion:
+ * vaSyncSurface, vaQuerySurfaceStatus, vaQuerySurfaceError. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <va/va_drmcommon.h>
+
+#include "va/driver.h"
+
+VAStatus va_result_status(enum v4l2r_result result)
+{
+	switch (result) {
+	case V4L2R_IDLE:
+	case V4L2R_DONE:
+	case V4L2R_PENDING:
+		return VA_STATUS_SUCCESS;
+	case V4L2R_DECODE_ERROR:
+	case V4L2R_REFUSED:
+	case V4L2R_TIMEOUT:
+	case V4L2R_ABORTED:
+	default:
+		return VA_STATUS_ERROR_DECODING_ERROR;
+	}
+}
+
+void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
+		       VASurfaceID id)
+{
+	struct va_context *c = surf->ctx;
+
+	if (c && surf->capture_index >= 0 &&
+	    (unsigned)surf->capture_index < c->n_capture &&
+	    c->bound[surf->capture_index] == id)
+		c->bound[surf->capture_index] = VA_INVALID_ID;
+	surf->ctx = NULL;
+	surf->capture_index = -1;
+	surf->decoded = false;
+	surf->timestamp_ns = 0;
+}
+
+static int free_index(const struct va_context *c)
+{
+	for (unsigned i = 0; i < c->n_capture; i++)
+		if (c->bound[i] == VA_INVALID_ID)
+			return (int)i;
+	return -1;
+}
+
+VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
+			 VASurfaceID id, struct va_context *c)
+{
+	if (surf->ctx == c && surf->capture_index >= 0)
+		return VA_STATUS_SUCCESS;
+	if (surf->ctx) {
+		va_info(drv, "surface 0x%x moves to another context; its "
+			"picture is lost", id);
+		va_surface_unbind(drv, surf, id);
+	}
+	int index = free_index(c);
+	if (index < 0) {
+		/* A few more than needed right now: clients that add one
+		 * surface usually add several. */
+		VAStatus st = va_context_grow(c, c->n_capture + 4);
+		if (st != VA_STATUS_SUCCESS)
+			return st;
+		index = free_index(c);
+		if (index < 0)
+			return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	c->bound[index] = id;
+	surf->ctx = c;
+	surf->capture_index = index;
+	surf->decoded = false;
+	surf->timestamp_ns = 0;
+	surf->local_result = V4L2R_IDLE;
+	return VA_STATUS_SUCCESS;
+}
+
+static bool surface_fits(const struct va_surface *s, const struct va_context *c)
+{
+	return !c->dead && (s->rt_format & c->config.rt_format) &&
+	       (uint32_t)s->width <= c->layout.width &&
+	       (uint32_t)s->height <= c->layout.height && free_index(c) >= 0;
+}
+
+VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
+			     VASurfaceID id)
+{
+	struct va_context *best = NULL;
+	unsigned cur = 0;
+	struct va_context *c;
+
+	if (surf->ctx)
+		return VA_STATUS_SUCCESS;
+	/* Any live context it fits with a free buffer; with one decoder per
+	 * display (the usual case) that is the one. */
+	while ((c = va_heap_next(&drv->contexts, &cur, NULL)))
+		if (surface_fits(surf, c))
+			best = c;
+	if (!best)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	return va_surface_bind(drv, surf, id, best);
+}
+
+VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
+			    unsigned width, unsigned height,
+			    VASurfaceID *surfaces, unsigned n,
+			    VASurfaceAttrib *attribs, unsigned n_attribs)
+{
+	struct va_driver *drv = va_drv(ctx);
+	uint32_t fourcc = 0;
+
+	if (format != VA_RT_FORMAT_YUV420 && format != VA_RT_FORMAT_YUV420_10) {
+		va_info(drv, "vaCreateSurfaces: RT format 0x%x not supported",
+			format);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
+	if (!width || !height || width > 16384 || height > 16384 || !surfaces)
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	for (unsigned i = 0; i < n_attribs && attribs; i++) {
+		const VASurfaceAttrib *a = &attribs[i];
+		if (!(a->flags & VA_SURFACE_ATTRIB_SETTABLE))
+			continue;
+		switch (a->type) {
+		case VASurfaceAttribPixelFormat:
+			fourcc = (uint32_t)a->value.value.i;
+			break;
+		case VASurfaceAttribMemoryType:
+			if ((uint32_t)a->value.value.i != VA_SURFACE_ATTRIB_MEM_TYPE_VA) {
+				va_info(drv, "vaCreateSurfaces: importing memory "
+					"(type 0x%x) is not supported",
+					a->value.value.i);
+				return VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE;
+			}
+			break;
+		case VASurfaceAttribExternalBufferDescriptor:
+			return VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE;
+		default:
+			break;	/* usage hints and the like */
+		}
+	}
+
+	pthread_mutex_lock(&drv->lock);
+	for (unsigned i = 0; i < n; i++) {
+		struct va_surface *s = calloc(1, sizeof(*s));
+		if (s) {
+			s->width = (int)width;
+			s->height = (int)height;
+			s->rt_format = format;
+			s->fourcc = fourcc;
+			s->capture_index = -1;
+			s->local_result = V4L2R_IDLE;
+			surfaces[i] = va_heap_add(&drv->surfaces, s);
+		}
+		if (!s || surfaces[i] == VA_INVALID_ID) {
+			free(s);
+			for (unsigned k = 0; k < i; k++)
+				free(va_heap_remove(&drv->surfaces, surfaces[k]));
+			pthread_mutex_unlock(&drv->lock);
+			return VA_STATUS_ERROR_ALLOCATION_FAILED;
+		}
+		/* GStreamer's order: the context exists, bind now so that an
+		 * export right away already has memory behind it. */
+		va_surface_bind_any(drv, s, surfaces[i]);
+	}
+	pthread_mutex_unlock(&drv->lock);
+	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_CreateSurfaces(VADriverContextP ctx, int width, int height,
+			   int format, int n, VASurfaceID *surfaces)
+{
+	if (width <= 0 || height <= 0 || n < 0)
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	return va_CreateSurfaces2(ctx, (unsigned)format, (unsigned)width,
+				  (unsigned)height, surfaces, (unsigned)n,
+				  NULL, 0);
+}
+
+VAStatus va_DestroySurfaces(VADriverContextP ctx, VASurfaceID *list, int n)
+{
+	struct va_driver *drv = va_drv(ctx);
+	VAStatus st = VA_STATUS_SUCCESS;
+
+	pthread_mutex_lock(&drv->lock);
+	for (int i = 0; i < n; i++) {
+		struct va_surface *s = va_heap_remove(&drv->surfaces, list[i]);
+		if (!s) {
+			st = VA_STATUS_ERROR_INVALID_SURFACE;
+			continue;
+		}
+		/* A decode still running into its buffer ends on its own;
+		 * the next picture in that buffer waits for it first. */
+		va_surface_unbind(drv, s, list[i]);
+		free(s);
+	}
+	pthread_mutex_unlock(&drv->lock);
+	return st;
+}
+
+enum v4l2r_result va_surface_wait(struct va_driver *drv, VASurfaceID id,
+				  int timeout_ms)
+{
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+	if (!s || s->local_result != V4L2R_IDLE || !s->ctx ||
+	    s->capture_index < 0) {
+		enum v4l2r_result r = s ? s->local_result : V4L2R_IDLE;
+		pthread_mutex_unlock(&drv->lock);
+		return r;
+	}
+	struct va_context *c = s->ctx;
+	unsigned index = (unsigned)s->capture_index;
+	va_context_ref(c);
+	pthread_mutex_unlock(&drv->lock);
+
+	enum v4l2r_result r = v4l2r_session_wait_capture(c->session, index,
+							 timeout_ms);
+	pthread_mutex_lock(&drv->lock);
+	va_context_unref(drv, c);
+	pthread_mutex_unlock(&drv->lock);
+	return r;
+}
+
+static void log_result(struct va_driver *drv, VASurfaceID id,
+		       enum v4l2r_result r)
+{
+	if (va_result_status(r) != VA_STATUS_SUCCESS)
+		va_err(drv, "surface 0x%x: %s", id, v4l2r_result_str(r));
+}
+
+VAStatus va_SyncSurface2(VADriverContextP ctx, VASurfaceID id,
+			 uint64_t timeout_ns)
+{
+	struct va_driver *drv = va_drv(ctx);
+	int timeout_ms = drv->sync_timeout_ms;
+
+	if (!va_heap_get(&drv->surfaces, id))
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	if (timeout_ns != VA_TIMEOUT_INFINITE &&
+	    timeout_ns / 1000000 < (uint64_t)timeout_ms) {
+		/* A short wait that runs out is not a device failure: poll
+		 * and report a timeout without recovering the session. */
+		pthread_mutex_lock(&drv->lock);
+		struct va_surface *s = va_heap_get(&drv->surfaces, id);
+		struct va_context *c = s ? s->ctx : NULL;
+		int index = s ? s->capture_index : -1;
+		if (c)
+			va_context_ref(c);
+		pthread_mutex_unlock(&drv->lock);
+		enum v4l2r_result r = V4L2R_IDLE;
+		if (c && index >= 0) {
+			uint64_t waited = 0;
+			for (;;) {
+				r = v4l2r_session_capture_status(c->session,
+								 (unsigned)index);
+				if (r != V4L2R_PENDING || waited >= timeout_ns)
+					break;
+				struct timespec t = { .tv_nsec = 1000000 };
+				nanosleep(&t, NULL);
+				waited += 1000000;
+			}
+		}
+		if (c) {
+			pthread_mutex_lock(&drv->lock);
+			va_context_unref(drv, c);
+			pthread_mutex_unlock(&drv->lock);
+		}
+		if (r == V4L2R_PENDING)
+			return VA_STATUS_ERROR_TIMEDOUT;
+		if (!c)
+			return VA_STATUS_SUCCESS;
+	}
+	enum v4l2r_result r = va_surface_wait(drv, id, timeout_ms);
+	log_result(drv, id, r);
+	return va_result_status(r);
+}
+
+VAStatus va_SyncSurface(VADriverContextP ctx, VASurfaceID id)
+{
+	return va_SyncSurface2(ctx, id, VA_TIMEOUT_INFINITE);
+}
+
+/* The result without waiting. */
+static enum v4l2r_result peek(struct va_driver *drv, VASurfaceID id,
+			      bool *valid)
+{
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+	*valid = s != NULL;
+	if (!s || s->local_result != V4L2R_IDLE || !s->ctx ||
+	    s->capture_index < 0) {
+		enum v4l2r_result r = s ? s->local_result : V4L2R_IDLE;
+		pthread_mutex_unlock(&drv->lock);
+		return r;
+	}
+	struct va_context *c = s->ctx;
+	unsigned index = (unsigned)s->capture_index;
+	va_context_ref(c);
+	pthread_mutex_unlock(&drv->lock);
+	enum v4l2r_result r = v4l2r_session_capture_status(c->session, index);
+	pthread_mutex_lock(&drv->lock);
+	va_context_unref(drv, c);
+	pthread_mutex_unlock(&drv->lock);
+	return r;
+}
+
+VAStatus va_QuerySurfaceStatus(VADriverContextP ctx, VASurfaceID id,
+			       VASurfaceStatus *status)
+{
+	bool valid;
+	enum v4l2r_result r = peek(va_drv(ctx), id, &valid);
+
+	if (!valid)
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	*status = r == V4L2R_PENDING ? VASurfaceRendering : VASurfaceReady;
+	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_QuerySurfaceError(VADriverContextP ctx, VASurfaceID id,
+			      VAStatus error, void **info)
+{
+	struct va_driver *drv = va_drv(ctx);
+	bool valid;
+	enum v4l2r_result r = peek(drv, id, &valid);
+
+	if (!valid)
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	if (error != VA_STATUS_ERROR_DECODING_ERROR || !info)
+		return VA_STATUS_ERROR_UNIMPLEMENTED;
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+	if (!s) {
+		pthread_mutex_unlock(&drv->lock);
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	}
+	memset(s->mb_errors, 0, sizeof(s->mb_errors));
+	unsigned k = 0;
+	if (va_result_status(r) != VA_STATUS_SUCCESS) {
+		/* The device says which picture failed, not which
+		 * macroblocks: the whole picture is reported. */
+		unsigned mbs = (unsigned)(((s->width + 15) / 16) *
+					  ((s->height + 15) / 16));
+		s->mb_errors[0].status = 1;
+		s->mb_errors[0].start_mb = 0;
+		s->mb_errors[0].end_mb = mbs ? mbs - 1 : 0;
+		s->mb_errors[0].decode_error_type = VADecodeMBError;
+		s->mb_errors[0].num_mb = mbs;
+		k = 1;
+	}
+	s->mb_errors[k].status = -1;	/* end of the list */
+	*info = s->mb_errors;
+	pthread_mutex_unlock(&drv->lock);
+	return VA_STATUS_SUCCESS;
+}
