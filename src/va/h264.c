@@ -157,10 +157,15 @@ static void h264_profile(const struct va_picture_input *in,
 	*constraints = *profile_idc == 66 ? V4L2_H264_SPS_CONSTRAINT_SET1_FLAG : 0;
 }
 
+/* The ranges the spec (and the kernel's control validation) allow: a
+ * client error is reported here, with its field, rather than as EINVAL
+ * from the driver. */
 static VAStatus h264_check_pic_params(const VAPictureParameterBufferH264 *pp)
 {
 	const char *bad = NULL;
+	unsigned groups, map_type, rate;
 
+	va_fmo_fields(pp, &groups, &map_type, &rate);
 	if (pp->CurrPic.flags & VA_PICTURE_H264_INVALID ||
 	    pp->CurrPic.picture_id == VA_INVALID_SURFACE)
 		bad = "CurrPic is invalid";
@@ -176,6 +181,17 @@ static VAStatus h264_check_pic_params(const VAPictureParameterBufferH264 *pp)
 		bad = "num_ref_frames > 16";
 	else if (pp->pic_fields.bits.weighted_bipred_idc > 2)
 		bad = "weighted_bipred_idc > 2";
+	else if (pp->pic_init_qp_minus26 < -(26 + 6 * pp->bit_depth_luma_minus8) ||
+		 pp->pic_init_qp_minus26 > 25)
+		bad = "pic_init_qp_minus26 out of range";
+	else if (pp->pic_init_qs_minus26 < -26 || pp->pic_init_qs_minus26 > 25)
+		bad = "pic_init_qs_minus26 out of range";
+	else if (pp->chroma_qp_index_offset < -12 || pp->chroma_qp_index_offset > 12 ||
+		 pp->second_chroma_qp_index_offset < -12 ||
+		 pp->second_chroma_qp_index_offset > 12)
+		bad = "chroma_qp_index_offset out of -12..12";
+	else if (groups > 7 || (groups && map_type > 6))
+		bad = "num_slice_groups_minus1 > 7 or slice_group_map_type > 6";
 	else if (!pp->seq_fields.bits.frame_mbs_only_flag &&
 		 (pp->picture_height_in_mbs_minus1 & 1) == 0)
 		bad = "odd frame height in macroblocks with frame_mbs_only_flag 0";

@@ -1254,6 +1254,75 @@ START_TEST(test_garbage)
 }
 END_TEST
 
+/* Real headers with bits flipped and cut short reach the deeper syntax
+ * (list modification, weights, MMCO) with wrong values. */
+START_TEST(test_mutated_fixtures)
+{
+	static const char *names[] = {
+		"cabac_idr", "cabac_p_weighted", "cabac_b_ref_mmco",
+		"cabac_b_nonref", "mbaff_p",
+	};
+	uint32_t seed = 777;
+	unsigned ok = 0, failed = 0;
+
+	for (unsigned k = 0; k < 3000; k++) {
+		struct run *r = run_new(k & 1);
+		p_weighted_setup(r);
+		if (k % 5 != 1) {
+			struct blob b = load(names[k % 5]);
+			r->blobs[0] = b;
+			r->slices[0].data = r->blobs[0].data;
+			r->pp.pic_fields.bits.entropy_coding_mode_flag = 1;
+		}
+		struct blob *b = &r->blobs[0];
+		for (unsigned f = 0; f < 1 + k % 4; f++) {
+			seed = seed * 1103515245u + 12345u;
+			unsigned bit = 8 + (seed >> 8) % (8 * (b->size - 1));
+			b->data[bit / 8] ^= (uint8_t)(0x80 >> (bit % 8));
+		}
+		seed = seed * 1103515245u + 12345u;
+		r->slices[0].size = 1 + (seed >> 8) % b->size;
+		/* Make the VA side agree on what the data claims, so the
+		 * parse gets past the first_mb/slice_type check. */
+		struct h264_sh_context ctx;
+		struct h264_slice_header sh;
+		const char *why;
+		memset(&ctx, 0, sizeof(ctx));
+		ctx.log2_max_frame_num = 4;
+		ctx.log2_max_pic_order_cnt_lsb = 6;
+		ctx.frame_mbs_only = true;
+		ctx.chroma_array_type = 1;
+		if (h264_parse_slice_header(b->data, r->slices[0].size, &ctx, &sh,
+					    &why) == H264_SH_OK) {
+			r->sp[0].first_mb_in_slice = (uint16_t)sh.first_mb_in_slice;
+			r->sp[0].slice_type = sh.slice_type;
+		}
+		VAStatus s = run_translate(r);
+		ck_assert(s == VA_STATUS_SUCCESS ||
+			  s == VA_STATUS_ERROR_DECODING_ERROR ||
+			  s == VA_STATUS_ERROR_INVALID_PARAMETER);
+		if (s == VA_STATUS_SUCCESS) {
+			ok++;
+			for (unsigned i = 0; i < va_codec_h264.request_count(r->state, &r->mode); i++) {
+				struct controls c = plan(r, i);
+				if (!c.sl)
+					continue;
+				ck_assert_uint_le(c.sl->num_ref_idx_l0_active_minus1, 31);
+				for (unsigned j = 0; j <= c.sl->num_ref_idx_l0_active_minus1; j++)
+					ck_assert_uint_lt(c.sl->ref_pic_list0[j].index, 16);
+				ck_assert_uint_le(c.sl->header_bit_size,
+						  8 * r->slices[0].size);
+			}
+		} else {
+			failed++;
+		}
+		run_free(r);
+	}
+	ck_assert_uint_gt(ok, 0);
+	ck_assert_uint_gt(failed, 0);
+}
+END_TEST
+
 START_TEST(test_num_ref_idx_beyond_32)
 {
 	struct run *r = run_new(true);
@@ -1364,6 +1433,12 @@ START_TEST(test_invalid_reference_frames)
 	p_weighted_setup(r);
 	r->pp.seq_fields.bits.pic_order_cnt_type = 3;
 	ck_assert_int_eq(run_translate(r), VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_error, "pic_order_cnt_type"));
+	p_weighted_setup(r);
+	r->n = 1;
+	r->pp.chroma_qp_index_offset = 13;
+	ck_assert_int_eq(run_translate(r), VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_error, "chroma_qp_index_offset"));
 	run_free(r);
 }
 END_TEST
@@ -1413,6 +1488,7 @@ static Suite *h264_suite(void)
 	tcase_set_timeout(bad, 120);
 	tcase_add_test(bad, test_truncated_header);
 	tcase_add_test(bad, test_garbage);
+	tcase_add_test(bad, test_mutated_fixtures);
 	tcase_add_test(bad, test_num_ref_idx_beyond_32);
 	tcase_add_test(bad, test_unknown_reference_surface);
 	tcase_add_test(bad, test_invalid_reference_frames);
