@@ -10,8 +10,18 @@
  *    against VA's and a mismatch is logged);
  *  - SPS/PPS values, picture order counts, the DPB and the reference lists
  *    from VA's picture and slice parameters.
- * Values neither source has are derived or defaulted; see h264_fill_sps()
- * and h264_fill_pps(). */
+ * Values neither source has are derived or defaulted:
+ *  - SPS profile_idc: the context's VA profile, raised to what the coding
+ *    tools in use need; constraint_set_flags: set1 for Constrained
+ *    Baseline, else 0; level_idc: the smallest level whose frame and DPB
+ *    sizes fit; seq_parameter_set_id: 0; POC type 1 cycle values and
+ *    qpprime_y_zero_transform_bypass_flag: 0;
+ *  - PPS seq_parameter_set_id: 0; num_ref_idx_l0/l1_default_active_minus1:
+ *    learnt from slices that do not override them (VA's active counts are
+ *    the defaults then), remembered per PPS id, else the first slice's;
+ *  - DPB pic_num: computed (8.2.4.1); FIELD flag: from how we decoded the
+ *    surface, else from a single referenced field;
+ *  - the 4:4:4 chroma 8x8 scaling lists: the Table 7-2 fall-back. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
