@@ -1054,6 +1054,114 @@ START_TEST(test_emulation_prevention_in_header)
 }
 END_TEST
 
+/* Syntax libx264 never writes: POC type 1 deltas, redundant_pic_cnt, an
+ * SP slice (sp_for_switch_flag, slice_qs_delta), separate colour planes
+ * and FMO's slice_group_change_cycle, in one synthetic header. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+static void set_fmo(VAPictureParameterBufferH264 *pp)
+{
+	pp->num_slice_groups_minus1 = 1;
+	pp->slice_group_map_type = 4;
+	pp->slice_group_change_rate_minus1 = 0;
+}
+#pragma GCC diagnostic pop
+
+START_TEST(test_rare_syntax)
+{
+	struct run *r = run_new(true);
+	struct bw w;
+	unsigned epb, bits;
+	VASliceParameterBufferH264 sp;
+
+	memset(&w, 0, sizeof(w));
+	bw_u(&w, 8, 0x61);	/* nal_ref_idc 3, non-IDR */
+	bw_ue(&w, 21);		/* first_mb_in_slice */
+	bw_ue(&w, 3);		/* SP */
+	bw_ue(&w, 2);		/* pic_parameter_set_id */
+	bw_u(&w, 2, 2);		/* colour_plane_id */
+	bw_u(&w, 5, 17);	/* frame_num */
+	bw_se(&w, -5);		/* delta_pic_order_cnt[0] */
+	bw_se(&w, 3);		/* delta_pic_order_cnt[1] */
+	bw_ue(&w, 4);		/* redundant_pic_cnt */
+	bw_u(&w, 1, 0);		/* no override */
+	bw_u(&w, 1, 1);		/* ref_pic_list_modification_flag_l0 */
+	bw_ue(&w, 0);
+	bw_ue(&w, 0);
+	bw_ue(&w, 3);
+	bw_u(&w, 1, 1);		/* adaptive_ref_pic_marking_mode_flag */
+	bw_ue(&w, 6);		/* mmco 6: long_term_frame_idx */
+	bw_ue(&w, 0);
+	bw_ue(&w, 0);
+	bw_se(&w, -1);		/* slice_qp_delta */
+	bw_u(&w, 1, 1);		/* sp_for_switch_flag */
+	bw_se(&w, 7);		/* slice_qs_delta */
+	bw_ue(&w, 2);		/* disable_deblocking_filter_idc */
+	bw_se(&w, 6);
+	bw_se(&w, -6);
+	bw_u(&w, 9, 300);	/* slice_group_change_cycle: Ceil(Log2(300 + 1)) */
+	bits = w.bits;
+	struct blob b = bw_finish(&w, &epb);
+
+	pp_cavlc(&r->pp);
+	set_fmo(&r->pp);
+	r->pp.seq_fields.bits.chroma_format_idc = 3;
+	r->pp.seq_fields.bits.residual_colour_transform_flag = 1;
+	r->pp.seq_fields.bits.log2_max_frame_num_minus4 = 1;
+	r->pp.seq_fields.bits.pic_order_cnt_type = 1;
+	r->pp.pic_fields.bits.pic_order_present_flag = 1;
+	r->pp.pic_fields.bits.redundant_pic_cnt_present_flag = 1;
+	r->pp.frame_num = 17;
+	r->pp.ReferenceFrames[0] = ref_frame(0x70, 16, 30, 31,
+					     VA_PICTURE_H264_SHORT_TERM_REFERENCE);
+	resolver_add(&r->res, 0x70, 77);
+	sp_blank(&sp, &b, bits, 21, 3);
+	sp.slice_qp_delta = -1;
+	sp.disable_deblocking_filter_idc = 2;
+	sp.slice_alpha_c0_offset_div2 = 6;
+	sp.slice_beta_offset_div2 = -6;
+	sp.RefPicList0[0] = r->pp.ReferenceFrames[0];
+	run_add(r, &b, &sp);
+	ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
+	struct controls c = plan(r, 0);
+
+	ck_assert_uint_eq(c.sps->profile_idc, 244);	/* 4:4:4 */
+	ck_assert_uint_eq(c.sps->chroma_format_idc, 3);
+	ck_assert_uint_eq(c.sps->flags & V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE,
+			  V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE);
+	ck_assert_uint_eq(c.pps->pic_parameter_set_id, 2);
+	ck_assert_uint_eq(c.pps->num_slice_groups_minus1, 1);
+	ck_assert_uint_eq(c.pps->flags & V4L2_H264_PPS_FLAG_REDUNDANT_PIC_CNT_PRESENT,
+			  V4L2_H264_PPS_FLAG_REDUNDANT_PIC_CNT_PRESENT);
+	ck_assert_uint_eq(c.dp->frame_num, 17);
+	ck_assert_int_eq(c.dp->delta_pic_order_cnt0, -5);
+	ck_assert_int_eq(c.dp->delta_pic_order_cnt1, 3);
+	ck_assert_uint_eq(c.dp->pic_order_cnt_lsb, 0);
+	/* se(-5) is 7 bits, se(3) 5 bits. */
+	ck_assert_uint_eq(c.dp->pic_order_cnt_bit_size, 12);
+	/* 1 + ue(6) 5 + ue(0) 1 + ue(0) 1 */
+	ck_assert_uint_eq(c.dp->dec_ref_pic_marking_bit_size, 8);
+	ck_assert_uint_eq(c.dp->slice_group_change_cycle, 300);
+	/* SP is not flagged PFRAME (as GStreamer's v4l2codecs does). */
+	ck_assert_uint_eq(c.dp->flags, 0);
+	ck_assert_uint_eq(c.sl->header_bit_size, bits);
+	ck_assert_uint_eq(c.sl->first_mb_in_slice, 21);
+	ck_assert_uint_eq(c.sl->slice_type, V4L2_H264_SLICE_TYPE_SP);
+	ck_assert_uint_eq(c.sl->colour_plane_id, 2);
+	ck_assert_uint_eq(c.sl->redundant_pic_cnt, 4);
+	ck_assert_int_eq(c.sl->slice_qp_delta, -1);
+	ck_assert_int_eq(c.sl->slice_qs_delta, 7);
+	ck_assert_uint_eq(c.sl->flags, V4L2_H264_SLICE_FLAG_SP_FOR_SWITCH);
+	ck_assert_uint_eq(c.sl->disable_deblocking_filter_idc, 2);
+	ck_assert_int_eq(c.sl->slice_alpha_c0_offset_div2, 6);
+	ck_assert_int_eq(c.sl->slice_beta_offset_div2, -6);
+	ck_assert_uint_eq(c.sl->ref_pic_list0[0].index, 0);
+	ck_assert_uint_eq(c.dp->dpb[0].pic_num, 16);
+	ck_assert_uint_eq(n_errors, 0);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_scaling_matrix)
 {
 	struct run *r = run_new(false);
@@ -1478,6 +1586,7 @@ static Suite *h264_suite(void)
 	tcase_add_test(tc, test_mbaff);
 	tcase_add_test(tc, test_field_pictures);
 	tcase_add_test(tc, test_emulation_prevention_in_header);
+	tcase_add_test(tc, test_rare_syntax);
 	tcase_add_test(tc, test_scaling_matrix);
 	tcase_add_test(tc, test_long_term_and_profile);
 	tcase_add_test(tc, test_profiles);
