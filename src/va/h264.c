@@ -63,7 +63,7 @@ struct h264_state {
 	struct h264_pps_defaults pps_defaults[256];
 	struct h264_surface_coding coding[H264_SURFACE_MEMORY];
 	unsigned n_coding, next_coding;
-	bool warned_bit_offset;
+	bool warned_bit_offset, warned_slice_params, warned_pic_params;
 
 	/* Per picture, while translating. */
 	VASurfaceID dpb_surface[V4L2_H264_NUM_DPB_ENTRIES];
@@ -378,14 +378,14 @@ static uint8_t va_fields(uint32_t flags)
  * current parity when it is a reference, else the other one. */
 static uint32_t dpb_pic_num(const struct v4l2_h264_dpb_entry *e,
 			    const VAPictureParameterBufferH264 *pp,
-			    bool field_pic, bool bottom)
+			    unsigned frame_num, bool field_pic, bool bottom)
 {
 	int32_t max_frame_num =
 		1 << (pp->seq_fields.bits.log2_max_frame_num_minus4 + 4);
 	int32_t n = e->frame_num;
 
 	if (!(e->flags & V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM) &&
-	    e->frame_num > pp->frame_num)
+	    e->frame_num > frame_num)
 		n -= max_frame_num;	/* FrameNumWrap */
 	if (!field_pic)
 		return (uint32_t)n;
@@ -395,7 +395,7 @@ static uint32_t dpb_pic_num(const struct v4l2_h264_dpb_entry *e,
 
 static void h264_fill_dpb(struct h264_state *st,
 			  const VAPictureParameterBufferH264 *pp,
-			  const struct va_ref_resolver *refs,
+			  const struct va_ref_resolver *refs, unsigned frame_num,
 			  bool field_pic, bool bottom)
 {
 	struct v4l2_ctrl_h264_decode_params *dp = &st->decode;
@@ -463,7 +463,7 @@ static void h264_fill_dpb(struct h264_state *st,
 			e->fields != V4L2_H264_FRAME_REF;
 		if (field)
 			e->flags |= V4L2_H264_DPB_ENTRY_FLAG_FIELD;
-		e->pic_num = dpb_pic_num(e, pp, field_pic, bottom);
+		e->pic_num = dpb_pic_num(e, pp, frame_num, field_pic, bottom);
 	}
 }
 
@@ -629,18 +629,27 @@ static void h264_cross_check(struct h264_state *st, unsigned i,
 			   i, sp->slice_data_bit_offset, sh->header_rbsp_bits);
 		st->warned_bit_offset = true;
 	}
-	if (sp->cabac_init_idc != sh->cabac_init_idc ||
-	    sp->slice_qp_delta != sh->slice_qp_delta ||
-	    sp->disable_deblocking_filter_idc != sh->disable_deblocking_filter_idc ||
-	    ((sh->slice_type == H264_SLICE_B) &&
-	     sp->direct_spatial_mv_pred_flag != sh->direct_spatial_mv_pred))
-		v4l2r_warn("h264: slice %u: VA slice parameters differ from the slice header; using the header",
+	/* cabac_init_idc is not coded in I slices (FFmpeg leaves the previous
+	 * slice's value there). */
+	bool intra = sh->slice_type == H264_SLICE_I || sh->slice_type == H264_SLICE_SI;
+	if (((!intra && sp->cabac_init_idc != sh->cabac_init_idc) ||
+	     sp->slice_qp_delta != sh->slice_qp_delta ||
+	     sp->disable_deblocking_filter_idc != sh->disable_deblocking_filter_idc ||
+	     ((sh->slice_type == H264_SLICE_B) &&
+	      sp->direct_spatial_mv_pred_flag != sh->direct_spatial_mv_pred)) &&
+	    !st->warned_slice_params) {
+		v4l2r_warn("h264: slice %u: VA slice parameters differ from the slice header; using the header (further mismatches not logged)",
 			   i);
-	if (sh->frame_num != pp->frame_num ||
-	    sh->field_pic != (bool)pp->pic_fields.bits.field_pic_flag ||
-	    (sh->nal_ref_idc != 0) != (bool)pp->pic_fields.bits.reference_pic_flag)
-		v4l2r_warn("h264: slice %u: frame_num/field_pic_flag/reference_pic_flag differ from the slice header; using the header",
+		st->warned_slice_params = true;
+	}
+	if ((sh->frame_num != pp->frame_num ||
+	     sh->field_pic != (bool)pp->pic_fields.bits.field_pic_flag ||
+	     (sh->nal_ref_idc != 0) != (bool)pp->pic_fields.bits.reference_pic_flag) &&
+	    !st->warned_pic_params) {
+		v4l2r_warn("h264: slice %u: frame_num/field_pic_flag/reference_pic_flag differ from the slice header; using the header (further mismatches not logged)",
 			   i);
+		st->warned_pic_params = true;
+	}
 }
 
 /* PPS default reference counts: VA lacks them, but a slice that does not
@@ -769,7 +778,7 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 
 	struct v4l2_ctrl_h264_decode_params *dp = &st->decode;
 	memset(dp, 0, sizeof(*dp));
-	h264_fill_dpb(st, pp, refs, field_pic, bottom);
+	h264_fill_dpb(st, pp, refs, sh0.frame_num, field_pic, bottom);
 	dp->nal_ref_idc = sh0.nal_ref_idc;
 	dp->frame_num = sh0.frame_num;
 	/* VA gives both counts; for a first field the other one is 0. */

@@ -1497,6 +1497,31 @@ START_TEST(test_unknown_reference_surface)
 }
 END_TEST
 
+/* VA values that disagree with the bitstream: the header wins, and each
+ * kind of mismatch is logged once per context. */
+START_TEST(test_va_mismatch)
+{
+	struct run *r = run_new(true);
+
+	p_weighted_setup(r);
+	r->sp[0].slice_qp_delta = 9;
+	r->sp[0].slice_data_bit_offset = 200;
+	r->pp.frame_num = 1;
+	for (unsigned k = 0; k < 3; k++) {
+		ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
+		struct controls c = plan(r, 0);
+		ck_assert_int_eq(c.sl->slice_qp_delta, 4);
+		ck_assert_uint_eq(c.sl->header_bit_size, 193);
+		ck_assert_uint_eq(c.dp->frame_num, 3);
+		/* FrameNumWrap against the header's frame_num 3, not VA's 1. */
+		ck_assert_uint_eq(c.dp->dpb[1].pic_num, 2);
+	}
+	ck_assert_uint_eq(n_warnings, 3);
+	ck_assert_uint_eq(n_errors, 0);
+	run_free(r);
+}
+END_TEST
+
 START_TEST(test_invalid_reference_frames)
 {
 	struct run *r = run_new(true);
@@ -1600,6 +1625,7 @@ static Suite *h264_suite(void)
 	tcase_add_test(bad, test_mutated_fixtures);
 	tcase_add_test(bad, test_num_ref_idx_beyond_32);
 	tcase_add_test(bad, test_unknown_reference_surface);
+	tcase_add_test(bad, test_va_mismatch);
 	tcase_add_test(bad, test_invalid_reference_frames);
 	tcase_add_test(bad, test_too_many_slices);
 	suite_add_tcase(s, bad);
