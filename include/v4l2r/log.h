@@ -9,8 +9,8 @@ enum v4l2r_log_level {
 	V4L2R_LOG_DEBUG = 3,
 };
 
-/* message carries no trailing newline. The handler may run on several
- * threads at once and must not call v4l2r_log_set_handler. */
+/* message carries no trailing newline. Calls to the handler are
+ * serialised; it must not log or call v4l2r_log_set_handler itself. */
 typedef void (*v4l2r_log_fn)(void *opaque, enum v4l2r_log_level level,
 			     const char *message);
 

@@ -1,5 +1,6 @@
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +9,14 @@
 
 #define MESSAGE_MAX 1024
 
-/* A read-write lock rather than a mutex: messages from several threads go
- * out in parallel, and once v4l2r_log_set_handler returns no thread is still
- * inside the previous handler (its opaque may be freed right after). */
-static pthread_rwlock_t sink_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* The sink is called with sink_lock held: handlers (libva's callbacks among
+ * them) need not be thread safe, lines never interleave, and once
+ * v4l2r_log_set_handler returns the previous handler is not running. */
+static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static v4l2r_log_fn sink_fn;
 static void *sink_opaque;
-static enum v4l2r_log_level sink_level;
+/* Also read without the lock, so filtered-out messages cost no locking. */
+static atomic_int sink_level;
 static pthread_once_t defaults_once = PTHREAD_ONCE_INIT;
 
 static enum v4l2r_log_level default_level(void)
@@ -28,21 +30,21 @@ static enum v4l2r_log_level default_level(void)
 
 static void init_defaults(void)
 {
-	pthread_rwlock_wrlock(&sink_lock);
+	pthread_mutex_lock(&sink_lock);
 	if (!sink_fn)
-		sink_level = default_level();
-	pthread_rwlock_unlock(&sink_lock);
+		atomic_store(&sink_level, default_level());
+	pthread_mutex_unlock(&sink_lock);
 }
 
 void v4l2r_log_set_handler(v4l2r_log_fn fn, void *opaque,
 			   enum v4l2r_log_level max_level)
 {
 	pthread_once(&defaults_once, init_defaults);
-	pthread_rwlock_wrlock(&sink_lock);
+	pthread_mutex_lock(&sink_lock);
 	sink_fn = fn;
 	sink_opaque = fn ? opaque : NULL;
-	sink_level = fn ? max_level : default_level();
-	pthread_rwlock_unlock(&sink_lock);
+	atomic_store(&sink_level, fn ? max_level : default_level());
+	pthread_mutex_unlock(&sink_lock);
 }
 
 void v4l2r_log(enum v4l2r_log_level level, const char *fmt, ...)
@@ -51,11 +53,8 @@ void v4l2r_log(enum v4l2r_log_level level, const char *fmt, ...)
 	va_list ap;
 
 	pthread_once(&defaults_once, init_defaults);
-	pthread_rwlock_rdlock(&sink_lock);
-	if (level > sink_level) {
-		pthread_rwlock_unlock(&sink_lock);
+	if ((int)level > atomic_load(&sink_level))
 		return;
-	}
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
@@ -65,9 +64,13 @@ void v4l2r_log(enum v4l2r_log_level level, const char *fmt, ...)
 	if (len && message[len - 1] == '\n')
 		message[len - 1] = '\0';
 
-	if (sink_fn)
-		sink_fn(sink_opaque, level, message);
-	else
-		fprintf(stderr, "v4l2-request: %s\n", message);
-	pthread_rwlock_unlock(&sink_lock);
+	pthread_mutex_lock(&sink_lock);
+	/* The level may have changed while the message was formatted. */
+	if ((int)level <= atomic_load(&sink_level)) {
+		if (sink_fn)
+			sink_fn(sink_opaque, level, message);
+		else
+			fprintf(stderr, "v4l2-request: %s\n", message);
+	}
+	pthread_mutex_unlock(&sink_lock);
 }
