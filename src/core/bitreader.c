@@ -56,12 +56,9 @@ uint32_t v4l2r_br_ue(struct v4l2r_bitreader *br)
 	}
 	if (leading == 0)
 		return 0;
-	uint64_t v = ((uint64_t)1 << leading) - 1 + v4l2r_br_u(br, leading);
-	if (v > UINT32_MAX) {
-		br->overrun = true;
-		return 0;
-	}
-	return br->overrun ? 0 : (uint32_t)v;
+	/* At most 2^31 - 1 + 2^31 - 1: fits. */
+	uint32_t v = ((uint32_t)1 << leading) - 1 + v4l2r_br_u(br, leading);
+	return br->overrun ? 0 : v;
 }
 
 int32_t v4l2r_br_se(struct v4l2r_bitreader *br)
