@@ -57,24 +57,35 @@ const struct v4l2r_convert_kernels v4l2r_convert_kernels_c = {
 	.untile_8x4 = untile_8x4_c,
 };
 
-static void put_p010(uint8_t *dst, unsigned sample)
+/* Sample i of a group sits in bits 10i..10i+9 of the little-endian
+ * group; P010 keeps it in the high bits of a little-endian word. */
+static inline void put_samples(uint8_t *dst, uint64_t bits, size_t n)
 {
-	unsigned v = sample << 6;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v = (unsigned)(bits >> (10 * i) & 0x3ff) << 6;
 
-	dst[0] = v & 0xff;
-	dst[1] = v >> 8;
+		dst[2 * i] = v & 0xff;
+		dst[2 * i + 1] = v >> 8;
+	}
+}
+
+static inline uint64_t load_le(const uint8_t *src, size_t bytes)
+{
+	uint64_t bits = 0;
+
+	for (size_t b = 0; b < bytes; b++)
+		bits |= (uint64_t)src[b] << (8 * b);
+	return bits;
 }
 
 void v4l2r_unpack_nv15_row(uint8_t *dst, const uint8_t *src, size_t samples)
 {
-	for (size_t done = 0; done < samples; done += 4, src += 5, dst += 8) {
-		size_t n = samples - done < 4 ? samples - done : 4;
-		uint64_t bits = 0;
+	size_t groups = samples / 4, rest = samples % 4;
 
-		/* A short last group ends in byte 1, 2 or 3: read no further. */
-		for (size_t b = 0; b < (n * 10 + 7) / 8; b++)
-			bits |= (uint64_t)src[b] << (8 * b);
-		for (size_t i = 0; i < n; i++)
-			put_p010(dst + 2 * i, (bits >> (10 * i)) & 0x3ff);
-	}
+	/* Constant sizes here let the compiler unroll the full groups. */
+	for (size_t g = 0; g < groups; g++, src += 5, dst += 8)
+		put_samples(dst, load_le(src, 5), 4);
+	/* A short last group ends in byte 1, 2 or 3: read no further. */
+	if (rest)
+		put_samples(dst, load_le(src, (rest * 10 + 7) / 8), rest);
 }

@@ -5,28 +5,34 @@
 
 #include "convert_kernels.h"
 
+/* Tile by tile, each 1 KiB tile read in order. */
 static void untile_32x32_neon(uint8_t *dst, size_t dst_stride,
 			      const uint8_t *src, size_t src_stride,
 			      size_t width_bytes, size_t height)
 {
-	size_t tiles = width_bytes / 32, done_w = tiles * 32;
+	size_t tiles = width_bytes / 32, full_h = height / 32 * 32;
 
-	for (size_t y = 0; y < height; y++) {
-		const uint8_t *s = src + (y / 32) * src_stride * 32 +
-				   (y % 32) * 32;
+	for (size_t y = 0; y < full_h; y += 32) {
+		const uint8_t *s = src + y * src_stride;
 		uint8_t *d = dst + y * dst_stride;
 
-		for (size_t t = 0; t < tiles; t++) {
-			uint8x16_t a = vld1q_u8(s + t * 1024);
-			uint8x16_t b = vld1q_u8(s + t * 1024 + 16);
+		for (size_t t = 0; t < tiles; t++, s += 1024, d += 32)
+			for (size_t r = 0; r < 32; r++) {
+				uint8x16_t a = vld1q_u8(s + r * 32);
+				uint8x16_t b = vld1q_u8(s + r * 32 + 16);
 
-			vst1q_u8(d + t * 32, a);
-			vst1q_u8(d + t * 32 + 16, b);
-		}
+				vst1q_u8(d + r * dst_stride, a);
+				vst1q_u8(d + r * dst_stride + 16, b);
+			}
 	}
-	if (done_w < width_bytes)
-		v4l2r_untile_c(dst + done_w, dst_stride, src + tiles * 1024,
-			       src_stride, width_bytes - done_w, height, 32, 32);
+	if (tiles * 32 < width_bytes)
+		v4l2r_untile_c(dst + tiles * 32, dst_stride, src + tiles * 1024,
+			       src_stride, width_bytes - tiles * 32, full_h,
+			       32, 32);
+	if (full_h < height)
+		v4l2r_untile_c(dst + full_h * dst_stride, dst_stride,
+			       src + full_h * src_stride, src_stride,
+			       width_bytes, height - full_h, 32, 32);
 }
 
 /* Four 4x4 tiles, one row per 32-bit lane, transposed into four rows. */
