@@ -1,1 +1,20 @@
 # unit tests: core (see tests/Makefile.am)
+core_tests = \
+	unit/test-bitreader \
+	unit/test-codec \
+	unit/test-convert \
+	unit/test-format \
+	unit/test-log
+TESTS += $(core_tests)
+check_PROGRAMS += $(core_tests)
+
+unit_test_bitreader_SOURCES = unit/test-bitreader.c
+unit_test_bitreader_LDADD = $(CORE_LIBS)
+unit_test_codec_SOURCES = unit/test-codec.c
+unit_test_codec_LDADD = $(CORE_LIBS)
+unit_test_convert_SOURCES = unit/test-convert.c
+unit_test_convert_LDADD = $(CORE_LIBS)
+unit_test_format_SOURCES = unit/test-format.c
+unit_test_format_LDADD = $(CORE_LIBS)
+unit_test_log_SOURCES = unit/test-log.c
+unit_test_log_LDADD = $(CORE_LIBS)
