@@ -9,6 +9,7 @@
 
 static const struct tool_cmd *const commands[] = {
 	&tool_cmd_list,
+	&tool_cmd_check,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
