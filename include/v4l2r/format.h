@@ -67,13 +67,15 @@ struct v4l2r_layout {
 };
 
 /* A tight linear layout for a client image (vaCreateImage). Returns 0, or
- * -EINVAL on an unknown format or an impossible size. */
+ * -EINVAL on an unknown or tiled format or an impossible size. */
 int v4l2r_layout_linear(const struct v4l2r_format_desc *desc, uint32_t width,
 			uint32_t height, struct v4l2r_layout *out);
 
 /* The layout of a device buffer from what G_FMT/S_FMT reported:
- * bytesperline and sizeimage of each memory plane. Returns 0 or -EINVAL when
- * the reported numbers cannot hold the picture. */
+ * bytesperline and sizeimage of each memory plane. With one memory plane,
+ * the chroma planes follow the luma rows (rounded up to whole tiles) with
+ * strides derived from bytesperline[0] as pixfmt-yuv-planar.rst says.
+ * Returns 0 or -EINVAL when the reported numbers cannot hold the picture. */
 int v4l2r_layout_from_device(const struct v4l2r_format_desc *desc,
 			     uint32_t width, uint32_t height,
 			     unsigned mem_planes, const uint32_t *bytesperline,
@@ -81,8 +83,12 @@ int v4l2r_layout_from_device(const struct v4l2r_format_desc *desc,
 			     struct v4l2r_layout *out);
 
 /* Copies a device picture into a linear picture of desc->linear_fourcc (or
- * the same format when linear), untiling or unpacking as needed.
- * src[i]/dst[i] point at memory plane i. Returns 0 or -EINVAL. */
+ * the same format when linear; the memory plane count may differ, e.g.
+ * NV12M into NV12), untiling or unpacking as needed. When the two sizes
+ * differ, the top-left area both share is copied and the rest of dst is
+ * left alone. src[i]/dst[i] point at memory plane i. Returns 0, or -EINVAL
+ * (and touches nothing) when a layout does not fit its memory or the
+ * formats do not convert. */
 int v4l2r_convert_to_linear(const struct v4l2r_layout *src,
 			    const uint8_t *const *src_mem,
 			    const struct v4l2r_layout *dst,
