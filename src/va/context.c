@@ -64,7 +64,8 @@ struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
 	const uint32_t frame = 1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
 	const uint32_t none = 1u << V4L2_STATELESS_H264_START_CODE_NONE;
 	const uint32_t annexb = 1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B;
-	struct va_decode_mode m = { .slice_based = false, .annex_b = false };
+	struct va_decode_mode m = { .slice_based = false, .annex_b = false,
+				    .controls_present = caps->controls_present };
 	uint32_t modes = caps->decode_modes, codes = caps->start_codes;
 
 	*ok = true;
@@ -166,6 +167,7 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 	int ret;
 
 	c->mode = va_choose_decode_mode(c->desc, c->caps, drv->decode_mode, &ok);
+	c->mode.controls_present = c->caps->controls_present;
 	if (!ok) {
 		va_err(drv, "%s: the device offers no decode mode this driver "
 		       "can use", c->desc->name);

@@ -448,6 +448,21 @@ static int env_decode_mode(void)
 	return -1;
 }
 
+static void env_fault(struct va_driver *drv)
+{
+	const char *v = getenv("LIBVA_V4L2_REQUEST_FAULT");
+	unsigned n;
+
+	drv->fault = VA_FAULT_NONE;
+	if (v && sscanf(v, "refuse:%u", &n) == 1 && n)
+		drv->fault = VA_FAULT_REFUSE;
+	else if (v && sscanf(v, "stall:%u", &n) == 1 && n)
+		drv->fault = VA_FAULT_STALL;
+	else
+		return;
+	drv->fault_picture = n;
+}
+
 VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx);
 
 __attribute__((visibility("default")))
@@ -472,8 +487,14 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 	drv->capture_buffers = (unsigned)va_env_int(
 		"LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS", 0, 0, 64);
 	drv->decode_mode = env_decode_mode();
+	env_fault(drv);
 	ctx->pDriverData = drv;
 	log_attach(drv);
+	if (drv->fault != VA_FAULT_NONE)
+		va_warn(drv, "fault injection on picture %u: %s",
+			drv->fault_picture,
+			drv->fault == VA_FAULT_REFUSE ? "refused controls" :
+							"never completes");
 
 	find_devices(drv);
 	build_profiles(drv);

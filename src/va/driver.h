@@ -66,6 +66,12 @@ struct va_driver {
 	unsigned capture_buffers;	/* 0: default */
 	int decode_mode;		/* -1 device's choice, 0 slice, 1 frame */
 	int log_level;
+	/* Fault injection for the guest tests (LIBVA_V4L2_REQUEST_FAULT=
+	 * "refuse:N" or "stall:N"): picture N of every context gets a control
+	 * the kernel refuses, or is queued with its capture buffer held so
+	 * that the device never returns it. */
+	enum { VA_FAULT_NONE, VA_FAULT_REFUSE, VA_FAULT_STALL } fault;
+	unsigned fault_picture;
 };
 
 struct va_config {
@@ -112,6 +118,7 @@ struct va_context {
 	unsigned n_capture;
 	VASurfaceID *bound;
 	uint64_t last_ts;	/* per-context timestamp counter (us) */
+	unsigned pictures;	/* submitted so far */
 	VASurfaceID last_target;
 
 	bool picture_open;

@@ -485,6 +485,7 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 
 	if (!n_req)
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	bool fault = ++c->pictures == drv->fault_picture;
 	ret = v4l2r_request_acquire(c->session, drv->sync_timeout_ms, &r);
 	if (ret < 0) {
 		va_err(drv, "no free request: %s", strerror(-ret));
@@ -530,7 +531,15 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 			v4l2r_request_release(r);
 			return VA_STATUS_ERROR_NOT_ENOUGH_BUFFER;
 		}
-		unsigned bad;
+		unsigned bad, flags = i + 1 < n_req ? V4L2R_QUEUE_HOLD_CAPTURE : 0;
+		if (fault && drv->fault == VA_FAULT_REFUSE &&
+		    plan.n_controls < VA_CODEC_MAX_CONTROLS) {
+			/* A control that exists on no device. */
+			controls[plan.n_controls].id = V4L2_CID_CODEC_STATELESS_BASE + 999;
+			controls[plan.n_controls++].size = 0;
+		}
+		if (fault && drv->fault == VA_FAULT_STALL)
+			flags |= V4L2R_QUEUE_HOLD_CAPTURE;
 		ret = v4l2r_request_set_controls(r, controls, plan.n_controls,
 						 &bad);
 		if (ret < 0) {
@@ -540,8 +549,7 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 			mark_surface(drv, in->target, V4L2R_REFUSED);
 			return VA_STATUS_SUCCESS;
 		}
-		ret = v4l2r_request_queue(r, capture_index, ts, written,
-					  i + 1 < n_req ? V4L2R_QUEUE_HOLD_CAPTURE : 0);
+		ret = v4l2r_request_queue(r, capture_index, ts, written, flags);
 		r = NULL;
 		if (ret < 0) {
 			/* The core marks the capture buffer refused. */

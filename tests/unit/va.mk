@@ -10,3 +10,23 @@ unit_test_va_h264_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) \
 unit_test_va_h264_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(LIBVA_LIBS)
 endif
 EXTRA_DIST += unit/data/h264
+
+# MPEG-2 translation (src/va/mpeg2.c)
+if HAVE_LIBVA
+TESTS += unit/test-va-mpeg2
+check_PROGRAMS += unit/test-va-mpeg2
+unit_test_va_mpeg2_SOURCES = unit/test-va-mpeg2.c
+unit_test_va_mpeg2_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
+unit_test_va_mpeg2_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
+endif
+
+# The driver's device-free parts: picture collection and checks, bitstream
+# writing, control filtering, decode-mode choice, pixel copies, object ids.
+if ENABLE_VA_DRIVER
+TESTS += unit/test-va-picture
+check_PROGRAMS += unit/test-va-picture
+unit_test_va_picture_SOURCES = unit/test-va-picture.c
+unit_test_va_picture_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
+unit_test_va_picture_LDADD = $(top_builddir)/src/va/libvadriver.la \
+	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
+endif

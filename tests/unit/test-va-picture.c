@@ -1,0 +1,482 @@
+/* The VA driver's device-free parts: collecting and checking a picture's
+ * buffers (picture.c), writing the bitstream without ever passing the end
+ * of the buffer, dropping optional controls a device lacks, the decode-mode
+ * choice (context.c), pixel copies (image.c) and the object table
+ * (object.c). Every bad-input case picture.c refuses is here. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/videodev2.h>
+
+#include "va/driver.h"
+
+static struct va_picture_accum acc;
+static char why[192];
+
+static void setup(void)
+{
+	ck_assert_int_eq(va_accum_init(&acc, &va_codec_mpeg2), 0);
+	why[0] = '\0';
+}
+
+static void teardown(void)
+{
+	va_accum_fini(&acc);
+}
+
+static VAPictureParameterBufferMPEG2 pic(void)
+{
+	VAPictureParameterBufferMPEG2 p;
+
+	memset(&p, 0, sizeof(p));
+	p.horizontal_size = 320;
+	p.vertical_size = 240;
+	p.picture_coding_type = 1;
+	p.f_code = 0xffff;
+	p.picture_coding_extension.bits.picture_structure = 3;
+	p.picture_coding_extension.bits.progressive_frame = 1;
+	return p;
+}
+
+static VASliceParameterBufferMPEG2 slice(uint32_t offset, uint32_t size,
+					 uint32_t vpos)
+{
+	VASliceParameterBufferMPEG2 s;
+
+	memset(&s, 0, sizeof(s));
+	s.slice_data_offset = offset;
+	s.slice_data_size = size;
+	s.slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+	s.slice_vertical_position = vpos;
+	return s;
+}
+
+static const uint8_t data[] = {
+	0, 0, 1, 1, 0xaa, 0xbb, 0xcc,		/* slice 0: 7 bytes */
+	0, 0, 1, 2, 0xdd, 0xee,			/* slice 1: 6 bytes */
+};
+
+static VAStatus add(VABufferType type, const void *p, unsigned size,
+		    unsigned n)
+{
+	return va_accum_add(&acc, type, p, size, n, why, sizeof(why));
+}
+
+static void add_good_picture(void)
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s[2] = { slice(0, 7, 0), slice(7, 6, 1) };
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1),
+			 VA_STATUS_SUCCESS);
+	ck_assert_int_eq(add(VASliceParameterBufferType, s, sizeof(s[0]), 2),
+			 VA_STATUS_SUCCESS);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_SUCCESS);
+}
+
+START_TEST(good_picture)
+{
+	struct va_picture_input in;
+
+	add_good_picture();
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(in.n_slices, 2);
+	ck_assert_ptr_null(in.iq_matrix);
+	ck_assert_uint_eq(in.slices[0].size, 7);
+	ck_assert_uint_eq(in.slices[1].size, 6);
+	ck_assert_mem_eq(in.slices[1].data, data + 7, 6);
+	const VAPictureParameterBufferMPEG2 *p = in.pic_params;
+	ck_assert_uint_eq(p->horizontal_size, 320);
+
+	/* Reset: the next picture starts empty. */
+	va_accum_reset(&acc);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
+START_TEST(one_slice_per_buffer_pair)
+{
+	/* FFmpeg's and GStreamer's way: parameters then data, per slice,
+	 * each data buffer holding only its slice (offset 0). */
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s0 = slice(0, 7, 0), s1 = slice(0, 6, 1);
+	struct va_picture_input in;
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s0, sizeof(s0), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, 7, 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s1, sizeof(s1), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data + 7, 6, 1), 0);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_mem_eq(in.slices[0].data, data, 7);
+	ck_assert_mem_eq(in.slices[1].data, data + 7, 6);
+}
+END_TEST
+
+START_TEST(missing_picture_parameters)
+{
+	VASliceParameterBufferMPEG2 s = slice(0, 7, 0);
+	struct va_picture_input in;
+
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, 7, 1), 0);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(why, "picture parameter"));
+}
+END_TEST
+
+START_TEST(no_slices)
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+	struct va_picture_input in;
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(why, "slice"));
+}
+END_TEST
+
+START_TEST(params_without_data)
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s = slice(0, 7, 0);
+	struct va_picture_input in;
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(why, "no data"));
+}
+END_TEST
+
+START_TEST(data_without_params)
+{
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
+START_TEST(wrong_sizes)
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s = slice(0, 7, 0);
+	VAIQMatrixBufferMPEG2 iq;
+
+	memset(&iq, 0, sizeof(iq));
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p) - 4, 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 2),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(add(VAIQMatrixBufferType, &iq, sizeof(iq) + 8, 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s) + 4, 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(add(VAIQMatrixBufferType, &iq, sizeof(iq), 1),
+			 VA_STATUS_SUCCESS);
+	/* MPEG-2 has no probability tables; unknown types are refused. */
+	ck_assert_int_eq(add(VAProbabilityBufferType, &iq, 16, 1),
+			 VA_STATUS_ERROR_UNSUPPORTED_BUFFERTYPE);
+	ck_assert_int_eq(add(VAMacroblockParameterBufferType, &iq, 16, 1),
+			 VA_STATUS_ERROR_UNSUPPORTED_BUFFERTYPE);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, NULL, sizeof(p), 1),
+			 VA_STATUS_ERROR_INVALID_BUFFER);
+}
+END_TEST
+
+START_TEST(slice_outside_data)
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	/* Offset past the end. */
+	VASliceParameterBufferMPEG2 s = slice(sizeof(data) + 1, 1, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(why, "outside"));
+
+	/* Size running past the end, and offset + size wrapping around. */
+	va_accum_reset(&acc);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	s = slice(7, sizeof(data) - 6, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	va_accum_reset(&acc);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	s = slice(8, UINT32_MAX - 4, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+
+	/* An empty slice. */
+	va_accum_reset(&acc);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	s = slice(0, 0, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+
+	/* Exactly up to the end is fine. */
+	va_accum_reset(&acc);
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	s = slice(7, 6, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1), 0);
+}
+END_TEST
+
+START_TEST(bitstream_never_overflows)
+{
+	struct va_picture_input in;
+	const struct va_decode_mode mode = { .slice_based = false };
+	uint8_t out[32];
+	size_t written;
+
+	add_good_picture();
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_uint_eq(va_bitstream_size(&va_codec_mpeg2, NULL, &in, &mode,
+					    0, 2), 13);
+	memset(out, 0x5a, sizeof(out));
+	ck_assert_int_eq(va_bitstream_write(&va_codec_mpeg2, NULL, &in, &mode, 0,
+					    2, out, 13, &written), 0);
+	ck_assert_uint_eq(written, 13);
+	ck_assert_mem_eq(out, data, 13);
+	ck_assert_uint_eq(out[13], 0x5a);
+
+	/* One byte short: refused, and nothing written past the end. */
+	memset(out, 0x5a, sizeof(out));
+	ck_assert_int_eq(va_bitstream_write(&va_codec_mpeg2, NULL, &in, &mode, 0,
+					    2, out, 12, &written), -ENOSPC);
+	ck_assert_uint_eq(out[12], 0x5a);
+	/* Slice ranges outside the picture are refused. */
+	ck_assert_int_eq(va_bitstream_write(&va_codec_mpeg2, NULL, &in, &mode, 1,
+					    2, out, sizeof(out), &written),
+			 -EINVAL);
+}
+END_TEST
+
+/* A codec without its own prefix rule: Annex-B start codes are added where
+ * the device wants them and the data has none. */
+static const struct va_codec_ops plain_ops = {
+	.slice_param_size = sizeof(VASliceParameterBufferMPEG2),
+	.pic_param_size = sizeof(VAPictureParameterBufferMPEG2),
+};
+
+START_TEST(annex_b_prefix)
+{
+	static const uint8_t nal[] = { 0x65, 0x88, 0x84 };
+	static const uint8_t sc_nal[] = { 0, 0, 1, 0x41, 0x9a };
+	VASliceParameterBufferMPEG2 sp = slice(0, 3, 0);
+	struct va_slice s[2] = {
+		{ .params = &sp, .data = nal, .size = 3 },
+		{ .params = &sp, .data = sc_nal, .size = 5 },
+	};
+	struct va_picture_input in = { .n_slices = 2, .slices = s };
+	const struct va_decode_mode annexb = { .annex_b = true },
+				    none = { .slice_based = true };
+	uint8_t out[16];
+	size_t written;
+
+	ck_assert_uint_eq(va_bitstream_size(&plain_ops, NULL, &in, &annexb, 0, 2),
+			  11);
+	ck_assert_int_eq(va_bitstream_write(&plain_ops, NULL, &in, &annexb, 0, 2,
+					    out, sizeof(out), &written), 0);
+	static const uint8_t want[] = { 0, 0, 1, 0x65, 0x88, 0x84,
+					0, 0, 1, 0x41, 0x9a };
+	ck_assert_uint_eq(written, sizeof(want));
+	ck_assert_mem_eq(out, want, sizeof(want));
+	ck_assert_uint_eq(va_bitstream_size(&plain_ops, NULL, &in, &none, 0, 1), 3);
+	ck_assert_int_eq(va_bitstream_write(&plain_ops, NULL, &in, &annexb, 0, 1,
+					    out, 5, &written), -ENOSPC);
+}
+END_TEST
+
+START_TEST(optional_controls_dropped)
+{
+	const struct v4l2r_codec_desc *d = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
+	struct v4l2_ext_control c[3] = {
+		{ .id = V4L2_CID_STATELESS_MPEG2_SEQUENCE },
+		{ .id = V4L2_CID_STATELESS_MPEG2_PICTURE },
+		{ .id = V4L2_CID_STATELESS_MPEG2_QUANTISATION },
+	};
+
+	ck_assert_ptr_nonnull(d);
+	/* Quantisation is optional; the device lacks it (bit 2 clear). */
+	ck_assert_uint_eq(va_filter_controls(d, 0x3, c, 3), 2);
+	ck_assert_uint_eq(c[1].id, V4L2_CID_STATELESS_MPEG2_PICTURE);
+	struct v4l2_ext_control all[3] = {
+		{ .id = V4L2_CID_STATELESS_MPEG2_SEQUENCE },
+		{ .id = V4L2_CID_STATELESS_MPEG2_PICTURE },
+		{ .id = V4L2_CID_STATELESS_MPEG2_QUANTISATION },
+	};
+	ck_assert_uint_eq(va_filter_controls(d, 0x7, all, 3), 3);
+}
+END_TEST
+
+START_TEST(decode_mode_choice)
+{
+	const struct v4l2r_codec_desc *h264 = v4l2r_codec_get(V4L2R_CODEC_H264);
+	const struct v4l2r_codec_desc *mpeg2 = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
+	struct v4l2r_codec_caps caps;
+	struct va_decode_mode m;
+	bool ok;
+
+	memset(&caps, 0, sizeof(caps));
+	caps.default_decode_mode = caps.default_start_code = -1;
+	m = va_choose_decode_mode(mpeg2, &caps, -1, &ok);
+	ck_assert(ok && !m.slice_based && !m.annex_b);
+
+	/* Both offered (visl, newer rkvdec): frame-based with Annex-B. */
+	caps.decode_modes = 0x3;
+	caps.start_codes = 0x3;
+	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	ck_assert(ok && !m.slice_based && m.annex_b);
+	/* Forced slice-based (LIBVA_V4L2_REQUEST_DECODE_MODE=slice). */
+	m = va_choose_decode_mode(h264, &caps, 0, &ok);
+	ck_assert(ok && m.slice_based && !m.annex_b);
+	/* Cedrus: slice-based, no start code. */
+	caps.decode_modes = 0x1;
+	caps.start_codes = 0x1;
+	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	ck_assert(ok && m.slice_based && !m.annex_b);
+	/* Hantro / rkvdec: frame-based, Annex-B. */
+	caps.decode_modes = 0x2;
+	caps.start_codes = 0x2;
+	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	ck_assert(ok && !m.slice_based && m.annex_b);
+	/* Slice-based where only Annex-B is taken. */
+	caps.decode_modes = 0x1;
+	caps.start_codes = 0x2;
+	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	ck_assert(ok && m.slice_based && m.annex_b);
+}
+END_TEST
+
+START_TEST(object_ids)
+{
+	struct va_heap h, other;
+	int a, b, c;
+
+	va_heap_init(&h, 3);
+	va_heap_init(&other, 4);
+	uint32_t ia = va_heap_add(&h, &a);
+	uint32_t ib = va_heap_add(&h, &b);
+	ck_assert_uint_ne(ia, VA_INVALID_ID);
+	ck_assert_uint_ne(ia, ib);
+	ck_assert_ptr_eq(va_heap_get(&h, ia), &a);
+	ck_assert_ptr_eq(va_heap_remove(&h, ia), &a);
+	/* Stale: refused even once its slot is reused. */
+	ck_assert_ptr_null(va_heap_get(&h, ia));
+	ck_assert_ptr_null(va_heap_remove(&h, ia));
+	for (int i = 0; i < 3; i++) {
+		uint32_t ic = va_heap_add(&h, &c);
+		ck_assert_uint_ne(ic, ia);
+		ck_assert_ptr_null(va_heap_get(&h, ia));
+		ck_assert_ptr_eq(va_heap_remove(&h, ic), &c);
+	}
+	/* Another table's id, or garbage, is refused. */
+	ck_assert_ptr_null(va_heap_get(&other, ib));
+	ck_assert_ptr_null(va_heap_get(&h, VA_INVALID_ID));
+	ck_assert_ptr_null(va_heap_get(&h, 0));
+	ck_assert_ptr_null(va_heap_get(&h, ib + 100));
+	ck_assert_uint_eq(va_heap_count(&h), 1);
+	unsigned cur = 0;
+	uint32_t id;
+	ck_assert_ptr_eq(va_heap_next(&h, &cur, &id), &b);
+	ck_assert_uint_eq(id, ib);
+	ck_assert_ptr_null(va_heap_next(&h, &cur, &id));
+	ck_assert_uint_eq(va_heap_add(&h, NULL), VA_INVALID_ID);
+	va_heap_fini(&h);
+	va_heap_fini(&other);
+}
+END_TEST
+
+static void fill_layout(uint32_t fourcc, uint32_t w, uint32_t h,
+			struct v4l2r_layout *l)
+{
+	const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(fourcc);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_int_eq(v4l2r_layout_linear(d, w, h, l), 0);
+	ck_assert_uint_eq(l->mem_planes, 1);
+}
+
+START_TEST(pixel_copies)
+{
+	struct v4l2r_layout nv12, i420, small;
+	uint8_t a[16 * 8 * 3 / 2], b[sizeof(a)], c[sizeof(a)];
+
+	fill_layout(V4L2_PIX_FMT_NV12, 16, 8, &nv12);
+	fill_layout(V4L2_PIX_FMT_YUV420, 16, 8, &i420);
+	for (unsigned i = 0; i < sizeof(a); i++)
+		a[i] = (uint8_t)(i * 7 + 3);
+	const uint8_t *src[3] = { a, NULL, NULL };
+	uint8_t *dst[3] = { b, NULL, NULL };
+	uint8_t *dst2[3] = { c, NULL, NULL };
+
+	/* NV12 -> I420: U and V split out of the interleaved plane. */
+	ck_assert_int_eq(va_copy_picture(&nv12, src, &i420, dst, 16, 8), 0);
+	const uint8_t *uv = a + nv12.plane[1].offset;
+	ck_assert_mem_eq(b, a, 16 * 8);
+	ck_assert_uint_eq(b[i420.plane[1].offset + 3], uv[6]);
+	ck_assert_uint_eq(b[i420.plane[2].offset + 3], uv[7]);
+	/* I420 -> I420 -> NV12 comes back to the start. */
+	const uint8_t *src2[3] = { b, NULL, NULL };
+	ck_assert_int_eq(va_copy_picture(&i420, src2, &i420, dst2, 16, 8), 0);
+	const uint8_t *src3[3] = { c, NULL, NULL };
+	memset(b, 0, sizeof(b));
+	ck_assert_int_eq(va_copy_picture(&i420, src3, &nv12, dst, 16, 8), 0);
+	ck_assert_mem_eq(b, a, sizeof(a));
+
+	/* Cropping to a smaller image, and refusing a larger one. */
+	fill_layout(V4L2_PIX_FMT_NV12, 8, 4, &small);
+	ck_assert_int_eq(va_copy_picture(&nv12, src, &small, dst, 8, 4), 0);
+	ck_assert_mem_eq(b + 8, a + 16, 8);
+	ck_assert_int_eq(va_copy_picture(&nv12, src, &small, dst, 16, 8), -EINVAL);
+	/* A layout whose planes do not hold the rows asked for. */
+	struct v4l2r_layout bad = nv12;
+	bad.plane[1].size = 8;
+	ck_assert_int_eq(va_copy_picture(&bad, src, &i420, dst, 16, 8), -EINVAL);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("va-picture");
+	TCase *tc = tcase_create("collect");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, good_picture);
+	tcase_add_test(tc, one_slice_per_buffer_pair);
+	tcase_add_test(tc, missing_picture_parameters);
+	tcase_add_test(tc, no_slices);
+	tcase_add_test(tc, params_without_data);
+	tcase_add_test(tc, data_without_params);
+	tcase_add_test(tc, wrong_sizes);
+	tcase_add_test(tc, slice_outside_data);
+	tcase_add_test(tc, bitstream_never_overflows);
+	tcase_add_test(tc, annex_b_prefix);
+	suite_add_tcase(s, tc);
+
+	TCase *tc2 = tcase_create("parts");
+	tcase_add_test(tc2, optional_controls_dropped);
+	tcase_add_test(tc2, decode_mode_choice);
+	tcase_add_test(tc2, object_ids);
+	tcase_add_test(tc2, pixel_copies);
+	suite_add_tcase(s, tc2);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
