@@ -221,6 +221,15 @@ static void case_size(unsigned i, size_t *w, size_t *h)
 	}
 }
 
+/* Runs first: the choice is made once per process. */
+START_TEST(no_simd_selects_c)
+{
+	setenv("V4L2R_NO_SIMD", "1", 1);
+	ck_assert_ptr_eq(v4l2r_convert_kernels_active(),
+			 &v4l2r_convert_kernels_c);
+}
+END_TEST
+
 START_TEST(simd_matches_c)
 {
 	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
@@ -655,6 +664,7 @@ int main(int argc, char **argv)
 	TCase *tc = tcase_create("core");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, no_simd_selects_c);
 	tcase_add_loop_test(tc, simd_matches_c, 0, N_TILE_KERNELS);
 	tcase_add_loop_test(tc, c_matches_naive, 0, N_TILE_KERNELS);
 	tcase_add_test(tc, generic_untile_matches_naive);
