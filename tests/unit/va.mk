@@ -30,3 +30,12 @@ unit_test_va_picture_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
 unit_test_va_picture_LDADD = $(top_builddir)/src/va/libvadriver.la \
 	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
 endif
+
+# Guest program of tests/guest/va-api.test (built by make check, run in the
+# visl guest): the driver through libva's API.
+if HAVE_LIBVA
+check_PROGRAMS += guest/va-api
+guest_va_api_SOURCES = guest/va-api.c
+guest_va_api_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
+guest_va_api_LDADD = $(LIBVA_LIBS) $(PTHREAD_LIBS)
+endif

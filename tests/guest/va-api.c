@@ -1,0 +1,610 @@
+/* The v4l2_request VA driver through libva's own API, on visl: both
+ * surface/context creation orders, images, DMABUF export, growth of the
+ * picture buffers, every bad input a client can hand over, several
+ * contexts on several threads, a request the kernel refuses and a device
+ * that never answers. One line per case; exit 0 when all pass, 77 when
+ * there is no MPEG-2 decoder, 1 otherwise.
+ *
+ * The pictures are synthetic MPEG-2 (valid parameters, slices that start
+ * with their start codes): visl checks the controls, not the bitstream,
+ * and draws a deterministic pattern. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <va/va.h>
+#include <va/va_drm.h>
+#include <va/va_drmcommon.h>
+
+#define W 320
+#define H 240
+#define DRM_NV12 0x3231564e	/* 'NV12' */
+#define DRM_R8 0x20203852	/* 'R8  ' */
+#define DRM_GR88 0x38385247	/* 'GR88' */
+
+static const char *device = "/dev/dri/renderD128";
+static int failures;
+static VADisplay dpy;
+static int drm_fd = -1;
+
+static void report(const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(const char *name, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("test %s: %s", name, ok ? "OK" : "FAIL");
+	if (!ok && fmt) {
+		printf(" (");
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf(")");
+	}
+	printf("\n");
+	fflush(stdout);
+	if (!ok)
+		failures++;
+}
+
+static void quiet(void *ctx, const char *msg)
+{
+	if (getenv("VA_API_TEST_VERBOSE"))
+		fprintf(stderr, "%s", msg);
+}
+
+static bool open_display(void)
+{
+	int major, minor;
+
+	drm_fd = open(device, O_RDWR | O_CLOEXEC);
+	if (drm_fd < 0)
+		return false;
+	dpy = vaGetDisplayDRM(drm_fd);
+	if (!dpy)
+		return false;
+	vaSetInfoCallback(dpy, quiet, NULL);
+	vaSetErrorCallback(dpy, quiet, NULL);
+	return vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS;
+}
+
+static void close_display(void)
+{
+	if (dpy)
+		vaTerminate(dpy);
+	dpy = NULL;
+	if (drm_fd >= 0)
+		close(drm_fd);
+	drm_fd = -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Synthetic MPEG-2 pictures.                                          */
+
+enum { PIC_I = 1, PIC_P = 2, PIC_B = 3 };
+
+struct bad {
+	bool no_picture_params;
+	bool slice_outside;
+	bool short_picture_params;
+	size_t huge_data;	/* bytes of slice data, 0: normal */
+};
+
+static VAStatus decode(VAContextID ctx, VASurfaceID target, int type,
+		       VASurfaceID fwd, VASurfaceID bwd, const struct bad *bad)
+{
+	VAPictureParameterBufferMPEG2 pp;
+	VAIQMatrixBufferMPEG2 iq;
+	VASliceParameterBufferMPEG2 sp[H / 16];
+	size_t data_size = bad && bad->huge_data ? bad->huge_data : (H / 16) * 48;
+	uint8_t *data = calloc(1, data_size);
+	VABufferID bufs[4];
+	int n = 0;
+	VAStatus st;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.horizontal_size = W;
+	pp.vertical_size = H;
+	pp.forward_reference_picture = type >= PIC_P ? fwd : VA_INVALID_SURFACE;
+	pp.backward_reference_picture = type == PIC_B ? bwd : VA_INVALID_SURFACE;
+	pp.picture_coding_type = type;
+	pp.f_code = type == PIC_I ? 0xffff : type == PIC_P ? 0x11ff : 0x1111;
+	pp.picture_coding_extension.bits.picture_structure = 3;
+	pp.picture_coding_extension.bits.frame_pred_frame_dct = 1;
+	pp.picture_coding_extension.bits.progressive_frame = 1;
+	pp.picture_coding_extension.bits.is_first_field = 1;
+	memset(&iq, 0, sizeof(iq));
+	iq.load_intra_quantiser_matrix = 1;
+	iq.load_non_intra_quantiser_matrix = 1;
+	for (int i = 0; i < 64; i++) {
+		iq.intra_quantiser_matrix[i] = (uint8_t)(8 + i);
+		iq.non_intra_quantiser_matrix[i] = 16;
+	}
+	/* One slice per macroblock row, each from its start code. */
+	size_t per = data_size / (H / 16);
+	for (int i = 0; i < H / 16; i++) {
+		uint8_t *s = data + (size_t)i * per;
+		s[0] = 0;
+		s[1] = 0;
+		s[2] = 1;
+		s[3] = (uint8_t)(i + 1);
+		for (size_t k = 4; k < per; k++)
+			s[k] = (uint8_t)(0x11 * (k + (size_t)i + (size_t)type) | 0x80);
+		memset(&sp[i], 0, sizeof(sp[i]));
+		sp[i].slice_data_size = (uint32_t)per;
+		sp[i].slice_data_offset = (uint32_t)((size_t)i * per);
+		sp[i].slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+		sp[i].macroblock_offset = 38;
+		sp[i].slice_vertical_position = (uint32_t)i;
+		sp[i].quantiser_scale_code = 8;
+		sp[i].intra_slice_flag = type == PIC_I;
+	}
+	if (bad && bad->slice_outside)
+		sp[H / 16 - 1].slice_data_size += 10;
+
+	if (!bad || !bad->no_picture_params)
+		vaCreateBuffer(dpy, ctx, VAPictureParameterBufferType,
+			       bad && bad->short_picture_params ?
+				       sizeof(pp) - 4 : sizeof(pp),
+			       1, &pp, &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VAIQMatrixBufferType, sizeof(iq), 1, &iq,
+		       &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VASliceParameterBufferType, sizeof(sp[0]),
+		       H / 16, sp, &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VASliceDataBufferType, (unsigned)data_size, 1,
+		       data, &bufs[n++]);
+	free(data);
+
+	st = vaBeginPicture(dpy, ctx, target);
+	if (st == VA_STATUS_SUCCESS) {
+		VAStatus r = vaRenderPicture(dpy, ctx, bufs, n);
+		st = vaEndPicture(dpy, ctx);
+		if (r != VA_STATUS_SUCCESS)
+			st = r;
+	}
+	for (int i = 0; i < n; i++)
+		vaDestroyBuffer(dpy, bufs[i]);
+	return st;
+}
+
+/* I, P, B into s[0..2]; every surface synced. */
+static bool decode_ipb(VAContextID ctx, const VASurfaceID *s, char *why,
+		       size_t why_size)
+{
+	VAStatus st;
+
+	if ((st = decode(ctx, s[0], PIC_I, 0, 0, NULL)) ||
+	    (st = decode(ctx, s[1], PIC_P, s[0], 0, NULL)) ||
+	    (st = decode(ctx, s[2], PIC_B, s[0], s[1], NULL))) {
+		snprintf(why, why_size, "decode: %s", vaErrorStr(st));
+		return false;
+	}
+	for (int i = 0; i < 3; i++) {
+		st = vaSyncSurface(dpy, s[i]);
+		if (st) {
+			snprintf(why, why_size, "sync %d: %s", i, vaErrorStr(st));
+			return false;
+		}
+		VASurfaceStatus ss;
+		if (vaQuerySurfaceStatus(dpy, s[i], &ss) || ss != VASurfaceReady) {
+			snprintf(why, why_size, "status %d: %d", i, ss);
+			return false;
+		}
+	}
+	return true;
+}
+
+static VAConfigID make_config(void)
+{
+	VAConfigAttrib a = { .type = VAConfigAttribRTFormat,
+			     .value = VA_RT_FORMAT_YUV420 };
+	VAConfigID cfg = VA_INVALID_ID;
+
+	if (vaCreateConfig(dpy, VAProfileMPEG2Main, VAEntrypointVLD, &a, 1, &cfg))
+		return VA_INVALID_ID;
+	return cfg;
+}
+
+/* The picture as vaGetImage gives it, tightly packed NV12. */
+static uint8_t *get_nv12(VASurfaceID s)
+{
+	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
+			    .bits_per_pixel = 12 };
+	VAImage img;
+	void *p;
+	uint8_t *out = NULL;
+
+	if (vaCreateImage(dpy, &f, W, H, &img))
+		return NULL;
+	if (!vaGetImage(dpy, s, 0, 0, W, H, img.image_id) &&
+	    !vaMapBuffer(dpy, img.buf, &p)) {
+		out = malloc(W * H * 3 / 2);
+		for (int y = 0; y < H; y++)
+			memcpy(out + y * W, (uint8_t *)p + img.offsets[0] +
+					    (size_t)y * img.pitches[0], W);
+		for (int y = 0; y < H / 2; y++)
+			memcpy(out + W * H + y * W, (uint8_t *)p + img.offsets[1] +
+						    (size_t)y * img.pitches[1], W);
+		vaUnmapBuffer(dpy, img.buf);
+	}
+	vaDestroyImage(dpy, img.image_id);
+	return out;
+}
+
+static bool planes_equal(const uint8_t *nv12, const uint8_t *base,
+			 const uint32_t *offset, const uint32_t *pitch)
+{
+	for (int y = 0; y < H; y++)
+		if (memcmp(nv12 + y * W, base + offset[0] + (size_t)y * pitch[0], W))
+			return false;
+	for (int y = 0; y < H / 2; y++)
+		if (memcmp(nv12 + W * H + y * W,
+			   base + offset[1] + (size_t)y * pitch[1], W))
+			return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_images_and_export(VASurfaceID s, const uint8_t *ref)
+{
+	VAImage img;
+	void *p;
+	VAStatus st = vaDeriveImage(dpy, s, &img);
+
+	if (st == VA_STATUS_SUCCESS) {
+		bool ok = img.format.fourcc == VA_FOURCC_NV12 &&
+			  !vaMapBuffer(dpy, img.buf, &p) &&
+			  planes_equal(ref, p, img.offsets, img.pitches);
+		vaUnmapBuffer(dpy, img.buf);
+		vaDestroyImage(dpy, img.image_id);
+		report("derive-image-matches-get-image", ok, "bytes differ");
+	} else {
+		report("derive-image-matches-get-image", false, "%s",
+		       vaErrorStr(st));
+	}
+
+	VADRMPRIMESurfaceDescriptor d;
+	memset(&d, 0, sizeof(d));
+	st = vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+				   VA_EXPORT_SURFACE_READ_ONLY |
+					   VA_EXPORT_SURFACE_COMPOSED_LAYERS, &d);
+	bool ok = st == VA_STATUS_SUCCESS && d.num_layers == 1 &&
+		  d.num_objects == 1 && d.layers[0].drm_format == DRM_NV12 &&
+		  d.layers[0].num_planes == 2 &&
+		  d.objects[0].drm_format_modifier == 0 && d.fourcc == VA_FOURCC_NV12;
+	uint32_t composed_off[2] = { d.layers[0].offset[0], d.layers[0].offset[1] };
+	if (ok) {
+		void *m = mmap(NULL, d.objects[0].size, PROT_READ, MAP_SHARED,
+			       d.objects[0].fd, 0);
+		ok = m != MAP_FAILED &&
+		     planes_equal(ref, m, d.layers[0].offset, d.layers[0].pitch);
+		if (m != MAP_FAILED)
+			munmap(m, d.objects[0].size);
+	}
+	for (uint32_t i = 0; i < d.num_objects; i++)
+		close(d.objects[i].fd);
+	report("export-dmabuf-matches-get-image", ok, "%s, %u layers, format 0x%x",
+	       vaErrorStr(st), d.num_layers, d.layers[0].drm_format);
+
+	memset(&d, 0, sizeof(d));
+	st = vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+				   VA_EXPORT_SURFACE_READ_ONLY |
+					   VA_EXPORT_SURFACE_SEPARATE_LAYERS, &d);
+	ok = st == VA_STATUS_SUCCESS && d.num_layers == 2 &&
+	     d.layers[0].drm_format == DRM_R8 && d.layers[1].drm_format == DRM_GR88 &&
+	     d.layers[0].offset[0] == composed_off[0] &&
+	     d.layers[1].offset[0] == composed_off[1];
+	for (uint32_t i = 0; i < d.num_objects; i++)
+		close(d.objects[i].fd);
+	report("export-separate-layers", ok, "%s", vaErrorStr(st));
+
+	memset(&d, 0, sizeof(d));
+	st = vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_VA, 0, &d);
+	report("export-refuses-other-memory-types",
+	       st == VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE, "%s", vaErrorStr(st));
+}
+
+static void test_bad_input(VAContextID ctx, VASurfaceID *s, VAConfigID cfg)
+{
+	struct bad b;
+	VAStatus st;
+	char why[128] = "";
+	void *info = NULL;
+
+	memset(&b, 0, sizeof(b));
+	b.no_picture_params = true;
+	st = decode(ctx, s[0], PIC_I, 0, 0, &b);
+	VAStatus sync = vaSyncSurface(dpy, s[0]);
+	VAStatus qe = vaQuerySurfaceError(dpy, s[0], VA_STATUS_ERROR_DECODING_ERROR,
+					  &info);
+	VASurfaceDecodeMBErrors *e = info;
+	report("missing-picture-parameters",
+	       st == VA_STATUS_ERROR_INVALID_PARAMETER &&
+		       sync == VA_STATUS_ERROR_DECODING_ERROR && !qe && e &&
+		       e[0].status == 1 && e[0].decode_error_type == VADecodeMBError &&
+		       e[1].status == -1,
+	       "end %s, sync %s", vaErrorStr(st), vaErrorStr(sync));
+
+	memset(&b, 0, sizeof(b));
+	b.slice_outside = true;
+	st = decode(ctx, s[0], PIC_I, 0, 0, &b);
+	report("slice-outside-its-data", st == VA_STATUS_ERROR_INVALID_PARAMETER,
+	       "%s", vaErrorStr(st));
+
+	memset(&b, 0, sizeof(b));
+	b.short_picture_params = true;
+	st = decode(ctx, s[0], PIC_I, 0, 0, &b);
+	report("wrong-picture-parameter-size",
+	       st == VA_STATUS_ERROR_INVALID_PARAMETER, "%s", vaErrorStr(st));
+
+	memset(&b, 0, sizeof(b));
+	b.huge_data = 8u << 20;	/* far more than the bitstream buffer */
+	st = decode(ctx, s[1], PIC_I, 0, 0, &b);
+	sync = vaSyncSurface(dpy, s[1]);
+	report("slice-data-larger-than-bitstream-buffer",
+	       st == VA_STATUS_ERROR_NOT_ENOUGH_BUFFER &&
+		       sync == VA_STATUS_ERROR_DECODING_ERROR,
+	       "end %s, sync %s", vaErrorStr(st), vaErrorStr(sync));
+
+	VABufferID buf;
+	uint32_t x = 0;
+	vaCreateBuffer(dpy, ctx, VASliceDataBufferType, 4, 1, &x, &buf);
+	st = vaRenderPicture(dpy, ctx, &buf, 1);
+	report("render-without-begin", st != VA_STATUS_SUCCESS, "%s",
+	       vaErrorStr(st));
+	vaDestroyBuffer(dpy, buf);
+	st = vaBeginPicture(dpy, ctx, s[2]);
+	VAStatus r = vaRenderPicture(dpy, ctx, &buf, 1);	/* stale id */
+	vaEndPicture(dpy, ctx);
+	report("stale-buffer-id", st == VA_STATUS_SUCCESS &&
+	       r == VA_STATUS_ERROR_INVALID_BUFFER, "%s", vaErrorStr(r));
+
+	VASurfaceID gone;
+	vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, &gone, 1, NULL, 0);
+	vaDestroySurfaces(dpy, &gone, 1);
+	st = vaBeginPicture(dpy, ctx, gone);
+	VAStatus st2 = vaSyncSurface(dpy, gone);
+	report("stale-surface-id", st == VA_STATUS_ERROR_INVALID_SURFACE &&
+	       st2 == VA_STATUS_ERROR_INVALID_SURFACE, "%s", vaErrorStr(st));
+	st = vaBeginPicture(dpy, ctx + 1, s[0]);
+	report("unknown-context-id", st == VA_STATUS_ERROR_INVALID_CONTEXT, "%s",
+	       vaErrorStr(st));
+
+	VAConfigID c2;
+	st = vaCreateConfig(dpy, VAProfileVP9Profile0, VAEntrypointVLD, NULL, 0, &c2);
+	st2 = vaCreateConfig(dpy, VAProfileMPEG2Main, VAEntrypointEncSlice, NULL,
+			     0, &c2);
+	report("unsupported-profile-and-entrypoint",
+	       st == VA_STATUS_ERROR_UNSUPPORTED_PROFILE &&
+		       st2 == VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT,
+	       "%s / %s", vaErrorStr(st), vaErrorStr(st2));
+	VAContextID big;
+	st = vaCreateContext(dpy, cfg, 30000, 30000, VA_PROGRESSIVE, NULL, 0, &big);
+	report("unsupported-size", st != VA_STATUS_SUCCESS, "%s", vaErrorStr(st));
+
+	bool ok = decode_ipb(ctx, s, why, sizeof(why));
+	report("decoding-goes-on-after-bad-input", ok, "%s", why);
+}
+
+struct worker {
+	VAConfigID cfg;
+	int pictures;
+	bool ok;
+	char why[128];
+};
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	VASurfaceID s[4];
+	VAContextID ctx;
+	VAStatus st;
+
+	w->ok = false;
+	if ((st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, s, 4, NULL, 0)) ||
+	    (st = vaCreateContext(dpy, w->cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx))) {
+		snprintf(w->why, sizeof(w->why), "setup: %s", vaErrorStr(st));
+		return NULL;
+	}
+	for (int i = 0; i < w->pictures; i++) {
+		VASurfaceID t = s[i % 4], prev = s[(i + 3) % 4];
+		st = decode(ctx, t, i % 10 ? PIC_P : PIC_I, prev, 0, NULL);
+		if (!st && i % 3 == 2)
+			st = vaSyncSurface(dpy, t);
+		if (st) {
+			snprintf(w->why, sizeof(w->why), "picture %d: %s", i,
+				 vaErrorStr(st));
+			goto out;
+		}
+	}
+	for (int i = 0; i < 4; i++)
+		if ((st = vaSyncSurface(dpy, s[i]))) {
+			snprintf(w->why, sizeof(w->why), "sync: %s", vaErrorStr(st));
+			goto out;
+		}
+	w->ok = true;
+out:
+	vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, s, 4);
+	return NULL;
+}
+
+static void test_threads(VAConfigID cfg)
+{
+	pthread_t t[2];
+	struct worker w[2];
+
+	for (int i = 0; i < 2; i++) {
+		memset(&w[i], 0, sizeof(w[i]));
+		w[i].cfg = cfg;
+		w[i].pictures = 40;
+		pthread_create(&t[i], NULL, worker_run, &w[i]);
+	}
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	report("two-contexts-two-threads", w[0].ok && w[1].ok, "%s %s", w[0].why,
+	       w[1].why);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A fresh display with fault injection on picture 2: it must fail alone. */
+static void test_fault(const char *name, const char *fault)
+{
+	VASurfaceID s[4];
+	VAContextID ctx;
+	char why[128] = "";
+
+	close_display();
+	setenv("LIBVA_V4L2_REQUEST_FAULT", fault, 1);
+	setenv("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS", "500", 1);
+	bool ok = open_display();
+	unsetenv("LIBVA_V4L2_REQUEST_FAULT");
+	unsetenv("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS");
+	VAConfigID cfg = ok ? make_config() : VA_INVALID_ID;
+	if (!ok || cfg == VA_INVALID_ID ||
+	    vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, s, 4, NULL, 0) ||
+	    vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx)) {
+		report(name, false, "setup");
+		return;
+	}
+	VAStatus a = decode(ctx, s[0], PIC_I, 0, 0, NULL);
+	VAStatus sa = vaSyncSurface(dpy, s[0]);
+	VAStatus b = decode(ctx, s[1], PIC_P, s[0], 0, NULL);	/* faulty */
+	double t0 = now();
+	VAStatus sb = vaSyncSurface(dpy, s[1]);
+	double waited = now() - t0;
+	VAStatus c = decode(ctx, s[2], PIC_P, s[0], 0, NULL);
+	VAStatus sc = vaSyncSurface(dpy, s[2]);
+	VAStatus d = decode(ctx, s[3], PIC_B, s[0], s[2], NULL);
+	VAStatus sd = vaSyncSurface(dpy, s[3]);
+	ok = !a && !sa && !b && sb == VA_STATUS_ERROR_DECODING_ERROR && !c &&
+	     !sc && !d && !sd && waited < 5.0;
+	snprintf(why, sizeof(why), "%s %s | %s %s (%.2fs) | %s %s | %s %s",
+		 vaErrorStr(a), vaErrorStr(sa), vaErrorStr(b), vaErrorStr(sb),
+		 waited, vaErrorStr(c), vaErrorStr(sc), vaErrorStr(d),
+		 vaErrorStr(sd));
+	report(name, ok, "%s", why);
+	vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, s, 4);
+	vaDestroyConfig(dpy, cfg);
+}
+
+int main(int argc, char **argv)
+{
+	char why[128] = "";
+	VAStatus st;
+
+	if (argc > 1)
+		device = argv[1];
+	if (!open_display()) {
+		fprintf(stderr, "cannot initialise VA on %s with the v4l2_request "
+			"driver\n", device);
+		return 77;
+	}
+	VAProfile profiles[32];
+	int n = 0;
+	bool mpeg2 = false;
+	vaQueryConfigProfiles(dpy, profiles, &n);
+	for (int i = 0; i < n; i++)
+		mpeg2 |= profiles[i] == VAProfileMPEG2Main;
+	if (!mpeg2) {
+		fprintf(stderr, "no MPEG-2 Main profile: nothing to test\n");
+		return 77;
+	}
+	VAConfigID cfg = make_config();
+
+	/* FFmpeg's order: surfaces first, named in vaCreateContext. */
+	VASurfaceID s[4];
+	VAContextID ctx;
+	bool ok = cfg != VA_INVALID_ID &&
+		  !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, s, 4, NULL, 0);
+	VAImage probe;
+	/* A fresh surface has no memory yet: deriving fails cleanly. */
+	st = ok ? vaDeriveImage(dpy, s[3], &probe) : (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+	report("derive-before-context-fails-cleanly",
+	       st == VA_STATUS_ERROR_OPERATION_FAILED, "%s", vaErrorStr(st));
+	ok = ok && !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx);
+	ok = ok && decode_ipb(ctx, s, why, sizeof(why));
+	report("surfaces-then-context", ok, "%s", why);
+	if (!ok)
+		return 1;
+
+	uint8_t *ref = get_nv12(s[1]);
+	bool drawn = false;
+	for (int i = 0; ref && i < W * H; i++)
+		drawn |= ref[i] != ref[0];
+	report("get-image", ref && drawn, "no picture");
+	if (ref)
+		test_images_and_export(s[1], ref);
+
+	/* The same pictures in a new context give the same bytes. */
+	vaDestroyContext(dpy, ctx);
+	ok = !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx) &&
+	     decode_ipb(ctx, s, why, sizeof(why));
+	uint8_t *again = ok ? get_nv12(s[1]) : NULL;
+	report("same-stream-same-pictures", ok && ref && again &&
+	       !memcmp(ref, again, W * H * 3 / 2), "%s", why);
+	free(again);
+
+	test_bad_input(ctx, s, cfg);
+	vaDestroyContext(dpy, ctx);
+
+	/* GStreamer's order: the context first, surfaces afterwards, more of
+	 * them than the context has picture buffers. */
+	VAContextID gctx;
+	VASurfaceID g[40];
+	ok = !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &gctx) &&
+	     !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, g, 3, NULL, 0);
+	VADRMPRIMESurfaceDescriptor d;
+	memset(&d, 0, sizeof(d));
+	st = ok ? vaExportSurfaceHandle(dpy, g[2], VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+					VA_EXPORT_SURFACE_COMPOSED_LAYERS, &d) :
+		  (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+	for (uint32_t i = 0; i < d.num_objects; i++)
+		close(d.objects[i].fd);
+	report("export-before-first-decode", st == VA_STATUS_SUCCESS, "%s",
+	       vaErrorStr(st));
+	ok = ok && decode_ipb(gctx, g, why, sizeof(why));
+	report("context-then-surfaces", ok, "%s", why);
+	uint8_t *before = get_nv12(g[1]);
+	/* 27 surfaces > the 24 picture buffers made for such a context. */
+	st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, g + 3, 24, NULL, 0);
+	VASurfaceID last[3] = { g[24], g[25], g[26] };
+	ok = !st && decode_ipb(gctx, last, why, sizeof(why));
+	uint8_t *after = get_nv12(g[1]);
+	report("more-surfaces-than-picture-buffers", ok && before && after &&
+	       !memcmp(before, after, W * H * 3 / 2), "%s %s", vaErrorStr(st), why);
+	free(before);
+	free(after);
+	vaDestroyContext(dpy, gctx);
+	vaDestroySurfaces(dpy, g, 27);
+
+	test_threads(cfg);
+	vaDestroySurfaces(dpy, s, 4);
+	vaDestroyConfig(dpy, cfg);
+	free(ref);
+
+	test_fault("kernel-refuses-a-request", "refuse:2");
+	test_fault("device-never-answers", "stall:2");
+	close_display();
+
+	printf("%d failed\n", failures);
+	return failures ? 1 : 0;
+}

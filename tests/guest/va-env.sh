@@ -1,0 +1,17 @@
+# Sourced by the tests/guest/va-*.test scripts: points libva at the driver of
+# this build tree and at the render node, or exits 77 when there is none.
+VA_BUILD=${V4L2R_BUILD_DIR:-.}
+case $VA_BUILD in
+/*) LIBVA_DRIVERS_PATH=$VA_BUILD/src/va/.libs ;;
+*) LIBVA_DRIVERS_PATH=$PWD/$VA_BUILD/src/va/.libs ;;
+esac
+export LIBVA_DRIVERS_PATH LIBVA_DRIVER_NAME=v4l2_request
+[ -f "$LIBVA_DRIVERS_PATH/v4l2_request_drv_video.so" ] || {
+	echo "the VA driver is not built ($LIBVA_DRIVERS_PATH)" >&2; exit 77; }
+VA_RENDER_NODE=${VA_RENDER_NODE:-$(ls /dev/dri/renderD* 2>/dev/null | head -n 1)}
+[ -n "$VA_RENDER_NODE" ] || { echo "no DRM render node for libva" >&2; exit 77; }
+export VA_RENDER_NODE
+# GStreamer's va plugin only uses drivers it knows unless told otherwise;
+# its registry must live somewhere writable.
+export GST_VA_ALL_DRIVERS=1
+export GST_REGISTRY=${GST_REGISTRY:-${TMPDIR:-/tmp}/v4l2r-gst-registry.bin}
