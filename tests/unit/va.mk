@@ -11,6 +11,16 @@ unit_test_va_h264_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(L
 endif
 EXTRA_DIST += unit/data/h264
 
+# HEVC translation (src/va/hevc.c); fixtures: unit/data/hevc/make-fixtures.sh
+if HAVE_LIBVA
+TESTS += unit/test-va-hevc
+check_PROGRAMS += unit/test-va-hevc
+unit_test_va_hevc_SOURCES = unit/test-va-hevc.c unit/data/hevc/fixtures.h
+unit_test_va_hevc_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) -I$(srcdir)/unit
+unit_test_va_hevc_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(LIBVA_LIBS)
+endif
+EXTRA_DIST += unit/data/hevc/make-fixtures.sh unit/data/hevc/gen-fixtures.py
+
 # MPEG-2 translation (src/va/mpeg2.c)
 if HAVE_LIBVA
 TESTS += unit/test-va-mpeg2
