@@ -174,6 +174,25 @@ static void check_mmap(struct check_ctx *c, struct check_dev *d,
 		     planes);
 }
 
+/* References are found by the timestamp the CAPTURE buffer inherits from
+ * its OUTPUT buffer: the queue must copy timestamps. */
+static void check_timestamp_copy(struct check_ctx *c, struct check_dev *d)
+{
+	struct v4l2_buffer buf;
+	int ret = check_dev_querybuf(d, d->cap_type, 0, &buf);
+
+	if (ret < 0)
+		check_report(c, "capture-timestamp-copy", CHECK_FAIL,
+			     "VIDIOC_QUERYBUF: %s", strerror(-ret));
+	else if ((buf.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
+		 V4L2_BUF_FLAG_TIMESTAMP_COPY)
+		check_report(c, "capture-timestamp-copy", CHECK_FAIL,
+			     "CAPTURE buffer flags 0x%08x lack V4L2_BUF_FLAG_TIMESTAMP_COPY",
+			     buf.flags);
+	else
+		check_report(c, "capture-timestamp-copy", CHECK_OK, NULL);
+}
+
 static void check_export(struct check_ctx *c, struct check_dev *d)
 {
 	struct v4l2_exportbuffer eb = { .type = d->cap_type, .index = 0,
@@ -235,6 +254,7 @@ void check_buffers(struct check_ctx *c)
 	}
 	check_mmap(c, &d, d.out_type, d.n_out, "output-mmap");
 	check_mmap(c, &d, d.cap_type, d.n_cap, "capture-mmap");
+	check_timestamp_copy(c, &d);
 	check_export(c, &d);
 	check_dev_close(&d);
 	check_picture_fini(&pic);

@@ -122,7 +122,7 @@ static void check_lifecycle(struct req_area *a)
 			check_report(c, "capture-in-request", CHECK_OK, NULL);
 		else if (ret < 0)
 			check_report(c, "capture-in-request", CHECK_OK,
-				     "refused with %s; the uAPI documents EBADR (the kernel's mem2mem core answers EPERM)",
+				     "refused with %s where the uAPI documents EBADR: the kernel's mem2mem core answers EPERM",
 				     result(ret));
 		else
 			check_report(c, "capture-in-request", CHECK_FAIL,
@@ -276,7 +276,7 @@ static void check_lifecycle(struct req_area *a)
 			check_request_reinit(bare);
 		} else if (ret == 0) {
 			check_report(c, "queue-without-controls", CHECK_WARN,
-				     "accepted; the uAPI says MEDIA_REQUEST_IOC_QUEUE returns ENOENT when required controls are missing from the request (visl does not check, it decodes with the current values)");
+				     "accepted, and decoded with the current control values: the stateless decoder interface documents ENOENT when required controls are missing from a request, but the driver does not check (nor does any mainline stateless driver as of Linux 6.12)");
 			check_dev_queue_capture(&d, 2);
 			check_request_wait(bare, CHECK_TIMEOUT_MS);
 			collect(&d, NULL);
@@ -358,7 +358,7 @@ static void check_qbuf_without_request(struct req_area *a)
 		check_report(a->c, "output-qbuf-without-request", CHECK_OK, NULL);
 	else if (ret == 0)
 		check_report(a->c, "output-qbuf-without-request", CHECK_WARN,
-			     "accepted: the OUTPUT queue does not require requests (visl leaves vb2's requires_requests unset; cedrus, hantro, rkvdec and mediatek set it and refuse with EBADR), so a bitstream buffer would be decoded with whatever controls are current");
+			     "accepted: the OUTPUT queue does not require requests, so a bitstream buffer queued alone is decoded with whatever controls are current (visl leaves vb2's requires_requests unset; cedrus, hantro, rkvdec and mediatek set it and refuse with EBADR)");
 	else
 		check_report(a->c, "output-qbuf-without-request", CHECK_FAIL,
 			     "%s, want EBADR", result(ret));
