@@ -166,8 +166,8 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 		 pic->pps_tc_offset_div2 < -6 || pic->pps_tc_offset_div2 > 6)
 		what = "pps_beta/tc_offset_div2";
 	else if (pic->pic_fields.bits.tiles_enabled_flag &&
-		 (pic->num_tile_columns_minus1 > 18 ||
-		  pic->num_tile_rows_minus1 > 20))
+		 (pic->num_tile_columns_minus1 > 19 ||
+		  pic->num_tile_rows_minus1 > 21))
 		what = "num_tile_columns/rows_minus1 (more than VA's arrays)";
 	if (what) {
 		v4l2r_err("hevc: picture parameter %s out of range", what);
@@ -221,7 +221,10 @@ static void fill_sps(struct v4l2_ctrl_hevc_sps *sps,
 			sps->flags |= V4L2_HEVC_SPS_FLAG_PCM_LOOP_FILTER_DISABLED;
 	}
 	sps->num_short_term_ref_pic_sets = pic->num_short_term_ref_pic_sets;
-	sps->num_long_term_ref_pics_sps = pic->num_long_term_ref_pic_sps;
+	/* Zero where the kernel would zero it (v4l2-ctrls-core.c), so what
+	 * a driver or a trace sees is what was sent. */
+	if (pic->slice_parsing_fields.bits.long_term_ref_pics_present_flag)
+		sps->num_long_term_ref_pics_sps = pic->num_long_term_ref_pic_sps;
 	sps->chroma_format_idc = pic->pic_fields.bits.chroma_format_idc;
 
 	if (pic->pic_fields.bits.separate_colour_plane_flag)
@@ -282,11 +285,14 @@ static VAStatus fill_pps(struct v4l2_ctrl_hevc_pps *pps,
 	pps->num_ref_idx_l1_default_active_minus1 =
 		pic->num_ref_idx_l1_default_active_minus1;
 	pps->init_qp_minus26 = pic->init_qp_minus26;
-	pps->diff_cu_qp_delta_depth = pic->diff_cu_qp_delta_depth;
+	if (pf->cu_qp_delta_enabled_flag)
+		pps->diff_cu_qp_delta_depth = pic->diff_cu_qp_delta_depth;
 	pps->pps_cb_qp_offset = pic->pps_cb_qp_offset;
 	pps->pps_cr_qp_offset = pic->pps_cr_qp_offset;
-	pps->pps_beta_offset_div2 = pic->pps_beta_offset_div2;
-	pps->pps_tc_offset_div2 = pic->pps_tc_offset_div2;
+	if (!sf->pps_disable_deblocking_filter_flag) {
+		pps->pps_beta_offset_div2 = pic->pps_beta_offset_div2;
+		pps->pps_tc_offset_div2 = pic->pps_tc_offset_div2;
+	}
 	pps->log2_parallel_merge_level_minus2 =
 		pic->log2_parallel_merge_level_minus2;
 
@@ -314,7 +320,7 @@ static VAStatus fill_pps(struct v4l2_ctrl_hevc_pps *pps,
 		pps->flags |= V4L2_HEVC_PPS_FLAG_TRANSQUANT_BYPASS_ENABLED;
 	if (pf->entropy_coding_sync_enabled_flag)
 		pps->flags |= V4L2_HEVC_PPS_FLAG_ENTROPY_CODING_SYNC_ENABLED;
-	if (pf->loop_filter_across_tiles_enabled_flag)
+	if (pf->tiles_enabled_flag && pf->loop_filter_across_tiles_enabled_flag)
 		pps->flags |= V4L2_HEVC_PPS_FLAG_LOOP_FILTER_ACROSS_TILES_ENABLED;
 	if (pf->pps_loop_filter_across_slices_enabled_flag)
 		pps->flags |= V4L2_HEVC_PPS_FLAG_PPS_LOOP_FILTER_ACROSS_SLICES_ENABLED;
@@ -456,7 +462,10 @@ static VAStatus fill_dpb(struct hevc_state *st,
 		refs->dpb_index[i] = NO_REF;
 		if (!va_ref_valid(f))
 			continue;
-		if (f->picture_id == target) {
+		/* Only the second field of a frame may refer to the surface
+		 * it is decoded into (its first field). */
+		if (f->picture_id == target &&
+		    !(pic->CurrPic.flags & VA_PICTURE_HEVC_FIELD_PIC)) {
 			v4l2r_err("hevc: ReferenceFrames[%u] is the target "
 				  "surface %#x", i, f->picture_id);
 			return VA_STATUS_ERROR_INVALID_PARAMETER;

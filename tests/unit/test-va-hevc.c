@@ -924,7 +924,27 @@ START_TEST(bad_rps_flags)
 	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_INVALID_PARAMETER);
 	build_fixture(&v, f);
 	v.pic.ReferenceFrames[0].picture_id = f->surface;	/* the target */
+	known_ts[f->surface] = ts_of(f->surface);
 	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "target"));
+	/* ... unless it holds the first field of the field being decoded. */
+	v.pic.CurrPic.flags = VA_PICTURE_HEVC_FIELD_PIC | VA_PICTURE_HEVC_BOTTOM_FIELD;
+	for (unsigned k = 0; k < f->n_refs; k++)
+		v.pic.ReferenceFrames[k].flags |= VA_PICTURE_HEVC_FIELD_PIC;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	{
+		struct v4l2_ext_control ctrls[VA_CODEC_MAX_CONTROLS];
+		struct va_request_plan plan = { .controls = ctrls };
+		const struct v4l2_ctrl_hevc_decode_params *d;
+		const struct v4l2_ctrl_hevc_slice_params *sp;
+
+		va_codec_hevc.plan_request(state, &frame_mode, 0, &plan);
+		d = ctrls[3].ptr;
+		sp = ctrls[4].ptr;
+		ck_assert_uint_eq(d->dpb[0].timestamp, ts_of(f->surface));
+		ck_assert_uint_eq(d->dpb[0].field_pic, V4L2_HEVC_SEI_PIC_STRUCT_TOP_FIELD);
+		ck_assert_uint_eq(sp[0].pic_struct, V4L2_HEVC_SEI_PIC_STRUCT_BOTTOM_FIELD);
+	}
 	/* A B slice and no reference marked as used. */
 	build_fixture(&v, f);
 	for (unsigned k = 0; k < f->n_refs; k++)
@@ -1767,6 +1787,58 @@ START_TEST(syn_out_of_range)
 }
 END_TEST
 
+/* Tile grids up to VA's limit (20 columns, 22 rows: VA holds all but the
+ * last size), uniform ones recognised, the last size derived. */
+START_TEST(syn_tiles)
+{
+	struct va_pic v = { 0 };
+	struct bw w = { 0 };
+	uint8_t nal[64];
+	unsigned raw, size;
+	struct v4l2_ext_control ctrls[VA_CODEC_MAX_CONTROLS];
+	struct va_request_plan plan = { .controls = ctrls };
+	const struct v4l2_ctrl_hevc_pps *pps;
+
+	syn_pic(&v);
+	v.pic.pic_width_in_luma_samples = 1280;		/* 80 CTBs */
+	v.pic.pic_height_in_luma_samples = 720;		/* 45 CTBs */
+	v.pic.pic_fields.bits.tiles_enabled_flag = 1;
+	v.pic.num_tile_columns_minus1 = 19;
+	v.pic.num_tile_rows_minus1 = 21;
+	for (unsigned i = 0; i < 19; i++)
+		v.pic.column_width_minus1[i] = 3;	/* 4 each: uniform */
+	for (unsigned i = 0; i < 21; i++)
+		v.pic.row_height_minus1[i] = (i * 45 + 45) / 22 - (i * 45) / 22 - 1;
+
+	put(&w, 0, 1); put(&w, 19, 6); put(&w, 0, 6); put(&w, 1, 3);
+	put(&w, 1, 1);		/* first */
+	put(&w, 0, 1);		/* no_output_of_prior_pics_flag */
+	put_ue(&w, 0);
+	put_ue(&w, 2);		/* I */
+	put_se(&w, 0);
+	put_ue(&w, 0);		/* num_entry_point_offsets */
+	size = finish_nal(&w, nal, &raw);
+	set_slice_data(&v, 0, nal, size, size);
+	v.sp[0].LongSliceFlags.fields.slice_type = 2;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	va_codec_hevc.plan_request(state, &frame_mode, 0, &plan);
+	pps = ctrls[1].ptr;
+	ck_assert(pps->flags & V4L2_HEVC_PPS_FLAG_UNIFORM_SPACING);
+	ck_assert_uint_eq(pps->num_tile_columns_minus1, 19);
+	ck_assert_uint_eq(pps->num_tile_rows_minus1, 21);
+	ck_assert_uint_eq(pps->column_width_minus1[19], 3);
+	ck_assert_uint_eq(pps->row_height_minus1[21], 45 - (21 * 45) / 22 - 1);
+	ck_assert_uint_eq(plan.n_controls, 5);	/* no entry points */
+
+	v.pic.num_tile_columns_minus1 = 20;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_INVALID_PARAMETER);
+	v.pic.num_tile_columns_minus1 = 19;
+	v.pic.num_tile_rows_minus1 = 22;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_INVALID_PARAMETER);
+	va_pic_free(&v);
+}
+END_TEST
+
 START_TEST(start_code_sizes)
 {
 	ck_assert_uint_eq(hevc_start_code_size((const uint8_t *)"\0\0\1\x26", 4), 3);
@@ -1828,6 +1900,7 @@ static Suite *hevc_suite(void)
 	tcase_add_test(tc, syn_inter_rps_prediction);
 	tcase_add_test(tc, syn_dependent_extension_epb);
 	tcase_add_test(tc, syn_out_of_range);
+	tcase_add_test(tc, syn_tiles);
 	tcase_add_test(tc, start_code_sizes);
 	suite_add_tcase(s, tc);
 	return s;
