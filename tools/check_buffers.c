@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "check_common.h"
 
 static int queue_caps(int fd, enum v4l2_buf_type type, uint32_t *caps)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "check_common.h"
 
 /* "V4L2_CID_STATELESS_H264_SPS" -> "h264-sps": the name carries the
  * codec, as every codec-specific test name does. */

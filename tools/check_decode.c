@@ -9,7 +9,7 @@
 
 #include "v4l2r/session.h"
 
-#include "check.h"
+#include "check_common.h"
 
 #define TIMESTAMP_NS 1000000u
 

@@ -10,7 +10,7 @@
 
 #include "v4l2r/format.h"
 
-#include "check.h"
+#include "check_common.h"
 
 struct fmt_ctx {
 	int fd;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "check_common.h"
 
 /* ---- an MSB-first bit writer with H.264/HEVC exp-Golomb codes ---- */
 

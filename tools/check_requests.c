@@ -11,7 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "check_common.h"
 
 struct req_area {
 	struct check_ctx *c;

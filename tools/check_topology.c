@@ -14,7 +14,7 @@
 
 #include <linux/media.h>
 
-#include "check.h"
+#include "check_common.h"
 
 struct topology {
 	struct media_v2_topology t;

@@ -13,7 +13,7 @@
 #include "v4l2r/discovery.h"
 #include "v4l2r/probe.h"
 
-#include "check.h"
+#include "check_common.h"
 #include "tool.h"
 
 static const struct option long_options[] = {

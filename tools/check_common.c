@@ -18,7 +18,7 @@
 
 #include "v4l2r/log.h"
 
-#include "check.h"
+#include "check_common.h"
 #include "tool.h"
 
 /* ---- reporting ---- */

@@ -1,9 +1,10 @@
 /* check: what the test areas of `v4l2-request-test check` share. Each area
- * lives in a check_<area>.c file; check.c holds the reporter and the raw
- * device plumbing the areas use, check_picture.c the per-codec controls
- * and bitstream of one valid intra picture. */
-#ifndef TOOL_CHECK_H
-#define TOOL_CHECK_H
+ * lives in a check_<area>.c file; check_common.c holds the reporter and the
+ * raw device plumbing the areas use, check_picture.c the per-codec controls
+ * and bitstream of one valid intra picture. (Not "check.h": with tools/ on
+ * a unit test's include path it would hide the check framework's.) */
+#ifndef TOOL_CHECK_COMMON_H
+#define TOOL_CHECK_COMMON_H
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -36,7 +37,7 @@ struct check_ctx {
 	unsigned passed, failed, skipped, warnings;
 };
 
-/* ---- reporting (check.c) ---- */
+/* ---- reporting (check_common.c) ---- */
 
 void check_area(struct check_ctx *c, const char *area);
 /* One line, "test AREA/NAME: STATUS (reason)". fmt may be NULL (no reason);
@@ -69,7 +70,7 @@ void check_log_clear(void);
  * verbose). */
 void check_log_capture(int verbose);
 
-/* ---- raw device access (check.c) ---- */
+/* ---- raw device access (check_common.c) ---- */
 
 /* ioctl retried on EINTR: 0 (or the ioctl's positive result) or -errno. */
 int check_ioctl(int fd, unsigned long request, void *arg);
