@@ -276,6 +276,8 @@ static int h264_init(struct check_picture *pic,
 						rbsp, rbsp_size);
 	pic->decodable = true;
 
+	/* RBSP bits from the NAL header byte to slice_data() (the header has
+	 * no emulation prevention bytes to leave out). */
 	h->slice.header_bit_size = (uint32_t)header_bits;
 	h->slice.slice_type = V4L2_H264_SLICE_TYPE_I;
 	h->decode.nal_ref_idc = 3;
@@ -353,8 +355,10 @@ static int hevc_init(struct check_picture *pic,
 	fill(pic->bitstream + off + nal, 96);
 	pic->bitstream_size = off + nal + 96;
 
-	h->slice.bit_size = (uint32_t)(nal + 96) * 8;
-	h->slice.data_byte_offset = (uint32_t)nal;
+	/* Both counted from the start of the buffer, start code included,
+	 * as the VA driver does and Cedrus reads them. */
+	h->slice.bit_size = (uint32_t)(off + nal + 96) * 8;
+	h->slice.data_byte_offset = (uint32_t)(off + nal);
 	h->slice.nal_unit_type = 19;
 	h->slice.nuh_temporal_id_plus1 = 1;
 	h->slice.slice_type = V4L2_HEVC_SLICE_TYPE_I;
