@@ -25,6 +25,7 @@ struct tool_cmd {
 
 extern const struct tool_cmd tool_cmd_list;
 extern const struct tool_cmd tool_cmd_check;
+extern const struct tool_cmd tool_cmd_conform;
 
 /* Options every subcommand takes, to put in its getopt_long tables. */
 #define TOOL_COMMON_SHORT_OPTIONS "d:m:vh"

@@ -10,6 +10,7 @@
 static const struct tool_cmd *const commands[] = {
 	&tool_cmd_list,
 	&tool_cmd_check,
+	&tool_cmd_conform,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
