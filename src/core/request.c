@@ -10,6 +10,7 @@
 #include <linux/media.h>
 
 #include "session_private.h"
+#include "trace_private.h"
 #include "v4l2r/log.h"
 
 int v4l2r_requests_create(struct v4l2r_session *s)
@@ -45,6 +46,8 @@ static void slot_free(struct v4l2r_request *r)
 	if (ret < 0)
 		v4l2r_warn("MEDIA_REQUEST_IOC_REINIT failed: %s", strerror(-ret));
 	r->state = SLOT_FREE;
+	if (r->session->recorder)	/* trace hook */
+		v4l2r_trace_hook_slot_free(r);
 }
 
 static void capture_settle(struct capture_buffer *c)
@@ -104,6 +107,8 @@ static void collect_locked(struct v4l2r_session *s)
 			c->pending--;
 		slot_free(r);
 		capture_settle(c);
+		if (s->recorder)	/* trace hook */
+			v4l2r_trace_hook_settled(s, r->capture_index);
 	}
 	while (dequeue(s, s->capture_type, &buf) == 0) {
 		if (buf.index >= s->n_captures)
@@ -113,6 +118,8 @@ static void collect_locked(struct v4l2r_session *s)
 			c->error = true;
 		c->queued = false;
 		capture_settle(c);
+		if (s->recorder)	/* trace hook */
+			v4l2r_trace_hook_settled(s, buf.index);
 	}
 }
 
@@ -232,6 +239,8 @@ int v4l2r_request_set_controls(struct v4l2r_request *r,
 		v4l2r_err("the kernel refused control %u of %u (id 0x%x): %s",
 			  i, count, i < count ? controls[i].id : 0,
 			  strerror(-ret));
+	} else if (r->session->recorder) {	/* trace hook */
+		v4l2r_trace_hook_request_controls(r, controls, count);
 	}
 	return ret;
 }
@@ -326,6 +335,9 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 	r->queue_seq = s->next_seq++;
 	c->pending++;
 	c->result = V4L2R_PENDING;
+	if (s->recorder)	/* trace hook */
+		v4l2r_trace_hook_queued(r, capture_index, timestamp_ns,
+					bytesused, flags);
 	/* Queued after the request, so a refused request never leaves a
 	 * capture buffer in the driver's queue out of order. */
 	if (!c->queued) {

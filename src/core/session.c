@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "session_private.h"
+#include "trace_private.h"
 #include "v4l2r/codec.h"
 #include "v4l2r/log.h"
 
@@ -92,6 +93,8 @@ void v4l2r_session_close(struct v4l2r_session *s)
 {
 	if (!s)
 		return;
+	if (s->recorder)	/* trace hook */
+		v4l2r_trace_hook_close(s);
 	if (s->video_fd >= 0)
 		v4l2r_session_free_buffers(s);
 	if (s->video_fd >= 0)
@@ -151,6 +154,8 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 			  v4l2r_fourcc_str(got, b));
 		ret = -EINVAL;
 	}
+	if (!ret && s->recorder)	/* trace hook */
+		v4l2r_trace_hook_output_format(s, &fmt);
 out:
 	pthread_mutex_unlock(&s->lock);
 	return ret;
@@ -172,6 +177,8 @@ int v4l2r_session_set_controls(struct v4l2r_session *s,
 			  count, ctrls.error_idx,
 			  ctrls.error_idx < count ? controls[ctrls.error_idx].id : 0,
 			  strerror(-ret));
+	else if (s->recorder)	/* trace hook */
+		v4l2r_trace_hook_session_controls(s, controls, count);
 	return ret;
 }
 
@@ -266,6 +273,8 @@ int v4l2r_session_set_capture_format(struct v4l2r_session *s, uint32_t fourcc,
 		}
 	}
 	ret = layout_from_format(s, &fmt, layout);
+	if (!ret && s->recorder)	/* trace hook */
+		v4l2r_trace_hook_capture_format(s, layout);
 out:
 	pthread_mutex_unlock(&s->lock);
 	return ret;

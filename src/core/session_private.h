@@ -49,6 +49,9 @@ struct v4l2r_session {
 	unsigned n_captures;
 	unsigned capture_mem_planes;
 	uint64_t next_seq;
+
+	/* trace_record.c: set while recording (hooks in trace_private.h) */
+	struct v4l2r_trace_recorder *recorder;
 };
 
 int v4l2r_xioctl(int fd, unsigned long request, void *arg);

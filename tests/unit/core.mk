@@ -18,3 +18,9 @@ unit_test_format_SOURCES = unit/test-format.c
 unit_test_format_LDADD = $(CORE_LIBS)
 unit_test_log_SOURCES = unit/test-log.c
 unit_test_log_LDADD = $(CORE_LIBS)
+
+# trace files: reader, writer, reference fields, recorder, checksums
+TESTS += unit/test-trace
+check_PROGRAMS += unit/test-trace
+unit_test_trace_SOURCES = unit/test-trace.c
+unit_test_trace_LDADD = $(CORE_LIBS)
