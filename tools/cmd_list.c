@@ -108,6 +108,7 @@ static void print_codec(const struct v4l2r_codec_desc *desc,
 	}
 	if (cc->sizes.known)
 		print_sizes(&cc->sizes);
+	printf("    %-16s %s\n", "hold capture:", cc->hold_capture ? "yes" : "no");
 	if (cc->default_decode_mode >= 0)
 		print_menu("decode modes:", cc->decode_modes,
 			   cc->default_decode_mode, tool_decode_mode_name,
@@ -144,7 +145,7 @@ static void print_decoder(const struct decoder *d)
 		const struct v4l2r_codec_desc *desc = v4l2r_codec_get(c);
 
 		if (desc && caps->codec[c].present)
-			print_codec(desc, &caps->codec[c], caps->hold_capture);
+			print_codec(desc, &caps->codec[c], caps->codec[c].hold_capture);
 	}
 }
 
@@ -224,6 +225,7 @@ static void json_codec(struct json_writer *w,
 			   v4l2r_fourcc_str(desc->coded_fourcc, name));
 	json_member_bool(w, "compiled", desc->compiled);
 	json_member_bool(w, "usable", cc->usable);
+	json_member_bool(w, "hold_capture", cc->hold_capture);
 	json_member_string(w, "problem", cc->problem[0] ? cc->problem : NULL);
 	json_member_string(w, "limitation",
 			   cc->usable ? v4l2r_codec_caps_limitation(
@@ -272,7 +274,7 @@ static void json_decoder(struct json_writer *w, const struct decoder *d)
 
 			if (desc && caps->codec[c].present)
 				json_codec(w, desc, &caps->codec[c],
-					   caps->hold_capture);
+					   caps->codec[c].hold_capture);
 		}
 		json_end_array(w);
 	}

@@ -29,6 +29,9 @@ struct v4l2r_codec_caps {
 	uint64_t profiles;	/* bit n: V4L2 profile menu value n; 0: none */
 	bool has_profile_menu;
 	uint32_t controls_present;	/* bit i: controls[i] of the desc */
+	/* OUTPUT offers V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF with this
+	 * coded format set (drivers such as cedrus decide per format). */
+	bool hold_capture;
 };
 
 struct v4l2r_device_caps {
@@ -37,7 +40,7 @@ struct v4l2r_device_caps {
 	char bus_info[32];
 	bool mplane;
 	bool supports_requests;	/* OUTPUT has V4L2_BUF_CAP_SUPPORTS_REQUESTS */
-	bool hold_capture;	/* OUTPUT has ..._SUPPORTS_M2M_HOLD_CAPTURE_BUF */
+	bool hold_capture;	/* some codec has hold-capture support */
 	struct v4l2r_codec_caps codec[V4L2R_CODEC_COUNT];
 };
 

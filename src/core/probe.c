@@ -81,7 +81,7 @@ static int probe_querycap(int fd, struct v4l2r_device_caps *caps)
 
 /* REQBUFS with count 0 allocates nothing but reports the queue's
  * capabilities. */
-static void probe_buffer_caps(int fd, struct v4l2r_device_caps *caps)
+static uint32_t output_buffer_caps(int fd, const struct v4l2r_device_caps *caps)
 {
 	struct v4l2_requestbuffers rb;
 	int ret;
@@ -93,12 +93,9 @@ static void probe_buffer_caps(int fd, struct v4l2r_device_caps *caps)
 	if (ret) {
 		v4l2r_warn("probe: %s: VIDIOC_REQBUFS on OUTPUT failed: %s",
 			   caps->card, strerror(-ret));
-		return;
+		return 0;
 	}
-	caps->supports_requests = rb.capabilities &
-				  V4L2_BUF_CAP_SUPPORTS_REQUESTS;
-	caps->hold_capture = rb.capabilities &
-			     V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
+	return rb.capabilities;
 }
 
 /* Marks present every codec whose coded format OUTPUT lists. Returns how
@@ -320,6 +317,8 @@ static void probe_codec(int fd, const struct v4l2r_device_caps *caps,
 			 PROBE_WIDTH, PROBE_HEIGHT, strerror(-ret));
 		return;
 	}
+	cc->hold_capture = output_buffer_caps(fd, caps) &
+			   V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
 	probe_capture_formats(fd, caps, cc);
 	probe_frame_sizes(fd, desc->coded_fourcc, &cc->sizes);
 	probe_controls(fd, desc, cc);
@@ -343,7 +342,8 @@ int v4l2r_probe(int video_fd, struct v4l2r_device_caps *caps)
 			   caps->card, caps->driver);
 		return -ENODEV;
 	}
-	probe_buffer_caps(video_fd, caps);
+	caps->supports_requests = output_buffer_caps(video_fd, caps) &
+				  V4L2_BUF_CAP_SUPPORTS_REQUESTS;
 	for (int c = 0; c < V4L2R_CODEC_COUNT; c++) {
 		const struct v4l2r_codec_desc *desc = v4l2r_codec_get(c);
 		struct v4l2r_codec_caps *cc = &caps->codec[c];
@@ -352,7 +352,8 @@ int v4l2r_probe(int video_fd, struct v4l2r_device_caps *caps)
 			continue;
 		if (desc->compiled)
 			probe_codec(video_fd, caps, desc, cc);
-		v4l2r_codec_caps_finish(desc, caps->hold_capture, cc);
+		caps->hold_capture |= cc->hold_capture;
+		v4l2r_codec_caps_finish(desc, cc->hold_capture, cc);
 	}
 	return 0;
 }
