@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 
 #include <linux/videodev2.h>
 
@@ -362,8 +363,35 @@ int v4l2r_session_record_stop(struct v4l2r_session *s)
 
 /* ---- hooks ---- */
 
+/* Pictures the front end never waited for still deserve a checksum:
+ * collect them (briefly waiting for the device) before the session goes. */
+static void collect_last_pictures(struct v4l2r_session *s)
+{
+	struct v4l2r_trace_recorder *rec = s->recorder;
+	struct timespec pause = { .tv_nsec = 1000000 };
+
+	if (!(rec->flags & V4L2R_RECORD_MD5))
+		return;
+	for (unsigned tries = 0; tries < 500; tries++) {
+		bool waiting = false;
+		for (unsigned i = 0; i < s->n_captures; i++) {
+			pthread_mutex_lock(&rec->lock);
+			bool pending = !rec->stopped && i < rec->n_captures &&
+				       rec->captures[i].md5_pending;
+			pthread_mutex_unlock(&rec->lock);
+			if (pending && v4l2r_session_capture_status(s, i) ==
+					       V4L2R_PENDING)
+				waiting = true;
+		}
+		if (!waiting)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 void v4l2r_trace_hook_close(struct v4l2r_session *s)
 {
+	collect_last_pictures(s);
 	v4l2r_session_record_stop(s);
 }
 

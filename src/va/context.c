@@ -31,6 +31,7 @@
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/trace.h"
 #include "va/driver.h"
 
 void va_context_ref(struct va_context *c)
@@ -176,6 +177,8 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 	ret = v4l2r_session_open(&dev->node, &c->session);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
+	/* LIBVA_V4L2_REQUEST_RECORD=FILE records the session (trace.h). */
+	v4l2r_session_record_from_env(c->session, "LIBVA_V4L2_REQUEST_RECORD");
 	ret = v4l2r_session_set_output_format(c->session, c->desc->coded_fourcc,
 					      (uint32_t)c->width,
 					      (uint32_t)c->height,
