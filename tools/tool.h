@@ -26,6 +26,7 @@ struct tool_cmd {
 extern const struct tool_cmd tool_cmd_list;
 extern const struct tool_cmd tool_cmd_check;
 extern const struct tool_cmd tool_cmd_conform;
+extern const struct tool_cmd tool_cmd_replay, tool_cmd_bench, tool_cmd_record;
 
 /* Options every subcommand takes, to put in its getopt_long tables. */
 #define TOOL_COMMON_SHORT_OPTIONS "d:m:vh"

@@ -11,6 +11,7 @@ static const struct tool_cmd *const commands[] = {
 	&tool_cmd_list,
 	&tool_cmd_check,
 	&tool_cmd_conform,
+	&tool_cmd_replay, &tool_cmd_bench, &tool_cmd_record,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

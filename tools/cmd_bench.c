@@ -1,0 +1,397 @@
+/* bench: replays a trace at one or more depths and measures throughput,
+ * queue-to-completion latency, CPU time per frame and how many requests
+ * were really in flight. */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>	/* isfinite */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "v4l2r/codec.h"
+
+#include "json.h"
+#include "replay.h"
+#include "tool.h"
+
+#define MAX_DEPTHS 8
+
+/* What the progress line and the latency collection share. */
+struct bench_run {
+	double *latency;	/* ms, one per frame of every run */
+	size_t n_latency, cap_latency;
+	unsigned failed;
+	bool progress;
+	unsigned depth, run, runs;
+	double last_progress;
+};
+
+struct bench_result {
+	unsigned depth, runs, frames, failed;
+	double fps, median_ms, p99_ms, mean_ms;
+	double user_ms_per_frame, sys_ms_per_frame;
+	unsigned max_in_flight;
+	double mean_in_flight;
+};
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void on_frame(void *opaque, const struct replay_frame *f)
+{
+	struct bench_run *b = opaque;
+
+	if (f->result != V4L2R_DONE) {
+		b->failed++;
+		return;
+	}
+	if (b->n_latency == b->cap_latency) {
+		size_t n = b->cap_latency ? 2 * b->cap_latency : 256;
+		double *p = realloc(b->latency, n * sizeof(*p));
+		if (!p)
+			return;
+		b->latency = p;
+		b->cap_latency = n;
+	}
+	b->latency[b->n_latency++] = f->done_ms - f->queued_ms;
+}
+
+static void on_progress(void *opaque, unsigned done, unsigned total)
+{
+	struct bench_run *b = opaque;
+	double now = mono_ms();
+
+	if (!b->progress || (now - b->last_progress < 100 && done < total))
+		return;
+	b->last_progress = now;
+	fprintf(stderr, "\rdepth %u, run %u/%u: frame %u/%u ", b->depth,
+		b->run, b->runs, done, total);
+	fflush(stderr);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted values. */
+static double percentile(const double *v, size_t n, unsigned p)
+{
+	if (!n)
+		return 0;
+	size_t rank = (p * n + 99) / 100;
+	return v[rank ? rank - 1 : 0];
+}
+
+static int bench_depth(const struct v4l2r_trace *t,
+		       const struct replay_device *dev, unsigned depth,
+		       unsigned runs, int timeout_ms, bool progress,
+		       struct bench_result *res, char *why, size_t why_size)
+{
+	struct bench_run b = { .progress = progress, .depth = depth,
+			       .runs = runs };
+	struct replay_options o = {
+		.depth = depth, .timeout_ms = timeout_ms,
+		.on_frame = on_frame, .on_progress = on_progress, .opaque = &b,
+	};
+	double wall = 0, user = 0, sys = 0, in_flight = 0;
+	unsigned frames = 0;
+
+	memset(res, 0, sizeof(*res));
+	for (unsigned r = 0; r < runs; r++) {
+		struct replay_stats st;
+		b.run = r + 1;
+		if (replay_run(t, dev, &o, &st, why, why_size) < 0) {
+			free(b.latency);
+			return -1;
+		}
+		wall += st.wall_ms;
+		user += st.user_ms;
+		sys += st.sys_ms;
+		frames += st.frames;
+		in_flight += st.mean_in_flight;
+		if (st.max_in_flight > res->max_in_flight)
+			res->max_in_flight = st.max_in_flight;
+	}
+	if (progress)
+		fprintf(stderr, "\r%60s\r", "");
+	qsort(b.latency, b.n_latency, sizeof(double), cmp_double);
+	double sum = 0;
+	for (size_t i = 0; i < b.n_latency; i++)
+		sum += b.latency[i];
+	res->depth = depth;
+	res->runs = runs;
+	res->frames = frames;
+	res->failed = b.failed;
+	res->fps = wall > 0 ? frames * 1000.0 / wall : 0;
+	res->median_ms = percentile(b.latency, b.n_latency, 50);
+	res->p99_ms = percentile(b.latency, b.n_latency, 99);
+	res->mean_ms = b.n_latency ? sum / (double)b.n_latency : 0;
+	res->user_ms_per_frame = frames ? user / frames : 0;
+	res->sys_ms_per_frame = frames ? sys / frames : 0;
+	res->mean_in_flight = runs ? in_flight / runs : 0;
+	free(b.latency);
+	return 0;
+}
+
+/* visl simulates decode time with a module parameter: its device limit. */
+static int visl_transtime_ms(const struct replay_device *dev)
+{
+	unsigned v = 0;
+
+	if (strcmp(dev->caps.driver, "visl") != 0)
+		return -1;
+	FILE *f = fopen("/sys/module/visl/parameters/visl_transtime_ms", "re");
+	if (!f)
+		return -1;
+	int n = fscanf(f, "%u", &v);
+	fclose(f);
+	return n == 1 ? (int)v : -1;
+}
+
+static void json_double(struct json_writer *w, const char *key, double v)
+{
+	/* json.h writes integers only; a number with a fraction goes
+	 * straight after its key. */
+	json_key(w, key);
+	w->after_key = false;
+	fprintf(w->f, "%.3f", isfinite(v) ? v : 0.0);
+}
+
+static int parse_depths(const char *cmd, const char *arg, unsigned *depths,
+			unsigned *n)
+{
+	char buf[128];
+	char *save = NULL;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	*n = 0;
+	for (char *tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_DEPTHS) {
+			fprintf(stderr, "%s %s: at most %d depths\n",
+				TOOL_NAME, cmd, MAX_DEPTHS);
+			return -1;
+		}
+		if (tool_parse_count(cmd, "--depth", tok, 32, &depths[*n]) < 0)
+			return -1;
+		(*n)++;
+	}
+	return *n ? 0 : -1;
+}
+
+static void print_table(const struct bench_result *res, unsigned n,
+			double limit)
+{
+	printf("%5s %5s %7s %9s %23s %24s %17s %9s\n", "depth", "runs",
+	       "frames", "fps", "latency ms median/p99", "cpu ms/frame user/sys",
+	       "in flight max/avg", "fps/limit");
+	for (unsigned i = 0; i < n; i++) {
+		const struct bench_result *r = &res[i];
+		char ratio[16] = "-";
+		if (limit > 0)
+			snprintf(ratio, sizeof(ratio), "%.3f", r->fps / limit);
+		printf("%5u %5u %7u %9.2f %11.3f /%9.3f %11.3f /%10.3f %7u /%7.2f %9s\n",
+		       r->depth, r->runs, r->frames, r->fps, r->median_ms,
+		       r->p99_ms, r->user_ms_per_frame, r->sys_ms_per_frame,
+		       r->max_in_flight, r->mean_in_flight, ratio);
+	}
+}
+
+static void print_json(const char *path, const struct v4l2r_trace *t,
+		       const struct replay_device *dev,
+		       const struct bench_result *res, unsigned n,
+		       double limit, int transtime)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_begin_object(&w);
+	json_key(&w, "trace");
+	json_string(&w, path);
+	json_key(&w, "codec");
+	json_string(&w, dev->desc->name);
+	json_key(&w, "frames_per_run");
+	json_uint(&w, t->n_frames);
+	json_key(&w, "requests_per_run");
+	json_uint(&w, t->n_requests);
+	json_key(&w, "device");
+	json_string(&w, dev->node.video_path);
+	json_key(&w, "driver");
+	json_string(&w, dev->caps.driver);
+	json_key(&w, "visl_transtime_ms");
+	if (transtime >= 0)
+		json_uint(&w, (unsigned)transtime);
+	else
+		json_null(&w);
+	if (limit > 0) {
+		json_double(&w, "device_limit_fps", limit);
+	} else {
+		json_key(&w, "device_limit_fps");
+		json_null(&w);
+	}
+	json_key(&w, "results");
+	json_begin_array(&w);
+	for (unsigned i = 0; i < n; i++) {
+		const struct bench_result *r = &res[i];
+		json_begin_object(&w);
+		json_key(&w, "depth");
+		json_uint(&w, r->depth);
+		json_key(&w, "runs");
+		json_uint(&w, r->runs);
+		json_key(&w, "frames");
+		json_uint(&w, r->frames);
+		json_key(&w, "failed_frames");
+		json_uint(&w, r->failed);
+		json_double(&w, "fps", r->fps);
+		json_double(&w, "latency_median_ms", r->median_ms);
+		json_double(&w, "latency_p99_ms", r->p99_ms);
+		json_double(&w, "latency_mean_ms", r->mean_ms);
+		json_double(&w, "cpu_user_ms_per_frame", r->user_ms_per_frame);
+		json_double(&w, "cpu_system_ms_per_frame", r->sys_ms_per_frame);
+		json_key(&w, "in_flight_max");
+		json_uint(&w, r->max_in_flight);
+		json_double(&w, "in_flight_mean", r->mean_in_flight);
+		if (limit > 0) {
+			json_double(&w, "fps_over_limit", r->fps / limit);
+		} else {
+			json_key(&w, "fps_over_limit");
+			json_null(&w);
+		}
+		json_end_object(&w);
+	}
+	json_end_array(&w);
+	json_end_object(&w);
+	json_finish(&w);
+}
+
+static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "depth", required_argument, NULL, 'D' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit-fps", required_argument, NULL, 'L' },
+		{ "timeout", required_argument, NULL, 't' },
+		TOOL_COMMON_LONG_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned depths[MAX_DEPTHS] = { 1 }, n_depths = 1, runs = 1;
+	unsigned timeout = 5000;
+	double limit = 0;
+	bool json = false;
+	int opt, ret, status = TOOL_EXIT_OK;
+	char *end;
+
+	while ((opt = getopt_long(argc, argv, TOOL_COMMON_SHORT_OPTIONS,
+				  options, NULL)) != -1) {
+		switch (opt) {
+		case 'D':
+			if (parse_depths(cmd->name, optarg, depths,
+					 &n_depths) < 0)
+				return TOOL_EXIT_USAGE;
+			break;
+		case 'r':
+			if (tool_parse_count(cmd->name, "--repeat", optarg,
+					     10000, &runs) < 0)
+				return TOOL_EXIT_USAGE;
+			break;
+		case 'j': json = true; break;
+		case 'L':
+			errno = 0;
+			limit = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(limit > 0)) {
+				fprintf(stderr, "%s bench: --limit-fps wants a "
+					"positive number\n", TOOL_NAME);
+				return TOOL_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if (tool_parse_count(cmd->name, "--timeout", optarg,
+					     600000, &timeout) < 0)
+				return TOOL_EXIT_USAGE;
+			break;
+		default:
+			if ((ret = tool_common_option(cmd, opt, optarg)) >= 0)
+				return ret;
+		}
+	}
+	struct v4l2r_trace *t = tool_load_trace(cmd, argc, argv, &status);
+	if (!t)
+		return status;
+	const char *path = argv[optind];
+	struct replay_device dev;
+	char why[300];
+	if (replay_pick_device(t, &dev, why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s bench: %s\n", TOOL_NAME, why);
+		v4l2r_trace_free(t);
+		return TOOL_EXIT_FAIL;
+	}
+	int transtime = visl_transtime_ms(&dev);
+	if (!(limit > 0) && transtime > 0)
+		limit = 1000.0 / transtime;
+	if (!json) {
+		tool_describe_trace(path, t, stdout);
+		printf("device %s (%s)", dev.node.video_path, dev.caps.driver);
+		if (transtime >= 0)
+			printf(", visl_transtime_ms %d", transtime);
+		if (limit > 0)
+			printf(": device limit %.2f fps", limit);
+		if (transtime > 0)
+			printf(" (visl sleeps %d to %d ms per job, so %.2f to "
+			       "%.2f fps)", transtime, 2 * transtime,
+			       500.0 / transtime, 1000.0 / transtime);
+		putchar('\n');
+		fflush(stdout);
+	}
+
+	struct bench_result res[MAX_DEPTHS];
+	bool progress = isatty(STDERR_FILENO);
+	for (unsigned i = 0; i < n_depths; i++) {
+		if (bench_depth(t, &dev, depths[i], runs, (int)timeout,
+				progress, &res[i], why, sizeof(why)) < 0) {
+			fprintf(stderr, "%s bench: depth %u: %s\n", TOOL_NAME,
+				depths[i], why);
+			v4l2r_trace_free(t);
+			return TOOL_EXIT_FAIL;
+		}
+		if (res[i].failed)
+			status = TOOL_EXIT_FAIL;
+	}
+	if (json)
+		print_json(path, t, &dev, res, n_depths, limit, transtime);
+	else
+		print_table(res, n_depths, limit);
+	for (unsigned i = 0; i < n_depths; i++)
+		if (res[i].failed)
+			fprintf(stderr, "%s bench: depth %u: %u frame(s) failed\n",
+				TOOL_NAME, res[i].depth, res[i].failed);
+	v4l2r_trace_free(t);
+	return status;
+}
+
+const struct tool_cmd tool_cmd_bench = {
+	.name = "bench",
+	.synopsis = "TRACE",
+	.summary = "Measure decoding speed by replaying a trace.",
+	.options_help =
+		"      --depth N[,N...] requests kept in flight (default 1); several\n"
+		"                      values give one table row each\n"
+		"      --repeat K      replay K times per depth (default 1)\n"
+		"      --json          print JSON instead of a table\n"
+		"      --limit-fps F   the device's limit, for the fps/limit column\n"
+		"                      (visl: 1000 / visl_transtime_ms by default)\n"
+		"      --timeout MS    wait at most this for the device (5000)\n",
+	.run = bench_cmd_run,
+};
