@@ -511,9 +511,9 @@ static int decode_error(struct conform_decoder *d, int averr, const char *what,
 
 	if (d->refused)
 		return error_out(err, errlen, -ENOTSUP,
-				 "VA-API cannot decode this %s stream%s%s%s%s",
+				 "the VA driver cannot decode this %s stream%s%s%s%s",
 				 avcodec_get_name(d->avctx->codec_id),
-				 profile ? " (profile " : "", profile ? profile : "",
+				 profile ? " (profile: " : "", profile ? profile : "",
 				 profile ? ")" : "", log_suffix(d, suffix));
 	/* packets are counted from 1 as they are sent */
 	if (d->errors++ == 0)
