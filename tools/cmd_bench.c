@@ -71,8 +71,12 @@ static void on_progress(void *opaque, unsigned done, unsigned total)
 	if (!b->progress || (now - b->last_progress < 100 && done < total))
 		return;
 	b->last_progress = now;
-	fprintf(stderr, "\rdepth %u, run %u/%u: frame %u/%u ", b->depth,
-		b->run, b->runs, done, total);
+	if (b->run)
+		fprintf(stderr, "\rdepth %u, run %u/%u: frame %u/%u ",
+			b->depth, b->run, b->runs, done, total);
+	else
+		fprintf(stderr, "\rdepth %u, warming up: frame %u/%u ",
+			b->depth, done, total);
 	fflush(stderr);
 }
 
@@ -94,7 +98,8 @@ static double percentile(const double *v, size_t n, unsigned p)
 
 static int bench_depth(const struct v4l2r_trace *t,
 		       const struct replay_device *dev, unsigned depth,
-		       unsigned runs, int timeout_ms, bool progress,
+		       unsigned runs, unsigned warmup, int timeout_ms,
+		       bool progress,
 		       struct bench_result *res, char *why, size_t why_size)
 {
 	struct bench_run b = { .progress = progress, .depth = depth,
@@ -107,6 +112,18 @@ static int bench_depth(const struct v4l2r_trace *t,
 	unsigned frames = 0;
 
 	memset(res, 0, sizeof(*res));
+	/* Unmeasured runs first: caches, page tables, an emulator's
+	 * translated code. */
+	for (unsigned r = 0; r < warmup; r++) {
+		struct replay_stats st;
+		b.run = 0;
+		if (replay_run(t, dev, &o, &st, why, why_size) < 0) {
+			free(b.latency);
+			return -1;
+		}
+	}
+	b.n_latency = 0;
+	b.failed = 0;
 	for (unsigned r = 0; r < runs; r++) {
 		struct replay_stats st;
 		b.run = r + 1;
@@ -284,11 +301,12 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit-fps", required_argument, NULL, 'L' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'w' },
 		TOOL_COMMON_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned depths[MAX_DEPTHS] = { 1 }, n_depths = 1, runs = 1;
-	unsigned timeout = 5000;
+	unsigned timeout = 5000, warmup = 1;
 	double limit = 0;
 	bool json = false;
 	int opt, ret, status = TOOL_EXIT_OK;
@@ -322,6 +340,14 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 					     600000, &timeout) < 0)
 				return TOOL_EXIT_USAGE;
 			break;
+		case 'w':
+			/* 0 is allowed: no warm-up */
+			if (strcmp(optarg, "0") == 0)
+				warmup = 0;
+			else if (tool_parse_count(cmd->name, "--warmup", optarg,
+						  100, &warmup) < 0)
+				return TOOL_EXIT_USAGE;
+			break;
 		default:
 			if ((ret = tool_common_option(cmd, opt, optarg)) >= 0)
 				return ret;
@@ -349,9 +375,9 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		if (limit > 0)
 			printf(": device limit %.2f fps", limit);
 		if (transtime > 0)
-			printf(" (visl sleeps %d to %d ms per job, so %.2f to "
-			       "%.2f fps)", transtime, 2 * transtime,
-			       500.0 / transtime, 1000.0 / transtime);
+			printf(" (visl sleeps with usleep_range(%d, %d) ms per "
+			       "job: %.2f fps when each sleep runs to its end)",
+			       transtime, 2 * transtime, 500.0 / transtime);
 		putchar('\n');
 		fflush(stdout);
 	}
@@ -359,7 +385,7 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 	struct bench_result res[MAX_DEPTHS];
 	bool progress = isatty(STDERR_FILENO);
 	for (unsigned i = 0; i < n_depths; i++) {
-		if (bench_depth(t, &dev, depths[i], runs, (int)timeout,
+		if (bench_depth(t, &dev, depths[i], runs, warmup, (int)timeout,
 				progress, &res[i], why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s bench: depth %u: %s\n", TOOL_NAME,
 				depths[i], why);
@@ -392,6 +418,7 @@ const struct tool_cmd tool_cmd_bench = {
 		"      --json          print JSON instead of a table\n"
 		"      --limit-fps F   the device's limit, for the fps/limit column\n"
 		"                      (visl: 1000 / visl_transtime_ms by default)\n"
+		"      --warmup N      unmeasured replays before each depth (1)\n"
 		"      --timeout MS    wait at most this for the device (5000)\n",
 	.run = bench_cmd_run,
 };

@@ -302,7 +302,7 @@ const struct tool_cmd tool_cmd_replay = {
 		"      --depth N       requests kept in flight (default 1)\n"
 		"      --timestamps recorded|index\n"
 		"                      buffer timestamps: the trace's (default, when\n"
-		"                      usable) or (frame index + 1) microseconds\n"
+		"                      usable) or (frame index + 1) milliseconds\n"
 		"      --timeout MS    wait at most this for the device (5000)\n",
 	.run = replay_cmd_run,
 };

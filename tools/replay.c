@@ -423,7 +423,7 @@ static int apply_block(struct run *ru, const struct replay_device *dev,
 }
 
 /* Recorded timestamps when they can serve (non-zero, whole microseconds,
- * one per frame); else (frame + 1) microseconds. */
+ * one per frame); else (frame + 1) milliseconds. */
 static bool pick_timestamps(const struct v4l2r_trace *t, bool index_only,
 			    uint64_t *ts)
 {
@@ -457,7 +457,7 @@ static bool pick_timestamps(const struct v4l2r_trace *t, bool index_only,
 	}
 	if (!recorded)
 		for (unsigned f = 0; f < t->n_frames; f++)
-			ts[f] = ((uint64_t)f + 1) * 1000;
+			ts[f] = ((uint64_t)f + 1) * 1000000;
 	return recorded;
 }
 
@@ -717,8 +717,11 @@ int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 		if (queue_one(&ru, dev, k, scratch, scratch_size, why,
 			      why_size) < 0)
 			goto out;
-		poll_frames(&ru);
+		/* Before looking: what the device was handed and has not been
+		 * seen to finish (a device that decodes inside the queueing
+		 * ioctl shows 1 here, never more). */
 		note_in_flight(&ru);
+		poll_frames(&ru);
 		release_buffers(&ru);
 		if (o->on_progress)
 			o->on_progress(o->opaque, ru.next_report, t->n_frames);

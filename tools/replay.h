@@ -40,7 +40,7 @@ struct replay_options {
 	bool md5;
 	FILE *dump;
 	enum replay_dump dump_format;
-	bool index_timestamps;	/* (frame + 1) us instead of the recorded */
+	bool index_timestamps;	/* (frame + 1) ms instead of the recorded */
 	int timeout_ms;
 	void (*on_frame)(void *opaque, const struct replay_frame *f);
 	void (*on_progress)(void *opaque, unsigned done, unsigned total);
@@ -53,10 +53,12 @@ struct replay_stats {
 	double wall_ms;		/* first queue to last completion */
 	double user_ms, sys_ms;	/* CPU time over the same span */
 	unsigned n_output, n_capture;	/* buffers the device gave */
-	unsigned max_in_flight;	/* requests queued and unfinished, at most */
-	double mean_in_flight;	/* the same, averaged after each queue */
+	/* Requests handed to the device and not yet seen finished, right
+	 * after each queue: the largest and the mean. */
+	unsigned max_in_flight;
+	double mean_in_flight;
 	uint32_t capture_fourcc;
-	bool recorded_timestamps;	/* false: (frame + 1) us were used */
+	bool recorded_timestamps;	/* false: (frame + 1) ms were used */
 };
 
 /* Finds a decoder for the trace (honouring -d/-m through the
