@@ -136,6 +136,7 @@ struct va_surface {
 	bool decoded;		/* holds a picture */
 	/* An error found before or while queueing (no device result then). */
 	enum v4l2r_result local_result;
+	const char *local_why;	/* what local_result means, for the log */
 	unsigned derived;	/* images derived from it, still alive */
 	VASurfaceDecodeMBErrors mb_errors[2];
 };

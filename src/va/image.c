@@ -12,6 +12,7 @@
 
 #include "va/driver.h"
 
+/* Image formats handed out, when the format table knows them. */
 static const uint32_t image_fourccs[] = {
 	VA_FOURCC_NV12, VA_FOURCC_I420, VA_FOURCC_YV12, VA_FOURCC_P010,
 };
@@ -84,8 +85,7 @@ static VAStatus image_add(struct va_driver *drv, struct va_image *img,
 
 /* A VAImage's planes from a layout whose memory planes follow each other
  * in one buffer (the image's). */
-static void image_planes(VAImage *image, const struct v4l2r_layout *l,
-			 uint32_t fourcc)
+static void image_planes(VAImage *image, const struct v4l2r_layout *l)
 {
 	uint32_t base[V4L2R_MAX_PLANES] = { 0 };
 
@@ -97,10 +97,6 @@ static void image_planes(VAImage *image, const struct v4l2r_layout *l,
 		image->offsets[i] = base[l->plane[i].mem_plane] +
 				    l->plane[i].offset;
 	}
-	/* YV12 is I420 with the chroma planes swapped; VA images name the
-	 * planes in memory order, so nothing to do when the layout comes
-	 * from the YV12 descriptor itself. */
-	(void)fourcc;
 }
 
 VAStatus va_CreateImage(VADriverContextP ctx, VAImageFormat *format,
@@ -132,7 +128,7 @@ VAStatus va_CreateImage(VADriverContextP ctx, VAImageFormat *format,
 	img->image.width = (uint16_t)width;
 	img->image.height = (uint16_t)height;
 	img->image.data_size = (uint32_t)size;
-	image_planes(&img->image, &l, format->fourcc);
+	image_planes(&img->image, &l);
 
 	pthread_mutex_lock(&drv->lock);
 	img->image.buf = va_buffer_new_image(drv, size, NULL);
@@ -194,7 +190,7 @@ VAStatus va_DeriveImage(VADriverContextP ctx, VASurfaceID surface,
 	img->image.width = (uint16_t)s->width;
 	img->image.height = (uint16_t)s->height;
 	img->image.data_size = l->mem_size[0];
-	image_planes(&img->image, l, l->desc->va_fourcc);
+	image_planes(&img->image, l);
 	img->image.buf = va_buffer_new_image(drv, l->mem_size[0], mem[0]);
 	st = img->image.buf == VA_INVALID_ID ? VA_STATUS_ERROR_ALLOCATION_FAILED :
 					       image_add(drv, img, image);
@@ -389,6 +385,7 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 {
 	struct va_driver *drv = va_drv(ctx);
 	VAStatus st = VA_STATUS_SUCCESS;
+	struct va_context *c = NULL;
 	uint8_t *tmp = NULL;
 
 	if (x != 0 || y != 0) {
@@ -397,44 +394,51 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 	}
 	va_surface_wait(drv, surface, drv->sync_timeout_ms);
 
+	/* Look everything up under the lock, then copy without it (a
+	 * conversion takes a while; decoding goes on meanwhile): the context
+	 * reference keeps the capture buffers alive. */
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, surface);
 	struct va_image *img = va_heap_get(&drv->images, image);
 	if (!s || !img) {
-		st = s ? VA_STATUS_ERROR_INVALID_IMAGE :
-			 VA_STATUS_ERROR_INVALID_SURFACE;
-		goto out;
+		pthread_mutex_unlock(&drv->lock);
+		return s ? VA_STATUS_ERROR_INVALID_IMAGE :
+			   VA_STATUS_ERROR_INVALID_SURFACE;
 	}
 	if (!s->ctx || s->capture_index < 0) {
+		pthread_mutex_unlock(&drv->lock);
 		va_info(drv, "vaGetImage: surface 0x%x holds no picture", surface);
-		st = VA_STATUS_ERROR_OPERATION_FAILED;
-		goto out;
+		return VA_STATUS_ERROR_OPERATION_FAILED;
 	}
 	struct va_buffer *buf = va_heap_get(&drv->buffers, img->image.buf);
 	uint8_t *dst_base = buf ? (buf->external ? buf->external : buf->data) : NULL;
 	if (!dst_base || width > img->image.width || height > img->image.height ||
 	    width > (unsigned)s->width || height > (unsigned)s->height) {
-		st = VA_STATUS_ERROR_INVALID_PARAMETER;
-		goto out;
+		pthread_mutex_unlock(&drv->lock);
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	}
-	const struct v4l2r_layout *src = &s->ctx->layout;
+	c = s->ctx;
+	va_context_ref(c);
+	unsigned index = (unsigned)s->capture_index;
+	struct v4l2r_layout src = c->layout, dst, lin;
+	image_layout(img, &dst);
+	uint32_t img_fourcc = img->image.format.fourcc;
+	pthread_mutex_unlock(&drv->lock);
+
 	uint8_t *mem[V4L2R_MAX_PLANES];
-	if (v4l2r_session_capture_map(s->ctx->session, (unsigned)s->capture_index,
-				      mem) < 0) {
+	if (v4l2r_session_capture_map(c->session, index, mem) < 0) {
 		st = VA_STATUS_ERROR_OPERATION_FAILED;
 		goto out;
 	}
-	struct v4l2r_layout dst, lin;
-	image_layout(img, &dst);
 	uint8_t *dst_mem[V4L2R_MAX_PLANES] = { dst_base, NULL, NULL };
 	const uint8_t *src_mem[V4L2R_MAX_PLANES] = { mem[0], mem[1], mem[2] };
-	const struct v4l2r_layout *from = src;
+	const struct v4l2r_layout *from = &src;
 
-	if (src->desc->tile_w || !src->desc->va_fourcc) {
+	if (src.desc->tile_w || !src.desc->va_fourcc) {
 		/* Untile or unpack the whole picture into linear memory. */
 		const struct v4l2r_format_desc *ld =
-			v4l2r_format_by_v4l2(src->desc->linear_fourcc);
-		if (!ld || v4l2r_layout_linear(ld, src->width, src->height, &lin) < 0) {
+			v4l2r_format_by_v4l2(src.desc->linear_fourcc);
+		if (!ld || v4l2r_layout_linear(ld, src.width, src.height, &lin) < 0) {
 			st = VA_STATUS_ERROR_OPERATION_FAILED;
 			goto out;
 		}
@@ -451,9 +455,8 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 		uint8_t *lin_mem[V4L2R_MAX_PLANES] = { NULL, NULL, NULL };
 		for (unsigned m = 0; m < lin.mem_planes; m++)
 			lin_mem[m] = tmp + off[m];
-		if (v4l2r_convert_to_linear(src, src_mem, &lin, lin_mem) < 0) {
-			va_err(drv, "vaGetImage: cannot convert %s",
-			       src->desc->name);
+		if (v4l2r_convert_to_linear(&src, src_mem, &lin, lin_mem) < 0) {
+			va_err(drv, "vaGetImage: cannot convert %s", src.desc->name);
 			st = VA_STATUS_ERROR_OPERATION_FAILED;
 			goto out;
 		}
@@ -463,12 +466,14 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 	}
 	if (va_copy_picture(from, src_mem, &dst, dst_mem, width, height) < 0) {
 		va_info(drv, "vaGetImage: cannot copy %s into a %.4s image",
-			from->desc->name, (const char *)&img->image.format.fourcc);
+			from->desc->name, (const char *)&img_fourcc);
 		st = VA_STATUS_ERROR_INVALID_IMAGE_FORMAT;
 	}
 out:
-	pthread_mutex_unlock(&drv->lock);
 	free(tmp);
+	pthread_mutex_lock(&drv->lock);
+	va_context_unref(drv, c);
+	pthread_mutex_unlock(&drv->lock);
 	return st;
 }
 

@@ -360,14 +360,18 @@ static void context_put(struct va_driver *drv, struct va_context *c)
 }
 
 static void mark_surface(struct va_driver *drv, VASurfaceID id,
-			 enum v4l2r_result r)
+			 enum v4l2r_result r, const char *why)
 {
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, id);
-	if (s)
+	if (s) {
 		s->local_result = r;
+		s->local_why = why;
+	}
 	pthread_mutex_unlock(&drv->lock);
 }
+
+#define BAD_PICTURE "its picture was refused (bad parameters or data)"
 
 VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 			 VASurfaceID target)
@@ -409,8 +413,10 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 
 	pthread_mutex_lock(&drv->lock);
 	s = va_heap_get(&drv->surfaces, target);
-	if (s)
+	if (s) {
 		s->local_result = V4L2R_IDLE;
+		s->local_why = NULL;
+	}
 	pthread_mutex_unlock(&drv->lock);
 	va_accum_reset(&c->accum);
 	c->target = target;
@@ -488,8 +494,13 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 	bool fault = ++c->pictures == drv->fault_picture;
 	ret = v4l2r_request_acquire(c->session, drv->sync_timeout_ms, &r);
 	if (ret < 0) {
-		va_err(drv, "no free request: %s", strerror(-ret));
-		return VA_STATUS_ERROR_OPERATION_FAILED;
+		/* The device kept every request past the timeout (the core has
+		 * restarted it): this picture is lost, later ones go on. */
+		va_err(drv, "surface 0x%x: no request came free: %s", in->target,
+		       strerror(-ret));
+		mark_surface(drv, in->target, V4L2R_TIMEOUT,
+			     "no request came free in time");
+		return VA_STATUS_SUCCESS;
 	}
 	v4l2r_request_data(r, &cap);
 	/* Check every request's size before anything is queued: a picture is
@@ -514,7 +525,9 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 			if (ret < 0) {
 				va_err(drv, "no free request for slice group %u: %s",
 				       i, strerror(-ret));
-				return VA_STATUS_SUCCESS;	/* surface: error */
+				mark_surface(drv, in->target, V4L2R_TIMEOUT,
+					     "no request came free in time");
+				return VA_STATUS_SUCCESS;
 			}
 		}
 		memset(controls, 0, sizeof(controls));
@@ -546,7 +559,8 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 			v4l2r_request_release(r);
 			va_err(drv, "surface 0x%x: the kernel refused the picture's "
 			       "controls (%s)", in->target, strerror(-ret));
-			mark_surface(drv, in->target, V4L2R_REFUSED);
+			mark_surface(drv, in->target, V4L2R_REFUSED,
+				     "the kernel refused its controls");
 			return VA_STATUS_SUCCESS;
 		}
 		ret = v4l2r_request_queue(r, capture_index, ts, written, flags);
@@ -582,7 +596,7 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 	st = va_accum_finish(&c->accum, &in, why, sizeof(why));
 	if (st != VA_STATUS_SUCCESS) {
 		va_err(drv, "vaEndPicture (surface 0x%x): %s", target, why);
-		mark_surface(drv, target, V4L2R_REFUSED);
+		mark_surface(drv, target, V4L2R_REFUSED, BAD_PICTURE);
 		goto out;
 	}
 	in.target = target;
@@ -612,6 +626,7 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 		c->last_target = target;
 	} else {
 		s->local_result = V4L2R_REFUSED;
+		s->local_why = BAD_PICTURE;
 	}
 	pthread_mutex_unlock(&drv->lock);
 	if (st != VA_STATUS_SUCCESS) {
@@ -621,7 +636,7 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 	}
 	st = submit(drv, c, &in, index, ts);
 	if (st != VA_STATUS_SUCCESS)
-		mark_surface(drv, target, V4L2R_REFUSED);
+		mark_surface(drv, target, V4L2R_REFUSED, BAD_PICTURE);
 out:
 	pthread_mutex_unlock(&c->lock);
 	context_put(drv, c);

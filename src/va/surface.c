@@ -77,6 +77,7 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 	surf->decoded = false;
 	surf->timestamp_ns = 0;
 	surf->local_result = V4L2R_IDLE;
+	surf->local_why = NULL;
 	return VA_STATUS_SUCCESS;
 }
 
@@ -229,8 +230,16 @@ enum v4l2r_result va_surface_wait(struct va_driver *drv, VASurfaceID id,
 static void log_result(struct va_driver *drv, VASurfaceID id,
 		       enum v4l2r_result r)
 {
-	if (va_result_status(r) != VA_STATUS_SUCCESS)
-		va_err(drv, "surface 0x%x: %s", id, v4l2r_result_str(r));
+	const char *why = NULL;
+
+	if (va_result_status(r) == VA_STATUS_SUCCESS)
+		return;
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+	if (s && s->local_result == r)
+		why = s->local_why;
+	pthread_mutex_unlock(&drv->lock);
+	va_err(drv, "surface 0x%x: %s", id, why ? why : v4l2r_result_str(r));
 }
 
 VAStatus va_SyncSurface2(VADriverContextP ctx, VASurfaceID id,
