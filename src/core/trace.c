@@ -604,7 +604,7 @@ static int parse_request(struct parser *ps, struct cursor *c)
 					   limit, refs, &nr, COUNT(refs));
 	}
 	if (nr != n_refs ||
-	    memcmp(refs, &t->refs[first_ref], nr * sizeof(*refs)))
+	    (nr && memcmp(refs, &t->refs[first_ref], nr * sizeof(*refs))))
 		return fail(ps, -EINVAL, "request %u: its reference list does "
 			    "not match its controls", k);
 	if (r.bitstream_size == 0)

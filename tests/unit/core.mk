@@ -24,3 +24,5 @@ TESTS += unit/test-trace
 check_PROGRAMS += unit/test-trace
 unit_test_trace_SOURCES = unit/test-trace.c
 unit_test_trace_LDADD = $(CORE_LIBS)
+unit_test_trace_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTRACE_DATA_DIR='"$(abs_top_srcdir)/data/traces"'

@@ -914,6 +914,43 @@ START_TEST(random_mutations)
 }
 END_TEST
 
+/* The traces of data/traces: each reads, and survives mutations. */
+START_TEST(recorded_traces)
+{
+#ifdef TRACE_DATA_DIR
+	static const char *const names[] = {
+		"mpeg2-vaapi", "h264-vaapi", "hevc-vaapi", "mpeg2-synth",
+		"h264-synth-2slices", "vp8-synth", "vp9-synth",
+	};
+	char path[512], err[256];
+
+	seed_rng();
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t size;
+		snprintf(path, sizeof(path), "%s/%s.trace", TRACE_DATA_DIR,
+			 names[i]);
+		uint8_t *buf = read_all(path, &size), *m = malloc(size);
+		ck_assert_msg(parse_err(buf, size, err, sizeof(err)) == 0,
+			      "%s: %s", path, err);
+		for (unsigned iter = 0; iter < 500; iter++) {
+			memcpy(m, buf, size);
+			for (unsigned e = 0; e < 3; e++) {
+				size_t at = rnd() % size;
+				if (rnd() % 2 && at + 4 <= size)
+					trace_put32(m + at, rnd() % 3 ? rnd() % 256 :
+							    rnd());
+				else
+					m[at] ^= (uint8_t)(1u << (rnd() % 8));
+			}
+			parse_err(m, size, err, sizeof(err));
+		}
+		free(m);
+		free(buf);
+	}
+#endif
+}
+END_TEST
+
 START_TEST(load_errors)
 {
 	struct v4l2r_trace *t;
@@ -1116,6 +1153,7 @@ int main(void)
 	tcase_add_test(tc, oversized_lengths);
 	tcase_add_test(tc, bad_contents);
 	tcase_add_test(tc, random_mutations);
+	tcase_add_test(tc, recorded_traces);
 	tcase_add_test(tc, load_errors);
 	tcase_add_test(tc, recorder_maps_timestamps);
 	suite_add_tcase(s, tc);
