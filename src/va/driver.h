@@ -156,6 +156,9 @@ struct va_image {
 	VAImage image;
 	const struct v4l2r_format_desc *desc;
 	VASurfaceID derived_from;	/* VA_INVALID_ID when not derived */
+	/* A derived image's context, referenced so that the capture buffer
+	 * it maps outlives vaDestroyContext until the image goes. */
+	struct va_context *ctx;
 };
 
 static inline struct va_driver *va_drv(VADriverContextP ctx)

@@ -200,6 +200,8 @@ VAStatus va_DeriveImage(VADriverContextP ctx, VASurfaceID surface,
 		goto out;
 	}
 	s->derived++;
+	img->ctx = s->ctx;
+	va_context_ref(img->ctx);
 out:
 	pthread_mutex_unlock(&drv->lock);
 	return st;
@@ -222,6 +224,8 @@ VAStatus va_DestroyImage(VADriverContextP ctx, VAImageID id)
 		if (s && s->derived)
 			s->derived--;
 	}
+	if (img->ctx)
+		va_context_unref(drv, img->ctx);
 	pthread_mutex_unlock(&drv->lock);
 	free(img);
 	return VA_STATUS_SUCCESS;

@@ -19,7 +19,6 @@
 #define LEVEL_HIGH 4
 #define LEVEL_HIGH_1440 6
 #define LEVEL_MAIN 8
-#define LEVEL_LOW 10
 
 /* The default intra matrix (13818-2 6.3.11), row by row. */
 static const uint8_t default_intra_raster[64] = {
@@ -61,13 +60,14 @@ static void default_matrices(struct v4l2_ctrl_mpeg2_quantisation *q)
 	       q->non_intra_quantiser_matrix, 64);
 }
 
+/* The level is not in VA's buffers and no driver uses it; this is the one
+ * encoders write for the size (FFmpeg's rule: Main up to 720x608, High 1440
+ * up to 1440 wide, High above), so a stream from them gets its own value. */
 static uint8_t level_for_size(unsigned w, unsigned h)
 {
-	if (w <= 352 && h <= 288)
-		return LEVEL_LOW;
-	if (w <= 720 && h <= 576)
+	if (w <= 720 && h <= 608)
 		return LEVEL_MAIN;
-	if (w <= 1440 && h <= 1152)
+	if (w <= 1440)
 		return LEVEL_HIGH_1440;
 	return LEVEL_HIGH;
 }

@@ -129,8 +129,8 @@ START_TEST(intra_picture)
 	ck_assert_uint_eq(seq->vertical_size, 240);
 	ck_assert_uint_eq(seq->chroma_format, 1);
 	ck_assert_uint_eq(seq->flags, V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE);
-	/* Main profile (4), low level (10) for 320x240. */
-	ck_assert_uint_eq(seq->profile_and_level_indication, 0x4a);
+	/* Main profile (4), main level (8) for 320x240, as encoders write. */
+	ck_assert_uint_eq(seq->profile_and_level_indication, 0x48);
 
 	const struct v4l2_ctrl_mpeg2_picture *pic = c[1].ptr;
 	ck_assert_uint_eq(pic->picture_coding_type, V4L2_MPEG2_PIC_CODING_TYPE_I);
@@ -264,8 +264,8 @@ START_TEST(interlaced_sequence)
 	struct v4l2_ext_control c[VA_CODEC_MAX_CONTROLS];
 	struct va_request_plan pl;
 
-	p.horizontal_size = 720;
-	p.vertical_size = 576;
+	p.horizontal_size = 1280;
+	p.vertical_size = 720;
 	/* A top field picture. */
 	p.picture_coding_extension.bits.picture_structure = 1;
 	p.picture_coding_extension.bits.progressive_frame = 0;
@@ -277,7 +277,8 @@ START_TEST(interlaced_sequence)
 	const struct v4l2_ctrl_mpeg2_sequence *seq = c[0].ptr;
 	const struct v4l2_ctrl_mpeg2_picture *pic = c[1].ptr;
 	ck_assert_uint_eq(seq->flags & V4L2_MPEG2_SEQ_FLAG_PROGRESSIVE, 0);
-	ck_assert_uint_eq(seq->profile_and_level_indication, 0x48);
+	/* Main profile, High 1440 level (6) for 1280x720. */
+	ck_assert_uint_eq(seq->profile_and_level_indication, 0x46);
 	ck_assert_uint_eq(pic->picture_structure, V4L2_MPEG2_PIC_TOP_FIELD);
 	ck_assert_uint_eq(pic->flags & V4L2_MPEG2_PIC_FLAG_PROGRESSIVE, 0);
 
