@@ -108,7 +108,9 @@ static void print_codec(const struct v4l2r_codec_desc *desc,
 	}
 	if (cc->sizes.known)
 		print_sizes(&cc->sizes);
-	printf("    %-16s %s\n", "hold capture:", cc->hold_capture ? "yes" : "no");
+	if (cc->usable)
+		printf("    %-16s %s\n", "hold capture:",
+		       cc->hold_capture ? "yes" : "no");
 	if (cc->default_decode_mode >= 0)
 		print_menu("decode modes:", cc->decode_modes,
 			   cc->default_decode_mode, tool_decode_mode_name,
