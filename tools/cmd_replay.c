@@ -15,6 +15,7 @@
 
 struct replay_report {
 	const struct v4l2r_trace *t;
+	FILE *out;		/* stderr when the pictures go to stdout */
 	bool verbose, md5;
 	unsigned match, differ, unexpected;
 	unsigned first_bad;
@@ -64,23 +65,24 @@ static void on_frame(void *opaque, const struct replay_frame *f)
 		}
 	}
 	if (rep->verbose) {
-		printf("frame %u: %s, %u request%s, capture %u, timestamp %llu, "
-		       "queued at %.3f ms, done after %.3f ms",
-		       f->index, v4l2r_result_str(f->result), f->n_requests,
-		       f->n_requests == 1 ? "" : "s", f->capture_index,
-		       (unsigned long long)f->timestamp_ns, f->queued_ms,
-		       f->done_ms - f->queued_ms);
+		fprintf(rep->out, "frame %u: %s, %u request%s, capture %u, "
+			"timestamp %llu, queued at %.3f ms, done after %.3f ms",
+			f->index, v4l2r_result_str(f->result), f->n_requests,
+			f->n_requests == 1 ? "" : "s", f->capture_index,
+			(unsigned long long)f->timestamp_ns, f->queued_ms,
+			f->done_ms - f->queued_ms);
 		if (f->has_md5)
-			printf(", md5 %s%s%s", v4l2r_md5_hex(f->md5, hex),
-			       *verdict ? " " : "", verdict);
-		putchar('\n');
+			fprintf(rep->out, ", md5 %s%s%s",
+				v4l2r_md5_hex(f->md5, hex), *verdict ? " " : "",
+				verdict);
+		fputc('\n', rep->out);
 	} else if (rep->md5) {
 		if (f->has_md5)
-			printf("frame %u: %s\n", f->index,
-			       v4l2r_md5_hex(f->md5, hex));
+			fprintf(rep->out, "frame %u: %s\n", f->index,
+				v4l2r_md5_hex(f->md5, hex));
 		else
-			printf("frame %u: - (%s)\n", f->index,
-			       v4l2r_result_str(f->result));
+			fprintf(rep->out, "frame %u: - (%s)\n", f->index,
+				v4l2r_result_str(f->result));
 	}
 	if (f->result != V4L2R_DONE)
 		fprintf(stderr, "%s replay: frame %u: %s\n", TOOL_NAME, f->index,
@@ -233,7 +235,8 @@ static int replay_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 	struct v4l2r_trace *t = tool_load_trace(cmd, argc, argv, &status);
 	if (!t)
 		return status;
-	tool_describe_trace(argv[optind], t, stdout);
+	rep.out = dump_path && strcmp(dump_path, "-") == 0 ? stderr : stdout;
+	tool_describe_trace(argv[optind], t, rep.out);
 
 	struct replay_device dev;
 	struct replay_stats st;
@@ -269,17 +272,17 @@ static int replay_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		return TOOL_EXIT_FAIL;
 	}
 	char name[8];
-	printf("replayed on %s (%s), %s capture, depth %u, %s timestamps: "
-	       "%u frames done, %u failed, %.1f fps\n",
-	       dev.node.video_path, dev.caps.driver,
-	       v4l2r_fourcc_str(st.capture_fourcc, name), o.depth,
-	       st.recorded_timestamps ? "recorded" : "frame-index",
-	       st.done, st.failed,
-	       st.wall_ms > 0 ? st.frames * 1000.0 / st.wall_ms : 0.0);
+	fprintf(rep.out, "replayed on %s (%s), %s capture, depth %u, %s "
+		"timestamps: %u frames done, %u failed, %.1f fps\n",
+		dev.node.video_path, dev.caps.driver,
+		v4l2r_fourcc_str(st.capture_fourcc, name), o.depth,
+		st.recorded_timestamps ? "recorded" : "frame-index", st.done,
+		st.failed,
+		st.wall_ms > 0 ? st.frames * 1000.0 / st.wall_ms : 0.0);
 	if (o.md5)
-		printf("md5: %u match the trace, %u differ, %u without an "
-		       "expected checksum\n", rep.match, rep.differ,
-		       rep.unexpected);
+		fprintf(rep.out, "md5: %u match the trace, %u differ, %u "
+			"without an expected checksum\n", rep.match,
+			rep.differ, rep.unexpected);
 	if (rep.any_bad)
 		fprintf(stderr, "%s replay: checksums differ from the trace, "
 			"first at frame %u\n", TOOL_NAME, rep.first_bad);
