@@ -9,7 +9,10 @@
  *    the bitstream is the authority for those it has (they are checked
  *    against VA's and a mismatch is logged);
  *  - SPS/PPS values, picture order counts, the DPB and the reference lists
- *    from VA's picture and slice parameters.
+ *    from VA's picture and slice parameters; the counts brought back to
+ *    clause 8.2.1's values where a client offsets them (FFmpeg adds 2^16:
+ *    h264_poc_offset()), and 0 for a field the picture or DPB entry does
+ *    not hold.
  * Values neither source has are derived or defaulted:
  *  - SPS profile_idc: the context's VA profile, raised to what the coding
  *    tools in use need; constraint_set_flags: set1 for Constrained
@@ -63,6 +66,9 @@ struct h264_state {
 	struct h264_pps_defaults pps_defaults[256];
 	struct h264_surface_coding coding[H264_SURFACE_MEMORY];
 	unsigned n_coding, next_coding;
+	/* How far VA's picture order counts are above clause 8.2.1's since
+	 * the last IDR picture (h264_poc_offset()). */
+	int32_t poc_offset;
 	bool warned_bit_offset, warned_slice_params, warned_pic_params;
 
 	/* Per picture, while translating. */
@@ -264,10 +270,12 @@ static void h264_fill_sps(struct h264_state *st, const struct va_picture_input *
 /* VA's lists are in raster order like the uAPI's (VA's H.264 IQ matrix is
  * documented so, FFmpeg and GStreamer send it so); the 4x4 list order is
  * the same. VA has only the two luma 8x8 lists, which are the first two of
- * the uAPI's; the chroma ones (4:4:4 only) get the Table 7-2 fall-back to
- * the luma list of the same kind. */
+ * the uAPI's; the chroma ones get the Table 7-2 fall-back to the luma list
+ * of the same kind, whatever the chroma format: only 4:4:4 uses them, and
+ * the control then holds what the bitstream implies for every list, as
+ * GStreamer fills it (rkvdec and MediaTek copy all six lists). */
 static void h264_fill_scaling(struct h264_state *st,
-			      const VAIQMatrixBufferH264 *iq, unsigned chroma)
+			      const VAIQMatrixBufferH264 *iq)
 {
 	struct v4l2_ctrl_h264_scaling_matrix *sm = &st->scaling;
 
@@ -278,12 +286,8 @@ static void h264_fill_scaling(struct h264_state *st,
 	memset(sm, 0, sizeof(*sm));
 	memcpy(sm->scaling_list_4x4, iq->ScalingList4x4,
 	       sizeof(sm->scaling_list_4x4));
-	memcpy(sm->scaling_list_8x8[0], iq->ScalingList8x8[0], 64);
-	memcpy(sm->scaling_list_8x8[1], iq->ScalingList8x8[1], 64);
-	if (chroma == 3) {
-		for (unsigned i = 2; i < 6; i++)
-			memcpy(sm->scaling_list_8x8[i], iq->ScalingList8x8[i & 1], 64);
-	}
+	for (unsigned i = 0; i < 6; i++)
+		memcpy(sm->scaling_list_8x8[i], iq->ScalingList8x8[i & 1], 64);
 }
 
 static void h264_fill_pps(struct h264_state *st,
@@ -371,6 +375,73 @@ static uint8_t va_fields(uint32_t flags)
 	if (flags & VA_PICTURE_H264_BOTTOM_FIELD)
 		f |= V4L2_H264_BOTTOM_FIELD_REF;
 	return f ? f : V4L2_H264_FRAME_REF;
+}
+
+/* The picture order count clause 8.2.1 gives an IDR picture, for the
+ * parity it codes (the top field's for a frame): the previous POC state is
+ * all 0 there. False for a bottom field IDR with POC type 1, which needs
+ * offset_for_top_to_bottom_field (not in VA). */
+static bool h264_idr_poc(const VAPictureParameterBufferH264 *pp,
+			 const struct h264_slice_header *sh, int32_t *poc)
+{
+	int32_t max_lsb, lsb;
+
+	switch (pp->seq_fields.bits.pic_order_cnt_type) {
+	case 0:
+		/* 8-3 with prevPicOrderCntMsb = prevPicOrderCntLsb = 0. */
+		max_lsb = 1 << (pp->seq_fields.bits.log2_max_pic_order_cnt_lsb_minus4 + 4);
+		lsb = sh->pic_order_cnt_lsb;
+		*poc = (lsb > max_lsb / 2 ? -max_lsb : 0) + lsb;
+		return true;
+	case 1:
+		/* FrameNumOffset and frame_num are 0: expectedPicOrderCnt 0. */
+		if (sh->field_pic && sh->bottom_field)
+			return false;
+		*poc = sh->delta_pic_order_cnt[0];
+		return true;
+	default:
+		*poc = 0;	/* tempPicOrderCnt of an IDR picture (8-12) */
+		return true;
+	}
+}
+
+/* FFmpeg's H.264 decoder starts PicOrderCntMsb at 2^16 after an IDR
+ * picture, and its VA picture parameters carry those counts: 65536 above
+ * what clause 8.2.1 gives, and what the uAPI and GStreamer pass. Decoding
+ * uses POC differences only, so any offset decodes the same, but the
+ * controls should hold the bitstream's values. The offset is found at each
+ * IDR picture (its own POC needs no earlier state) and taken off every POC
+ * until the next one: one constant per request, so the differences between
+ * the picture and its references stay exactly VA's. A memory management
+ * operation 5 resets POCs in a way VA does not show: after one, VA's values
+ * go through unchanged until the next IDR. A client that sends 8.2.1's
+ * values gets offset 0. */
+static void h264_poc_offset(struct h264_state *st,
+			    const VAPictureParameterBufferH264 *pp,
+			    const struct h264_slice_header *sh0)
+{
+	bool bottom = sh0->field_pic && sh0->bottom_field;
+	int32_t va = bottom ? pp->CurrPic.BottomFieldOrderCnt :
+		pp->CurrPic.TopFieldOrderCnt;
+	int32_t poc, offset = 0;
+
+	if (!sh0->idr)
+		return;
+	if (h264_idr_poc(pp, sh0, &poc))
+		offset = (int32_t)((int64_t)va - poc);
+	if (offset != st->poc_offset)
+		v4l2r_dbg("h264: picture order counts in VA are %d above clause 8.2.1's from this IDR picture on; passing 8.2.1's",
+			  offset);
+	st->poc_offset = offset;
+}
+
+/* One field's POC for the controls: the offset taken off a count the
+ * picture or entry holds, 0 for one it does not hold (VA leaves the other
+ * field of a first field at 0, and a field that is no reference has no
+ * count a decoder may use). */
+static int32_t h264_poc(const struct h264_state *st, int32_t va, bool held)
+{
+	return held ? (int32_t)((int64_t)va - st->poc_offset) : 0;
 }
 
 /* PicNum / LongTermPicNum of a DPB entry as seen from the current picture
@@ -464,6 +535,10 @@ static void h264_fill_dpb(struct h264_state *st,
 		if (field)
 			e->flags |= V4L2_H264_DPB_ENTRY_FLAG_FIELD;
 		e->pic_num = dpb_pic_num(e, pp, frame_num, field_pic, bottom);
+		e->top_field_order_cnt = h264_poc(st, e->top_field_order_cnt,
+						  e->fields & V4L2_H264_TOP_FIELD_REF);
+		e->bottom_field_order_cnt = h264_poc(st, e->bottom_field_order_cnt,
+						     e->fields & V4L2_H264_BOTTOM_FIELD_REF);
 	}
 }
 
@@ -768,7 +843,7 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 	bool scaling = iq && !iq_matrix_flat(iq);
 
 	h264_fill_sps(st, in, pp, scaling, has_b);
-	h264_fill_scaling(st, iq, pp->seq_fields.bits.chroma_format_idc);
+	h264_fill_scaling(st, iq);
 	h264_fill_pps(st, pp, sh0.pic_parameter_set_id, scaling);
 	const struct h264_pps_defaults *d = &st->pps_defaults[sh0.pic_parameter_set_id];
 	st->pps.num_ref_idx_l0_default_active_minus1 = d->known[0] ? d->minus1[0] :
@@ -778,12 +853,18 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 
 	struct v4l2_ctrl_h264_decode_params *dp = &st->decode;
 	memset(dp, 0, sizeof(*dp));
+	h264_poc_offset(st, pp, &sh0);
 	h264_fill_dpb(st, pp, refs, sh0.frame_num, field_pic, bottom);
 	dp->nal_ref_idc = sh0.nal_ref_idc;
 	dp->frame_num = sh0.frame_num;
-	/* VA gives both counts; for a first field the other one is 0. */
-	dp->top_field_order_cnt = pp->CurrPic.TopFieldOrderCnt;
-	dp->bottom_field_order_cnt = pp->CurrPic.BottomFieldOrderCnt;
+	/* VA gives both counts; for a first field the other one is 0 (a
+	 * second field has its first field's). */
+	dp->top_field_order_cnt = h264_poc(st, pp->CurrPic.TopFieldOrderCnt,
+					   !field_pic || !bottom ||
+					   pp->CurrPic.TopFieldOrderCnt != 0);
+	dp->bottom_field_order_cnt = h264_poc(st, pp->CurrPic.BottomFieldOrderCnt,
+					      !field_pic || bottom ||
+					      pp->CurrPic.BottomFieldOrderCnt != 0);
 	dp->idr_pic_id = sh0.idr_pic_id;
 	dp->pic_order_cnt_lsb = sh0.pic_order_cnt_lsb;
 	dp->delta_pic_order_cnt_bottom = sh0.delta_pic_order_cnt_bottom;
@@ -821,6 +902,8 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 	}
 
 	coding_remember(st, in->target, field_pic);
+	if (sh0.mmco5)
+		st->poc_offset = 0;	/* see h264_poc_offset() */
 	st->n_slices = in->n_slices;
 	return VA_STATUS_SUCCESS;
 }

@@ -225,6 +225,8 @@ static bool parse_dec_ref_pic_marking(struct parser *p,
 			return false;
 		if (op == 0)
 			break;
+		if (op == 5)
+			sh->mmco5 = true;
 		if ((op == 1 || op == 3) &&
 		    !read_ue(p, UINT32_MAX - 1, &v,
 			     "difference_of_pic_nums_minus1"))

@@ -89,6 +89,7 @@ struct h264_slice_header {
 	bool no_output_of_prior_pics;
 	bool long_term_reference;
 	bool adaptive_ref_pic_marking;
+	bool mmco5;	/* a memory_management_control_operation 5 */
 
 	uint8_t cabac_init_idc;
 	int8_t slice_qp_delta;

@@ -819,9 +819,9 @@ END_TEST
 
 /* A field slice header as an encoder making field pictures would write it
  * (the mbaff stream's SPS/PPS with MBAFF off, so slices say field_pic). */
-static struct blob field_slice(bool idr, bool bottom, unsigned type,
-			       unsigned frame_num, unsigned lsb,
-			       unsigned *header_bits)
+static struct blob field_slice_mmco(bool idr, bool bottom, unsigned type,
+				    unsigned frame_num, unsigned lsb,
+				    bool mmco5, unsigned *header_bits)
 {
 	struct bw w;
 	unsigned epb;
@@ -847,6 +847,10 @@ static struct blob field_slice(bool idr, bool bottom, unsigned type,
 	if (idr) {
 		bw_u(&w, 1, 0);
 		bw_u(&w, 1, 0);
+	} else if (mmco5) {
+		bw_u(&w, 1, 1);	/* adaptive_ref_pic_marking_mode_flag */
+		bw_ue(&w, 5);	/* memory_management_control_operation 5 */
+		bw_ue(&w, 0);
 	} else {
 		bw_u(&w, 1, 0);	/* adaptive_ref_pic_marking_mode_flag */
 	}
@@ -856,6 +860,14 @@ static struct blob field_slice(bool idr, bool bottom, unsigned type,
 	bw_ue(&w, 1);		/* deblocking off */
 	*header_bits = w.bits;
 	return bw_finish(&w, &epb);
+}
+
+static struct blob field_slice(bool idr, bool bottom, unsigned type,
+			       unsigned frame_num, unsigned lsb,
+			       unsigned *header_bits)
+{
+	return field_slice_mmco(idr, bottom, type, frame_num, lsb, false,
+				header_bits);
 }
 
 START_TEST(test_field_pictures)
@@ -976,6 +988,110 @@ START_TEST(test_field_pictures)
 	ck_assert_uint_eq(c.dp->dpb[1].flags, 0);
 	ck_assert_uint_eq(c.sl->ref_pic_list0[1].index, 0);
 	ck_assert_uint_eq(c.sl->ref_pic_list0[1].fields, V4L2_H264_BOTTOM_FIELD_REF);
+	ck_assert_uint_eq(n_errors, 0);
+	run_free(r);
+}
+END_TEST
+
+/* One field picture of the field_slice() stream as FFmpeg sends it: its
+ * picture order counts 2^16 above clause 8.2.1's (FFmpeg starts
+ * PicOrderCntMsb there after an IDR picture). */
+static void ffmpeg_field(struct run *r, VASurfaceID surface, bool idr,
+			 bool bottom, unsigned type, unsigned frame_num,
+			 int top_poc, int bottom_poc, bool mmco5)
+{
+	VASliceParameterBufferH264 sp;
+	unsigned bits;
+	struct blob b;
+
+	r->n = 0;
+	r->pp.CurrPic.picture_id = surface;
+	r->pp.CurrPic.flags = bottom ? VA_PICTURE_H264_BOTTOM_FIELD :
+		VA_PICTURE_H264_TOP_FIELD;
+	r->pp.CurrPic.TopFieldOrderCnt = top_poc;
+	r->pp.CurrPic.BottomFieldOrderCnt = bottom_poc;
+	r->pp.frame_num = (uint16_t)frame_num;
+	b = field_slice_mmco(idr, bottom, type, frame_num,
+			     (unsigned)((bottom ? bottom_poc : top_poc) & 15),
+			     mmco5, &bits);
+	sp_blank(&sp, &b, bits, 0, type);
+	sp.slice_qp_delta = -3;
+	sp.disable_deblocking_filter_idc = 1;
+	if (type == 0) {
+		sp.num_ref_idx_l0_active_minus1 = 1;
+		sp.cabac_init_idc = 1;
+		sp.RefPicList0[0] = r->pp.ReferenceFrames[0];
+		sp.RefPicList0[1] = r->pp.ReferenceFrames[0];
+	}
+	run_add(r, &b, &sp);
+	ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
+}
+
+START_TEST(test_poc_offset)
+{
+	struct run *r = run_new(true);
+	const uint32_t st = VA_PICTURE_H264_SHORT_TERM_REFERENCE;
+	const int k = 65536;
+	struct controls c;
+
+	pp_mbaff(&r->pp);
+	r->pp.seq_fields.bits.mb_adaptive_frame_field_flag = 0;
+	r->pp.pic_fields.bits.field_pic_flag = 1;
+	resolver_add(&r->res, 0x50, 5000);
+	resolver_add(&r->res, 0x51, 6000);
+	resolver_add(&r->res, 0x52, 7000);
+
+	/* IDR top field: VA says 65536, the bitstream 0 (lsb 0). The other
+	 * field is not decoded yet: 0 in VA, 0 in the control. */
+	ffmpeg_field(r, 0x50, true, false, 2, 0, k, 0, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, 0);
+	ck_assert_int_eq(c.dp->bottom_field_order_cnt, 0);
+
+	/* Its bottom field, P from the top one: FFmpeg lists the frame with
+	 * both counts, but only the top field is a reference yet. */
+	r->pp.ReferenceFrames[0] = ref_frame(0x50, 0, k, k + 1,
+					     st | VA_PICTURE_H264_TOP_FIELD);
+	ffmpeg_field(r, 0x50, false, true, 0, 0, k, k + 1, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, 0);
+	ck_assert_int_eq(c.dp->bottom_field_order_cnt, 1);
+	ck_assert_uint_eq(c.dp->dpb[0].fields, V4L2_H264_TOP_FIELD_REF);
+	ck_assert_int_eq(c.dp->dpb[0].top_field_order_cnt, 0);
+	ck_assert_int_eq(c.dp->dpb[0].bottom_field_order_cnt, 0);
+
+	/* Next frame's top field: both fields of the first are references. */
+	r->pp.ReferenceFrames[0] = ref_frame(0x50, 0, k, k + 1, st);
+	ffmpeg_field(r, 0x51, false, false, 0, 1, k + 6, 0, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, 6);
+	ck_assert_int_eq(c.dp->bottom_field_order_cnt, 0);
+	ck_assert_uint_eq(c.dp->dpb[0].fields, V4L2_H264_FRAME_REF);
+	ck_assert_int_eq(c.dp->dpb[0].top_field_order_cnt, 0);
+	ck_assert_int_eq(c.dp->dpb[0].bottom_field_order_cnt, 1);
+
+	/* A picture with a memory management operation 5, then one after it:
+	 * the offset stays for the first, VA's values pass unchanged after. */
+	ffmpeg_field(r, 0x52, false, true, 0, 1, k + 6, k + 7, true);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->bottom_field_order_cnt, 7);
+	ck_assert_int_eq(c.dp->dpb[0].top_field_order_cnt, 0);
+	ffmpeg_field(r, 0x51, false, false, 0, 1, k + 8, 0, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, k + 8);
+	ck_assert_int_eq(c.dp->dpb[0].top_field_order_cnt, k);
+	ck_assert_int_eq(c.dp->dpb[0].bottom_field_order_cnt, k + 1);
+
+	/* The next IDR picture sets the offset again; a client that sends
+	 * clause 8.2.1's counts (lsb 4 here) gets them unchanged. */
+	r->pp.ReferenceFrames[0].flags = VA_PICTURE_H264_INVALID;
+	r->pp.ReferenceFrames[0].picture_id = VA_INVALID_SURFACE;
+	ffmpeg_field(r, 0x52, true, false, 2, 0, 4, 0, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, 4);
+	ffmpeg_field(r, 0x52, true, false, 2, 0, k + 4, 0, false);
+	c = plan(r, 0);
+	ck_assert_int_eq(c.dp->top_field_order_cnt, 4);
 	ck_assert_uint_eq(n_errors, 0);
 	run_free(r);
 }
@@ -1192,10 +1308,14 @@ START_TEST(test_scaling_matrix)
 			  V4L2_H264_PPS_FLAG_SCALING_MATRIX_PRESENT);
 	/* Same order (Intra Y, Cb, Cr, Inter Y, Cb, Cr), raster both sides. */
 	ck_assert_mem_eq(c.sm->scaling_list_4x4, iq.ScalingList4x4, 96);
-	/* 8x8: Intra Y, Inter Y; the chroma lists (4:4:4 only) stay 0. */
+	/* 8x8: Intra Y, Inter Y; the chroma lists (used in 4:4:4 only) take
+	 * the Table 7-2 fall-back to the luma list of their kind, in 4:2:0
+	 * too (as GStreamer fills them). */
 	ck_assert_mem_eq(c.sm->scaling_list_8x8[0], iq.ScalingList8x8[0], 64);
 	ck_assert_mem_eq(c.sm->scaling_list_8x8[1], iq.ScalingList8x8[1], 64);
-	ck_assert_uint_eq(c.sm->scaling_list_8x8[2][0], 0);
+	for (unsigned i = 2; i < 6; i++)
+		ck_assert_mem_eq(c.sm->scaling_list_8x8[i],
+				 iq.ScalingList8x8[i & 1], 64);
 	ck_assert_uint_eq(c.sps->profile_idc, 100);
 	run_free(r);
 }
@@ -1610,6 +1730,7 @@ static Suite *h264_suite(void)
 	tcase_add_test(tc, test_cavlc_p);
 	tcase_add_test(tc, test_mbaff);
 	tcase_add_test(tc, test_field_pictures);
+	tcase_add_test(tc, test_poc_offset);
 	tcase_add_test(tc, test_emulation_prevention_in_header);
 	tcase_add_test(tc, test_rare_syntax);
 	tcase_add_test(tc, test_scaling_matrix);
