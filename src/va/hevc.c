@@ -16,10 +16,18 @@
  * the request's slices in order, the bytes slice_prefix() returns (00 00 01
  * when the device wants Annex B start codes and the slice lacks one), then
  * the slice data exactly as the client gave it. bit_size counts the bits
- * of the whole slice there (prefix and any start code included) and
- * data_byte_offset is where its slice_segment_data() starts, from the start
- * of the buffer, as Cedrus (which reads the buffer from its start and skips
- * to data_byte_offset) and FFmpeg's v4l2-request use them. */
+ * of the slice there, prefix and any start code included, up to the NAL
+ * unit's last byte: zero bytes after it (FFmpeg hands over the zero_byte of
+ * the next start code) are byte stream, not slice (7.4.2: a NAL unit never
+ * ends in 0x00). data_byte_offset is where its slice_segment_data()
+ * starts: the bytes before the slice's NAL header (its position in the
+ * buffer, prefix, start code), then the NAL and slice segment headers
+ * counted with their emulation prevention bytes removed. That is how
+ * Cedrus, the one driver that reads it, uses it: it points its bit reader
+ * at the start of the buffer and skips (data_byte_offset - 1) * 8 bits
+ * through it, and that reader removes emulation prevention bytes itself
+ * (Cedrus leaves VE_DEC_H265_CTRL_EPTB_DEC_BYPASS_EN clear). GStreamer
+ * counts it so too, and VA's slice_data_byte_offset is defined so. */
 #include <stdio.h>
 #include <string.h>
 
@@ -341,7 +349,10 @@ static VAStatus fill_pps(struct v4l2_ctrl_hevc_pps *pps,
 	    pic->pps_beta_offset_div2 || pic->pps_tc_offset_div2)
 		pps->flags |= V4L2_HEVC_PPS_FLAG_DEBLOCKING_FILTER_CONTROL_PRESENT;
 
-	if (pf->tiles_enabled_flag) {
+	if (!pf->tiles_enabled_flag) {
+		/* uniform_spacing_flag is then inferred to be 1 (7.4.3.3). */
+		pps->flags |= V4L2_HEVC_PPS_FLAG_UNIFORM_SPACING;
+	} else {
 		/* VA lacks uniform_spacing_flag too: set when the sizes are
 		 * those uniform spacing gives, the same tiles either way. */
 		bool uniform = true;
@@ -785,9 +796,15 @@ static VAStatus fill_slice(struct hevc_state *st, unsigned i,
 	const VASliceParameterBufferHEVC *sp = in->slices[i].params;
 	const struct hevc_slice_header *sh = &st->sh;
 	struct v4l2_ctrl_hevc_slice_params *s = &st->slice[i];
-	uint64_t bits = ((uint64_t)prefix + in->slices[i].size) * 8;
-	uint64_t offset = buffer_offset + prefix + sh->data_byte_offset;
+	uint32_t size = in->slices[i].size;
 	VAStatus ret;
+
+	/* Trailing zero bytes (at least the header stays: it was parsed). */
+	while (size > sh->data_byte_offset && in->slices[i].data[size - 1] == 0)
+		size--;
+	uint64_t bits = ((uint64_t)prefix + size) * 8;
+	uint64_t offset = buffer_offset + prefix + sh->start_code_size +
+		sh->header_rbsp_bytes;
 
 	if (bits > UINT32_MAX || offset > UINT32_MAX) {
 		v4l2r_err("hevc: slice %u: %u bytes, too large", i,

@@ -462,7 +462,8 @@ static void check_sps_pps(const struct fx_picture *f)
 		(s->weighted_pred_flag ? V4L2_HEVC_PPS_FLAG_WEIGHTED_PRED : 0) |
 		(s->weighted_bipred_flag ? V4L2_HEVC_PPS_FLAG_WEIGHTED_BIPRED : 0) |
 		(s->transquant_bypass_enabled_flag ? V4L2_HEVC_PPS_FLAG_TRANSQUANT_BYPASS_ENABLED : 0) |
-		(s->tiles_enabled_flag ? V4L2_HEVC_PPS_FLAG_TILES_ENABLED : 0) |
+		(s->tiles_enabled_flag ? V4L2_HEVC_PPS_FLAG_TILES_ENABLED :
+		 V4L2_HEVC_PPS_FLAG_UNIFORM_SPACING) |	/* inferred 1, 7.4.3.3 */
 		(s->entropy_coding_sync_enabled_flag ? V4L2_HEVC_PPS_FLAG_ENTROPY_CODING_SYNC_ENABLED : 0) |
 		(s->pps_loop_filter_across_slices_enabled_flag ? V4L2_HEVC_PPS_FLAG_PPS_LOOP_FILTER_ACROSS_SLICES_ENABLED : 0) |
 		(s->deblocking_filter_override_enabled_flag ? V4L2_HEVC_PPS_FLAG_DEBLOCKING_FILTER_OVERRIDE_ENABLED : 0) |
@@ -524,7 +525,9 @@ static void check_slice(const struct fx_picture *f, unsigned i,
 	uint64_t flags;
 
 	ck_assert_uint_eq(sp->bit_size, (x->nal_size + extra_bytes) * 8);
-	ck_assert_uint_eq(sp->data_byte_offset, nal_offset + x->header_raw_bytes);
+	/* The headers without their emulation prevention bytes, after what
+	 * precedes the NAL unit in the buffer. */
+	ck_assert_uint_eq(sp->data_byte_offset, nal_offset + x->header_rbsp_bytes);
 	ck_assert_uint_eq(sp->num_entry_point_offsets, x->num_entry_point_offsets);
 	ck_assert_uint_eq(sp->nal_unit_type, x->nal_unit_type);
 	ck_assert_uint_eq(sp->nuh_temporal_id_plus1, x->nuh_temporal_id_plus1);
@@ -1579,7 +1582,7 @@ START_TEST(syn_dependent_extension_epb)
 	struct va_pic v = { 0 };
 	struct bw w = { 0 };
 	uint8_t nal0[64], nal1[64];
-	unsigned raw0, raw1, size0, size1, rbsp0;
+	unsigned raw0, raw1, size0, size1, rbsp0, rbsp1;
 	const struct v4l2_ctrl_hevc_slice_params *sp0, *sp1;
 	const struct v4l2_ctrl_hevc_decode_params *d;
 
@@ -1620,6 +1623,10 @@ START_TEST(syn_dependent_extension_epb)
 	put(&w, 0, 8);		/* then 00 00 01: an emulation prevention byte */
 	size0 = finish_nal(&w, nal0, &raw0);
 	rbsp0 = w.bits / 8;
+	/* Two zero bytes after the NAL unit, as a client may hand over the
+	 * zero_byte of the next start code: not the slice's. */
+	nal0[size0++] = 0;
+	nal0[size0++] = 0;
 
 	memset(&w, 0, sizeof(w));
 	put(&w, 0, 1); put(&w, 19, 6); put(&w, 0, 6); put(&w, 1, 3);
@@ -1631,6 +1638,7 @@ START_TEST(syn_dependent_extension_epb)
 	put_ue(&w, 0);		/* num_entry_point_offsets */
 	put_ue(&w, 0);		/* extension length */
 	size1 = finish_nal(&w, nal1, &raw1);
+	rbsp1 = w.bits / 8;
 
 	v.n_slices = 2;
 	v.sp[1] = v.sp[0];
@@ -1649,9 +1657,13 @@ START_TEST(syn_dependent_extension_epb)
 	ck_assert_uint_eq(d->flags, V4L2_HEVC_DECODE_PARAM_FLAG_IRAP_PIC |
 			  V4L2_HEVC_DECODE_PARAM_FLAG_IDR_PIC |
 			  V4L2_HEVC_DECODE_PARAM_FLAG_NO_OUTPUT_OF_PRIOR);
-	/* The emulation prevention byte is counted in the offset. */
+	/* The emulation prevention bytes are left out of the offset, as
+	 * Cedrus's bit reader skips them; the trailing zero bytes out of the
+	 * size. */
 	ck_assert_uint_gt(raw0, rbsp0);
-	ck_assert_uint_eq(sp0->data_byte_offset, raw0);
+	ck_assert_uint_eq(sp0->data_byte_offset, rbsp0);
+	ck_assert_uint_eq(sp0->bit_size, (size0 - 2) * 8);
+	ck_assert_uint_eq(sp1->bit_size, size1 * 8);
 	ck_assert_uint_eq(sp0->nal_unit_type, 19);
 	ck_assert_int_eq(sp0->slice_cb_qp_offset, -2);
 	ck_assert_int_eq(sp0->slice_cr_qp_offset, 3);
@@ -1660,7 +1672,7 @@ START_TEST(syn_dependent_extension_epb)
 	ck_assert_uint_eq(sp0->num_entry_point_offsets, 1);
 	ck_assert_uint_eq(sp0->flags, V4L2_HEVC_SLICE_PARAMS_FLAG_COLLOCATED_FROM_L0);
 	/* The dependent one takes the independent one's values. */
-	ck_assert_uint_eq(sp1->data_byte_offset, size0 + raw1);
+	ck_assert_uint_eq(sp1->data_byte_offset, size0 + rbsp1);
 	ck_assert_uint_eq(sp1->slice_segment_addr, 8);
 	ck_assert_int_eq(sp1->slice_cb_qp_offset, -2);
 	ck_assert_int_eq(sp1->slice_tc_offset_div2, 4);
