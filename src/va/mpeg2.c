@@ -187,9 +187,18 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 					      "backward");
 		/* fall through */
 	case V4L2_MPEG2_PIC_CODING_TYPE_P:
-		pic->forward_ref_ts = ref_ts(refs,
-					     pp->forward_reference_picture,
-					     "forward");
+		/* A second field with no earlier frame to refer to predicts
+		 * from the first field, i.e. from the frame being decoded,
+		 * which the target's timestamp names. */
+		if (pp->forward_reference_picture == VA_INVALID_SURFACE &&
+		    structure != V4L2_MPEG2_PIC_FRAME &&
+		    !pp->picture_coding_extension.bits.is_first_field)
+			pic->forward_ref_ts = ref_ts(refs, in->target,
+						     "first field");
+		else
+			pic->forward_ref_ts = ref_ts(refs,
+						     pp->forward_reference_picture,
+						     "forward");
 		break;
 	default:
 		break;

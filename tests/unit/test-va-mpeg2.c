@@ -294,6 +294,37 @@ START_TEST(interlaced_sequence)
 }
 END_TEST
 
+/* The P second field of a stream's first frame has no earlier frame: it
+ * predicts from its first field, in the frame being decoded. */
+START_TEST(second_field_refers_to_own_frame)
+{
+	VAPictureParameterBufferMPEG2 p = picture(2);
+	struct v4l2_ext_control c[VA_CODEC_MAX_CONTROLS];
+	struct va_request_plan pl;
+
+	p.picture_coding_extension.bits.picture_structure = 2;
+	p.picture_coding_extension.bits.progressive_frame = 0;
+	p.picture_coding_extension.bits.is_first_field = 0;
+	struct va_picture_input in = input(&p, NULL);
+	in.target = 0x30000002;	/* its first field was decoded under 2000 */
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	plan(c, &pl);
+	const struct v4l2_ctrl_mpeg2_picture *pic = c[1].ptr;
+	ck_assert_uint_eq(pic->forward_ref_ts, 2000);
+
+	/* A first field keeps "no reference". */
+	p.picture_coding_extension.bits.is_first_field = 1;
+	in = input(&p, NULL);
+	in.target = 0x30000002;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	plan(c, &pl);
+	pic = c[1].ptr;
+	ck_assert_uint_eq(pic->forward_ref_ts, 0);
+}
+END_TEST
+
 START_TEST(simple_profile)
 {
 	VAPictureParameterBufferMPEG2 p = picture(1);
@@ -394,6 +425,7 @@ int main(void)
 	tcase_add_test(tc, predicted_pictures);
 	tcase_add_test(tc, matrices_persist);
 	tcase_add_test(tc, interlaced_sequence);
+	tcase_add_test(tc, second_field_refers_to_own_frame);
 	tcase_add_test(tc, simple_profile);
 	tcase_add_test(tc, bad_parameters);
 	tcase_add_test(tc, slice_start_codes);
