@@ -26,3 +26,7 @@ v4l2_request_drv_video_la_LDFLAGS = -module -avoid-version -no-undefined \
 	-export-symbols-regex '^__vaDriverInit_'
 v4l2_request_drv_video_la_LIBADD = libvadriver.la libvacodecs.la \
 	$(PTHREAD_LIBS)
+
+# libva loads the .so; a libtool archive beside it is of no use there.
+install-data-hook:
+	rm -f $(DESTDIR)$(va_driverdir)/v4l2_request_drv_video.la
