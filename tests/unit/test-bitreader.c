@@ -1,6 +1,8 @@
 /* Bit reader: fixed-width and Exp-Golomb reads, emulation prevention, and
  * reads past the end of truncated data. */
 #include <check.h>
+
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,9 +264,5 @@ int main(void)
 	tcase_add_test(tc, overrun_is_sticky);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

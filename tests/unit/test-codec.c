@@ -1,6 +1,8 @@
 /* Codec table: lookups, and every control against the uAPI struct sizes
  * written out independently here. */
 #include <check.h>
+
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,9 +225,5 @@ int main(void)
 	tcase_add_test(tc, fourcc_strings);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

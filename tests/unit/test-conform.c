@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -815,11 +817,5 @@ static Suite *conform_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(conform_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(conform_suite());
 }

@@ -7,6 +7,8 @@
  *
  * `test-convert --bench` prints the speed of each kernel instead. */
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -673,9 +675,5 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

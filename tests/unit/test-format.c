@@ -1,6 +1,8 @@
 /* Format table consistency, V4L2 <-> VA <-> DRM round trips, and the
  * layouts computed for client images and device buffers. */
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <stdlib.h>
 
@@ -380,9 +382,5 @@ int main(void)
 	tcase_add_test(tc, plane_geometry);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

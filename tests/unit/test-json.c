@@ -2,6 +2,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -130,11 +132,5 @@ static Suite *json_suite(void)
 
 int main(void)
 {
-	SRunner *runner = srunner_create(json_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(json_suite());
 }

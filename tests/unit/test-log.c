@@ -1,6 +1,8 @@
 /* Logging: level filtering, the default stderr sink and its environment
  * variable, and handler swaps while other threads log. */
 #include <check.h>
+
+#include "unit.h"
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -156,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, swap_while_logging);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -308,11 +310,5 @@ static Suite *probe_suite(void)
 
 int main(void)
 {
-	SRunner *runner = srunner_create(probe_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(probe_suite());
 }

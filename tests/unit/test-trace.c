@@ -6,6 +6,8 @@
  * (none may crash; run `valgrind tests/unit/test-trace` once by hand).
  * V4L2R_TEST_SEED picks the mutation seed. */
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1158,9 +1160,5 @@ int main(void)
 	tcase_add_test(tc, recorder_maps_timestamps);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

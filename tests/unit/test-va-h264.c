@@ -5,6 +5,8 @@
  * header) and broken input. Expected values come from ffmpeg's
  * trace_headers output stored beside each fixture. */
 #include <check.h>
+
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1755,9 +1757,5 @@ static Suite *h264_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(h264_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(h264_suite());
 }

@@ -10,6 +10,8 @@
  * pictures, list modification, dependent slice segments, extension bytes,
  * emulation prevention inside the header; and every kind of bad input. */
 #include <check.h>
+
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1920,11 +1922,5 @@ static Suite *hevc_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hevc_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(hevc_suite());
 }

@@ -1,6 +1,8 @@
 /* MPEG-2 translation (src/va/mpeg2.c) on VA buffers as FFmpeg and
  * GStreamer's va plugin fill them for a 320x240 I/P/B stream. */
 #include <check.h>
+
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,9 +434,5 @@ int main(void)
 	tcase_add_test(tc, profiles);
 	suite_add_tcase(s, tc);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

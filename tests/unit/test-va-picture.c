@@ -4,6 +4,8 @@
  * choice (context.c), pixel copies (image.c) and the object table
  * (object.c). Every bad-input case picture.c refuses is here. */
 #include <check.h>
+
+#include "unit.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,9 +476,5 @@ int main(void)
 	tcase_add_test(tc2, pixel_copies);
 	suite_add_tcase(s, tc2);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }
