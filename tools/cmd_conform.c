@@ -328,21 +328,6 @@ static void progress_clear(const struct progress *p)
 
 /* ---- one stream ---- */
 
-static void append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used + 1 >= len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 /* Whether the whole-output MD5 can be checked against a suite's: the
  * frames must be in the layout of its output_format (as fluster has
  * ffmpeg convert them); says why not in why. */
@@ -374,7 +359,7 @@ static void note_errors(char *buf, size_t len, const char *side,
 	unsigned n = conform_decoder_errors(d);
 
 	if (n)
-		append(buf, len, "; %s: %u decoding error%s (first: %s)", side,
+		conform_append(buf, len, "; %s: %u decoding error%s (first: %s)", side,
 		       n, n == 1 ? "" : "s", conform_decoder_first_error(d));
 }
 
@@ -485,7 +470,7 @@ static void compare_stream(const struct options *o, const struct sides *names,
 		conform_cmp_describe(&cmp, names->test, names->ref, detail,
 				     sizeof(detail));
 		if (!md5_ok)
-			append(detail, sizeof(detail),
+			conform_append(detail, sizeof(detail),
 			       "%sMD5 %s is not the suite's %s%s",
 			       detail[0] ? "; " : "frames match; ", r->md5,
 			       j->expected,
@@ -493,7 +478,7 @@ static void compare_stream(const struct options *o, const struct sides *names,
 				       ? "" : " (the software decode's is not either)");
 	}
 	if (j->expected && !r->expected_checked)
-		append(detail, sizeof(detail), "; suite MD5 not checked: %s", why);
+		conform_append(detail, sizeof(detail), "; suite MD5 not checked: %s", why);
 	note_errors(detail, sizeof(detail), names->test, test);
 	note_errors(detail, sizeof(detail), names->ref, ref);
 out:

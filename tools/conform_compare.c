@@ -235,11 +235,7 @@ bool conform_cmp_match(const struct conform_cmp *c)
 	       c->frames[CONFORM_TEST] == c->frames[CONFORM_REF];
 }
 
-/* snprintf at the end of what buf already holds. */
-static void append(char *buf, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void append(char *buf, size_t len, const char *fmt, ...)
+void conform_append(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strlen(buf);
 	va_list ap;
@@ -263,30 +259,30 @@ void conform_cmp_describe(const struct conform_cmp *c, const char *test_name,
 	if (conform_cmp_match(c))
 		return;
 	if (nt != nr)
-		append(buf, len, "%u frames from %s, %u from %s; ", nt,
+		conform_append(buf, len, "%u frames from %s, %u from %s; ", nt,
 		       test_name, nr, ref_name);
-	append(buf, len, "first differing frame %ld", c->first_diff);
+	conform_append(buf, len, "first differing frame %ld", c->first_diff);
 	if (c->first_missing) {
-		append(buf, len, " (only %s has it)",
+		conform_append(buf, len, " (only %s has it)",
 		       nt > nr ? test_name : ref_name);
 	} else if (c->first_shape) {
-		append(buf, len, " (%s: %s, %s: %s)", test_name,
+		conform_append(buf, len, " (%s: %s, %s: %s)", test_name,
 		       c->first_desc[CONFORM_TEST], ref_name,
 		       c->first_desc[CONFORM_REF]);
 	} else {
-		append(buf, len, ": PSNR");
+		conform_append(buf, len, ": PSNR");
 		for (unsigned i = 0; i < c->psnr_layout.nb_planes &&
 				     i < CONFORM_MAX_PLANES; i++) {
 			const char *name = conform_plane_name(&c->psnr_layout, i);
 
 			if (isinf(c->psnr[i]))
-				append(buf, len, "%s %s inf", i ? "," : "", name);
+				conform_append(buf, len, "%s %s inf", i ? "," : "", name);
 			else
-				append(buf, len, "%s %s %.2f dB", i ? "," : "",
+				conform_append(buf, len, "%s %s %.2f dB", i ? "," : "",
 				       name, c->psnr[i]);
 		}
 	}
 	if (common)
-		append(buf, len, "; %u of %u frames differ", c->differing,
+		conform_append(buf, len, "; %u of %u frames differ", c->differing,
 		       common);
 }

@@ -111,4 +111,8 @@ bool conform_cmp_match(const struct conform_cmp *c);
 void conform_cmp_describe(const struct conform_cmp *c, const char *test_name,
 			  const char *ref_name, char *buf, size_t len);
 
+/* snprintf at the end of what buf already holds (never past len). */
+void conform_append(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif
