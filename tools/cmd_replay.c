@@ -223,11 +223,17 @@ static int replay_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 				return ret;
 		}
 	}
+	if (format && !dump_path) {
+		/* Ignoring it would hide a mistake (a forgotten --dump). */
+		fprintf(stderr, "%s replay: --dump-format needs --dump FILE\n"
+			"Try '%s replay --help'.\n", TOOL_NAME, TOOL_NAME);
+		return TOOL_EXIT_USAGE;
+	}
 	if (dump_path) {
 		int f = dump_format(dump_path, format);
 		if (f < 0) {
 			fprintf(stderr, "%s replay: --dump-format is 'y4m' or "
-				"'raw'\n", TOOL_NAME);
+				"'raw', not '%s'\n", TOOL_NAME, format);
 			return TOOL_EXIT_USAGE;
 		}
 		o.dump_format = (enum replay_dump)f;
@@ -302,6 +308,7 @@ const struct tool_cmd tool_cmd_replay = {
 		"      --dump FILE     write the pictures (FILE.y4m: Y4M, else raw\n"
 		"                      canonical NV12/P010; '-': stdout)\n"
 		"      --dump-format y4m|raw\n"
+		"                      the --dump file's format, whatever its name\n"
 		"      --depth N       requests kept in flight (default 1)\n"
 		"      --timestamps recorded|index\n"
 		"                      buffer timestamps: the trace's (default, when\n"
