@@ -145,7 +145,7 @@ static int run(const struct tool_cmd *cmd, int argc, char **argv)
 
 const struct tool_cmd tool_cmd_check = {
 	.name = "check",
-	.synopsis = "",
+	.synopsis = NULL,	/* no operands */
 	.summary = "Check a stateless decoder's API behaviour, test by test.",
 	.options_help =
 		"  -c, --codec NAME    only this codec's tests (mpeg2, h264, hevc, vp8, vp9, av1)\n",

@@ -696,9 +696,10 @@ done:
 	"                      (where fluster downloads them)\n" \
 	"  -d, --device NODE   a DRM node (/dev/dri/...): the one VA-API opens\n" \
 	"                      (default " DEFAULT_RENDER_NODE "); any other node: the\n" \
-	"                      video node, as below. libva loads the VA driver\n" \
-	"                      LIBVA_DRIVER_NAME names (v4l2_request for this\n" \
-	"                      stack), from LIBVA_DRIVERS_PATH when set.\n"
+	"                      video node this stack's VA driver uses (sets\n" \
+	"                      LIBVA_V4L2_REQUEST_VIDEO_PATH). libva loads the VA\n" \
+	"                      driver LIBVA_DRIVER_NAME names (v4l2_request for\n" \
+	"                      this stack), from LIBVA_DRIVERS_PATH when set.\n"
 
 #endif /* HAVE_LIBAV */
 

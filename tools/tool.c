@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "v4l2r/log.h"
 
@@ -42,8 +43,12 @@ void tool_cmd_usage(const struct tool_cmd *cmd, FILE *f)
 		cmd->synopsis ? cmd->synopsis : "", cmd->summary);
 	if (cmd->options_help)
 		fputs(cmd->options_help, f);
-	fputs("  -d, --device VIDEO  use this video node (sets " VIDEO_PATH_ENV ")\n"
-	      "  -m, --media MEDIA   use this media node (sets " MEDIA_PATH_ENV ")\n"
+	/* A command whose -d takes more (conform: a DRM node too) documents
+	 * it among its own options. */
+	if (!cmd->options_help || !strstr(cmd->options_help, "-d, --device"))
+		fputs("  -d, --device VIDEO  use this video node (sets "
+		      VIDEO_PATH_ENV ")\n", f);
+	fputs("  -m, --media MEDIA   use this media node (sets " MEDIA_PATH_ENV ")\n"
 	      "  -v, --verbose       log more (twice: debug)\n"
 	      "  -h, --help          show this help\n",
 	      f);
