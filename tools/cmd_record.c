@@ -73,16 +73,19 @@ static uint32_t pick_capture(struct v4l2r_session *s)
 	return fallback;
 }
 
-/* Decode mode and start code the synthetic stream uses, as session
- * controls (recorded like any front end's). */
-static int set_modes(struct v4l2r_session *s, struct synth_stream *st,
-		     const struct v4l2r_codec_caps *cc, bool hold_capture)
+/* Decides the decode mode and start code of the synthetic stream from what
+ * the device offers. Returns NULL, or why the device cannot take the
+ * stream as asked. */
+static const char *plan_modes(struct synth_stream *st,
+			      const struct v4l2r_codec_caps *cc)
 {
 	const struct v4l2r_codec_desc *d = st->desc;
-	struct v4l2_ext_control c[2];
-	unsigned n = 0;
 
-	memset(c, 0, sizeof(c));
+	/* Checked first: without it several requests per picture cannot
+	 * work, whatever the decode mode. */
+	if (st->slices > 1 && !cc->hold_capture)
+		return "the device cannot hold capture buffers: several "
+		       "slices per picture need it";
 	if (d->decode_mode_cid && cc->default_decode_mode >= 0) {
 		bool frame_ok = cc->decode_modes &
 				(1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED);
@@ -90,21 +93,39 @@ static int set_modes(struct v4l2r_session *s, struct synth_stream *st,
 				(1u << V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED);
 		st->slice_based = st->slices > 1 || !frame_ok;
 		if (st->slice_based && !slice_ok)
-			return -1;
+			return frame_ok ?
+				"the device has no slice-based decoding: "
+				"several slices per picture need it" :
+				"the device offers neither frame-based nor "
+				"slice-based decoding";
+	}
+	if (d->start_code_cid && cc->default_start_code >= 0)
+		st->annex_b = cc->start_codes &
+			      (1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B);
+	return NULL;
+}
+
+/* Sets the decode mode and start code plan_modes chose, as session
+ * controls (recorded like any front end's). */
+static int set_modes(struct v4l2r_session *s, const struct synth_stream *st,
+		     const struct v4l2r_codec_caps *cc)
+{
+	const struct v4l2r_codec_desc *d = st->desc;
+	struct v4l2_ext_control c[2];
+	unsigned n = 0;
+
+	memset(c, 0, sizeof(c));
+	if (d->decode_mode_cid && cc->default_decode_mode >= 0) {
 		c[n].id = d->decode_mode_cid;
 		c[n++].value = st->slice_based ?
 			V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED :
 			V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
 	}
 	if (d->start_code_cid && cc->default_start_code >= 0) {
-		st->annex_b = cc->start_codes &
-			      (1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B);
 		c[n].id = d->start_code_cid;
 		c[n++].value = st->annex_b ? V4L2_STATELESS_H264_START_CODE_ANNEX_B :
 					     V4L2_STATELESS_H264_START_CODE_NONE;
 	}
-	if (st->slices > 1 && !hold_capture)
-		return -1;
 	return n ? v4l2r_session_set_controls(s, c, n) : 0;
 }
 
@@ -190,6 +211,13 @@ static int record_run(const struct tool_cmd *cmd, int argc, char **argv)
 					optarg);
 				return TOOL_EXIT_USAGE;
 			}
+			if (!synth_supports(desc->codec)) {
+				fprintf(stderr, "%s record: no synthetic %s "
+					"stream: --synthetic takes %s\n",
+					TOOL_NAME, desc->name,
+					SYNTH_CODECS_TEXT);
+				return TOOL_EXIT_USAGE;
+			}
 			break;
 		case 'o': out = optarg; break;
 		case 'n':
@@ -241,6 +269,14 @@ static int record_run(const struct tool_cmd *cmd, int argc, char **argv)
 		free(st);
 		return TOOL_EXIT_FAIL;
 	}
+	/* Before opening the session, so that no trace is started. */
+	const char *why = plan_modes(st, &caps.codec[desc->codec]);
+	if (why) {
+		fprintf(stderr, "%s record: %s (%s): %s\n", TOOL_NAME,
+			node.video_path, caps.driver, why);
+		free(st);
+		return TOOL_EXIT_FAIL;
+	}
 
 	struct v4l2r_session *s = NULL;
 	struct v4l2r_layout layout;
@@ -257,10 +293,8 @@ static int record_run(const struct tool_cmd *cmd, int argc, char **argv)
 						      256 * 1024);
 	}
 	if (!ret) {
-		step = "choosing the decode mode (several slices need "
-		       "slice-based decoding and hold-capture support)";
-		ret = set_modes(s, st, &caps.codec[desc->codec],
-				caps.hold_capture);
+		step = "setting the decode mode and start code";
+		ret = set_modes(s, st, &caps.codec[desc->codec]);
 	}
 	if (!ret) {
 		step = "setting the capture format";
@@ -302,7 +336,7 @@ const struct tool_cmd tool_cmd_record = {
 	.summary = "Decode a synthetic stream on a device and record the "
 		   "session into a trace.",
 	.options_help =
-		"      --synthetic CODEC  mpeg2, h264, hevc, vp8 or vp9: generated\n"
+		"      --synthetic CODEC  " SYNTH_CODECS_TEXT ": generated\n"
 		"                      controls and placeholder bitstream (a real\n"
 		"                      decoder decodes garbage; visl shows its pattern)\n"
 		"  -o, --output TRACE  the trace file to write\n"

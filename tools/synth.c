@@ -53,13 +53,28 @@ static void add_picture(struct synth_stream *st, unsigned display, char type,
 	p->timestamp_ns = ((uint64_t)display * 33333 + 1000) * 1000;
 }
 
+bool synth_supports(enum v4l2r_codec codec)
+{
+	/* The codecs synth_fill has a case for. */
+	switch (codec) {
+	case V4L2R_CODEC_MPEG2:
+	case V4L2R_CODEC_H264:
+	case V4L2R_CODEC_HEVC:
+	case V4L2R_CODEC_VP8:
+	case V4L2R_CODEC_VP9:
+		return true;
+	default:
+		return false;
+	}
+}
+
 int synth_plan(struct synth_stream *st, const struct v4l2r_codec_desc *desc,
 	       uint32_t width, uint32_t height, unsigned n_frames,
 	       unsigned slices)
 {
 	int owner[16];
 
-	if (!n_frames || n_frames > SYNTH_MAX_FRAMES || !slices ||
+	if (!synth_supports(desc->codec) || !n_frames || n_frames > SYNTH_MAX_FRAMES || !slices ||
 	    slices > 16)
 		return -1;
 	memset(st, 0, sizeof(*st));

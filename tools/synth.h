@@ -35,6 +35,11 @@ struct synth_stream {
 	struct synth_picture pics[SYNTH_MAX_FRAMES];	/* decode order */
 };
 
+/* Whether synth_fill can make controls for the codec (AV1 not yet), and
+ * those codecs' names for messages. */
+#define SYNTH_CODECS_TEXT "mpeg2, h264, hevc, vp8 or vp9"
+bool synth_supports(enum v4l2r_codec codec);
+
 /* Plans n_frames pictures: types, references, timestamps and capture
  * buffers (never overwriting a picture still referenced). 0 or -1. */
 int synth_plan(struct synth_stream *st, const struct v4l2r_codec_desc *desc,

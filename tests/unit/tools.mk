@@ -11,3 +11,14 @@ unit_test_conform_SOURCES = unit/test-conform.c \
 unit_test_conform_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools $(LIBAV_CFLAGS)
 unit_test_conform_LDADD = $(CHECK_LIBS) $(LIBAV_LIBS) -lm
 endif
+
+# Synthetic streams of the record command: supported codecs are filled.
+TESTS += unit/test-synth
+check_PROGRAMS += unit/test-synth
+unit_test_synth_SOURCES = unit/test-synth.c ../tools/synth.c
+unit_test_synth_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+unit_test_synth_LDADD = $(CORE_LIBS)
+
+# The tool's command lines that need no device (usage errors, help texts).
+TESTS += unit/tool-usage.sh
+EXTRA_DIST += unit/tool-usage.sh
