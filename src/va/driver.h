@@ -317,7 +317,7 @@ VAStatus va_PutImage(VADriverContextP ctx, VASurfaceID surface,
 /* Fills a VAImageFormat for a VA fourcc we hand out; false if unknown. */
 bool va_image_format(uint32_t fourcc, VAImageFormat *out);
 /* Copies a w x h picture between two layouts of 8-bit 4:2:0 formats
- * (NV12, I420, YV12) or two P010 layouts. Returns 0 or -EINVAL. */
+ * (NV12, I420) or two P010 layouts. Returns 0 or -EINVAL. */
 int va_copy_picture(const struct v4l2r_layout *src,
 		    const uint8_t *const *src_mem,
 		    const struct v4l2r_layout *dst, uint8_t *const *dst_mem,

@@ -12,9 +12,11 @@
 
 #include "va/driver.h"
 
-/* Image formats handed out, when the format table knows them. */
+/* Image formats handed out, when the format table knows them: those
+ * vaCreateImage makes and vaGetImage fills. Not YV12: the core has no such
+ * format, and the clients we serve (FFmpeg, GStreamer's va) take NV12. */
 static const uint32_t image_fourccs[] = {
-	VA_FOURCC_NV12, VA_FOURCC_I420, VA_FOURCC_YV12, VA_FOURCC_P010,
+	VA_FOURCC_NV12, VA_FOURCC_I420, VA_FOURCC_P010,
 };
 
 bool va_image_format(uint32_t fourcc, VAImageFormat *out)
@@ -25,7 +27,6 @@ bool va_image_format(uint32_t fourcc, VAImageFormat *out)
 	switch (fourcc) {
 	case VA_FOURCC_NV12:
 	case VA_FOURCC_I420:
-	case VA_FOURCC_YV12:
 		out->bits_per_pixel = 12;
 		return true;
 	case VA_FOURCC_P010:
@@ -238,7 +239,7 @@ VAStatus va_SetImagePalette(VADriverContextP ctx, VAImageID id,
 }
 
 /* Pixel copies between linear 4:2:0 layouts. */
-enum chroma_kind { CHROMA_UV, CHROMA_U_V, CHROMA_V_U };
+enum chroma_kind { CHROMA_UV, CHROMA_U_V };
 
 static bool kind_of(const struct v4l2r_format_desc *d, enum chroma_kind *k,
 		    unsigned *bytes)
@@ -252,10 +253,6 @@ static bool kind_of(const struct v4l2r_format_desc *d, enum chroma_kind *k,
 	case V4L2_PIX_FMT_YUV420:
 	case V4L2_PIX_FMT_YUV420M:
 		*k = CHROMA_U_V;
-		return true;
-	case V4L2_PIX_FMT_YVU420:
-	case V4L2_PIX_FMT_YVU420M:
-		*k = CHROMA_V_U;
 		return true;
 #ifdef V4L2_PIX_FMT_P010
 	case V4L2_PIX_FMT_P010:
@@ -325,16 +322,14 @@ int va_copy_picture(const struct v4l2r_layout *src,
 		if (sk == CHROMA_UV) {
 			suv = SP(1) + (size_t)y * src->plane[1].stride;
 		} else {
-			unsigned iu = sk == CHROMA_U_V ? 1 : 2, iv = 3 - iu;
-			su = SP(iu) + (size_t)y * src->plane[iu].stride;
-			sv = SP(iv) + (size_t)y * src->plane[iv].stride;
+			su = SP(1) + (size_t)y * src->plane[1].stride;
+			sv = SP(2) + (size_t)y * src->plane[2].stride;
 		}
 		if (dk == CHROMA_UV) {
 			duv = DP(1) + (size_t)y * dst->plane[1].stride;
 		} else {
-			unsigned iu = dk == CHROMA_U_V ? 1 : 2, iv = 3 - iu;
-			du = DP(iu) + (size_t)y * dst->plane[iu].stride;
-			dv = DP(iv) + (size_t)y * dst->plane[iv].stride;
+			du = DP(1) + (size_t)y * dst->plane[1].stride;
+			dv = DP(2) + (size_t)y * dst->plane[2].stride;
 		}
 		if (suv && duv) {
 			memcpy(duv, suv, cw * 2 * sb);
@@ -376,11 +371,6 @@ static void image_layout(const struct va_image *img, struct v4l2r_layout *l)
 						       img->image.data_size;
 		l->plane[i].size = end > img->image.offsets[i] ?
 					   end - img->image.offsets[i] : 0;
-	}
-	/* YV12's V plane comes before U: plane sizes by position. */
-	if (l->num_planes == 3 && img->image.offsets[2] < img->image.offsets[1]) {
-		l->plane[2].size = img->image.offsets[1] - img->image.offsets[2];
-		l->plane[1].size = img->image.data_size - img->image.offsets[1];
 	}
 }
 
