@@ -79,6 +79,19 @@ struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
 		codes = caps->default_start_code >= 0 ?
 				1u << caps->default_start_code : none;
 
+	/* LIBVA_V4L2_REQUEST_DECODE_MODE: the mode asked for when the device
+	 * offers it; frame-based takes Annex-B start codes when offered, as
+	 * below. Otherwise the default choice (the caller says so). */
+	if (forced == VA_DECODE_MODE_FRAME && (modes & frame)) {
+		m.annex_b = (codes & annexb) != 0;
+		return m;
+	}
+	if (forced == VA_DECODE_MODE_SLICE && (modes & slice)) {
+		m.slice_based = true;
+		m.annex_b = !(codes & none);
+		return m;
+	}
+
 	/* Frame-based with Annex-B start codes when offered: one request per
 	 * picture (a picture is never half queued, no dependence on
 	 * HOLD_CAPTURE_BUF, fewer ioctls), and the start codes let the device
@@ -86,7 +99,7 @@ struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
 	 * delimit slices, so it is only a last resort. Slice-based otherwise
 	 * (Cedrus), with the start code the device takes, none preferred since
 	 * the request already delimits the slice. */
-	if ((modes & frame) && (codes & annexb) && forced != 0) {
+	if ((modes & frame) && (codes & annexb)) {
 		m.annex_b = true;
 		return m;
 	}
@@ -174,6 +187,15 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 		       "can use", c->desc->name);
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	}
+	if (c->desc->decode_mode_cid && drv->decode_mode != VA_DECODE_MODE_AUTO &&
+	    c->mode.slice_based != (drv->decode_mode == VA_DECODE_MODE_SLICE))
+		va_err(drv, "LIBVA_V4L2_REQUEST_DECODE_MODE=%s: the device "
+		       "offers no %s %s decoding; using %s decoding",
+		       drv->decode_mode == VA_DECODE_MODE_SLICE ? "slice" : "frame",
+		       drv->decode_mode == VA_DECODE_MODE_SLICE ? "slice-based" :
+								  "frame-based",
+		       c->desc->name,
+		       c->mode.slice_based ? "slice-based" : "frame-based");
 	ret = v4l2r_session_open(&dev->node, &c->session);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;

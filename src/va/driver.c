@@ -437,15 +437,19 @@ static void fill_vtable(struct VADriverVTable *vt)
 	vt->vaSyncSurface2 = va_SyncSurface2;
 }
 
-static int env_decode_mode(void)
+static int env_decode_mode(struct va_driver *drv)
 {
 	const char *v = getenv("LIBVA_V4L2_REQUEST_DECODE_MODE");
 
-	if (v && !strcmp(v, "slice"))
-		return 0;
-	if (v && !strcmp(v, "frame"))
-		return 1;
-	return -1;
+	if (!v || !*v)
+		return VA_DECODE_MODE_AUTO;
+	if (!strcmp(v, "slice"))
+		return VA_DECODE_MODE_SLICE;
+	if (!strcmp(v, "frame"))
+		return VA_DECODE_MODE_FRAME;
+	va_err(drv, "LIBVA_V4L2_REQUEST_DECODE_MODE=%s: not 'slice' or "
+	       "'frame'; the driver chooses", v);
+	return VA_DECODE_MODE_AUTO;
 }
 
 static void env_fault(struct va_driver *drv)
@@ -486,10 +490,10 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 					  3600 * 1000);
 	drv->capture_buffers = (unsigned)va_env_int(
 		"LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS", 0, 0, 64);
-	drv->decode_mode = env_decode_mode();
 	env_fault(drv);
 	ctx->pDriverData = drv;
 	log_attach(drv);
+	drv->decode_mode = env_decode_mode(drv);
 	if (drv->fault != VA_FAULT_NONE)
 		va_warn(drv, "fault injection on picture %u: %s",
 			drv->fault_picture,

@@ -40,6 +40,12 @@
 #define VA_DEFAULT_CAPTURE_BUFFERS 24
 #define VA_DEFAULT_SYNC_TIMEOUT_MS 5000
 
+/* H.264/HEVC decode mode asked for by LIBVA_V4L2_REQUEST_DECODE_MODE:
+ * honoured when the device offers it, else the default choice (logged). */
+#define VA_DECODE_MODE_AUTO (-1)	/* the driver's choice */
+#define VA_DECODE_MODE_SLICE 0
+#define VA_DECODE_MODE_FRAME 1
+
 struct va_device {
 	struct v4l2r_node node;
 	struct v4l2r_device_caps caps;
@@ -64,7 +70,8 @@ struct va_driver {
 	/* Settings read from the environment at vaInitialize. */
 	int sync_timeout_ms;
 	unsigned capture_buffers;	/* 0: default */
-	int decode_mode;		/* -1 device's choice, 0 slice, 1 frame */
+	/* LIBVA_V4L2_REQUEST_DECODE_MODE: a VA_DECODE_MODE_* value. */
+	int decode_mode;
 	int log_level;
 	/* Fault injection for the guest tests (LIBVA_V4L2_REQUEST_FAULT=
 	 * "refuse:N" or "stall:N"): picture N of every context gets a control
@@ -242,7 +249,9 @@ void va_context_unref(struct va_driver *drv, struct va_context *c);
  * bound and pictures decoded, only when nothing is in flight (drv->lock
  * held). */
 VAStatus va_context_grow(struct va_context *c, unsigned n);
-/* Chooses decode mode and start codes from the device's menus. */
+/* Chooses decode mode and start codes from the device's menus; forced
+ * (VA_DECODE_MODE_*) wins when the device offers it. *ok false: no mode
+ * this driver can use. */
 struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
 					    const struct v4l2r_codec_caps *caps,
 					    int forced, bool *ok);
