@@ -31,8 +31,7 @@ static const struct v4l2r_codec_caps *entry_caps(struct va_driver *drv,
 	return &drv->devices[e->device].caps.codec[e->ops->codec];
 }
 
-/* RT formats of the pictures the device produces for a codec. */
-static unsigned rt_formats(const struct v4l2r_codec_caps *cc)
+unsigned va_rt_formats(const struct v4l2r_codec_caps *cc)
 {
 	unsigned rt = 0;
 
@@ -90,7 +89,7 @@ VAStatus va_GetConfigAttributes(VADriverContextP ctx, VAProfile profile,
 	for (int i = 0; i < n; i++) {
 		switch (attribs[i].type) {
 		case VAConfigAttribRTFormat:
-			attribs[i].value = rt_formats(cc);
+			attribs[i].value = va_rt_formats(cc);
 			break;
 		case VAConfigAttribDecSliceMode:
 			attribs[i].value = VA_DEC_SLICE_MODE_NORMAL;
@@ -124,7 +123,7 @@ VAStatus va_CreateConfig(VADriverContextP ctx, VAProfile profile,
 		va_info(drv, "vaCreateConfig: only decoding (VLD) is offered");
 		return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
 	}
-	unsigned supported = rt_formats(entry_caps(drv, e));
+	unsigned supported = va_rt_formats(entry_caps(drv, e));
 	unsigned rt = supported & VA_RT_FORMAT_YUV420 ? VA_RT_FORMAT_YUV420 :
 							 supported;
 	for (int i = 0; i < n; i++) {

@@ -217,6 +217,16 @@ static void build_profiles(struct va_driver *drv)
 				&drv->devices[d].caps.codec[order[k]];
 			if (!cc->usable)
 				continue;
+			/* vaCreateContext could only fail: the device makes
+			 * no picture format the driver can hand out. */
+			if (!va_rt_formats(cc)) {
+				va_info(drv, "%s (%s): %s not offered: none of "
+					"its %u capture formats is one this "
+					"driver knows", drv->devices[d].node.video_path,
+					drv->devices[d].caps.driver, desc->name,
+					cc->n_capture);
+				continue;
+			}
 			VAProfile list[VA_MAX_PROFILES];
 			unsigned n = ops->profiles(cc->has_profile_menu ?
 							   cc->profiles : 0,

@@ -205,6 +205,10 @@ VAStatus va_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID config,
 /* The VA fourcc a device capture format is seen as (its own, or the
  * linear one it converts to), 0 when none. */
 uint32_t va_fourcc_of_capture(uint32_t v4l2_fourcc);
+/* RT formats of the pictures the device produces for a codec, counting
+ * only capture formats the driver can use; 0: none, the codec cannot be
+ * offered. */
+unsigned va_rt_formats(const struct v4l2r_codec_caps *cc);
 
 /* surface.c */
 VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
