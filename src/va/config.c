@@ -44,6 +44,19 @@ unsigned va_rt_formats(const struct v4l2r_codec_caps *cc)
 	return rt;
 }
 
+bool va_codec_produces(const struct v4l2r_codec_caps *cc, uint32_t va_fourcc,
+		       unsigned rt_format)
+{
+	for (unsigned i = 0; i < cc->n_capture; i++) {
+		const struct v4l2r_format_desc *d =
+			v4l2r_format_by_v4l2(cc->capture_fourccs[i]);
+		if (d && (d->va_rt_format & rt_format) &&
+		    va_fourcc_of_capture(cc->capture_fourccs[i]) == va_fourcc)
+			return true;
+	}
+	return false;
+}
+
 VAStatus va_QueryConfigProfiles(VADriverContextP ctx, VAProfile *list, int *n)
 {
 	struct va_driver *drv = va_drv(ctx);
@@ -217,13 +230,20 @@ VAStatus va_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID config,
 	pthread_mutex_unlock(&drv->lock);
 
 	/* The pixel formats a client sees: the device's own when VA knows
-	 * them, else the linear one vaGetImage converts to. Each once. */
+	 * them, else the linear one vaGetImage converts to. Each once, the
+	 * one a context makes by default first (GStreamer takes the first
+	 * listed, and creates its context before its surfaces). Each can be
+	 * asked for in vaCreateSurfaces2: a context created with such render
+	 * targets makes that format. */
 	uint32_t seen[V4L2R_MAX_CAPTURE_FORMATS];
 	unsigned n_seen = 0;
-	for (unsigned i = 0; i < cc->n_capture; i++) {
-		const struct v4l2r_format_desc *d =
-			v4l2r_format_by_v4l2(cc->capture_fourccs[i]);
-		uint32_t fourcc = va_fourcc_of_capture(cc->capture_fourccs[i]);
+	uint32_t first = va_choose_capture_format(cc->capture_fourccs,
+						  cc->n_capture,
+						  cfg->rt_format, 0);
+	for (unsigned i = 0; i <= cc->n_capture; i++) {
+		uint32_t v4l2 = i ? cc->capture_fourccs[i - 1] : first;
+		const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(v4l2);
+		uint32_t fourcc = va_fourcc_of_capture(v4l2);
 		bool dup = false;
 		if (!d || !fourcc || !(d->va_rt_format & cfg->rt_format))
 			continue;
@@ -249,8 +269,13 @@ VAStatus va_QuerySurfaceAttributes(VADriverContextP ctx, VAConfigID config,
 		VA_SURFACE_ATTRIB_GETTABLE, (int)max_size(cc, false));
 	add_int(list, &count, VASurfaceAttribMaxHeight,
 		VA_SURFACE_ATTRIB_GETTABLE, (int)max_size(cc, true));
+	/* The memory surfaces have (VA: the device's capture buffers) and
+	 * can be exported as (DRM PRIME 2, vaExportSurfaceHandle; GStreamer
+	 * offers DMABuf output on this bit alone). Gettable, not settable:
+	 * vaCreateSurfaces2 imports nothing, it refuses any memory type but
+	 * VA (which FFmpeg names and which changes nothing). */
 	add_int(list, &count, VASurfaceAttribMemoryType,
-		VA_SURFACE_ATTRIB_GETTABLE | VA_SURFACE_ATTRIB_SETTABLE,
+		VA_SURFACE_ATTRIB_GETTABLE,
 		VA_SURFACE_ATTRIB_MEM_TYPE_VA |
 			VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2);
 

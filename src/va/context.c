@@ -140,16 +140,18 @@ static int set_decode_controls(struct va_context *c)
 /* Linear when the device offers it: VA clients expect linear pictures
  * (vaDeriveImage works, an export with the linear modifier imports
  * anywhere); a tiled format only when that is all the device makes, in
- * which case vaGetImage untiles. */
-static uint32_t choose_capture_format(struct va_context *c,
-				      const uint32_t *fourccs, unsigned n)
+ * which case vaGetImage untiles. With want (a VA fourcc the render targets
+ * were created with), only formats clients see as that one. */
+uint32_t va_choose_capture_format(const uint32_t *fourccs, unsigned n,
+				  unsigned rt_format, uint32_t want)
 {
 	uint32_t fallback = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(fourccs[i]);
-		if (!d || !(d->va_rt_format & c->config.rt_format) ||
-		    !va_fourcc_of_capture(fourccs[i]))
+		uint32_t seen = va_fourcc_of_capture(fourccs[i]);
+		if (!d || !(d->va_rt_format & rt_format) || !seen ||
+		    (want && seen != want))
 			continue;
 		if (d->va_fourcc && !d->tile_w)
 			return fourccs[i];
@@ -173,7 +175,7 @@ static uint32_t bitstream_size(int width, int height)
 }
 
 static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
-			     unsigned n_capture)
+			     unsigned n_capture, uint32_t want)
 {
 	const struct va_device *dev = &drv->devices[c->config.device];
 	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
@@ -214,7 +216,14 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	int n = v4l2r_session_capture_formats(c->session, fourccs,
 					      V4L2R_MAX_CAPTURE_FORMATS);
-	uint32_t fourcc = choose_capture_format(c, fourccs, n < 0 ? 0 : (unsigned)n);
+	uint32_t fourcc = va_choose_capture_format(fourccs, n < 0 ? 0 : (unsigned)n,
+						   c->config.rt_format, want);
+	if (!fourcc && want) {
+		va_err(drv, "%s %dx%d: the render targets are %.4s surfaces, "
+		       "which the device does not produce for this stream",
+		       c->desc->name, c->width, c->height, (const char *)&want);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
 	if (!fourcc) {
 		va_err(drv, "%s %dx%d: the device produces no picture format "
 		       "this driver knows", c->desc->name, c->width, c->height);
@@ -276,12 +285,26 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 		return VA_STATUS_ERROR_INVALID_CONFIG;
 	}
 	c->config = *cfg;
+	/* The pixel format the render targets were created with, if any:
+	 * the capture format is chosen to match it. */
+	uint32_t want = 0;
 	for (int i = 0; i < n_targets; i++) {
-		if (!va_heap_get(&drv->surfaces, targets[i])) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, targets[i]);
+		if (!s) {
 			pthread_mutex_unlock(&drv->lock);
 			context_free(c);
 			return VA_STATUS_ERROR_INVALID_SURFACE;
 		}
+		if (s->fourcc && want && s->fourcc != want) {
+			pthread_mutex_unlock(&drv->lock);
+			va_err(drv, "vaCreateContext: render targets of two pixel "
+			       "formats (%.4s and %.4s)", (const char *)&want,
+			       (const char *)&s->fourcc);
+			context_free(c);
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
+		}
+		if (s->fourcc)
+			want = s->fourcc;
 	}
 	pthread_mutex_unlock(&drv->lock);
 
@@ -311,7 +334,7 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 						   VA_DEFAULT_CAPTURE_BUFFERS;
 	else if (drv->capture_buffers > n_capture)
 		n_capture = drv->capture_buffers;
-	st = setup_device(drv, c, n_capture);
+	st = setup_device(drv, c, n_capture, want);
 	if (st != VA_STATUS_SUCCESS) {
 		context_free(c);
 		return st;

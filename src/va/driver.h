@@ -136,7 +136,10 @@ struct va_context {
 struct va_surface {
 	int width, height;
 	unsigned rt_format;
-	uint32_t fourcc;	/* VA fourcc asked for, 0: any */
+	/* VA fourcc asked for (VASurfaceAttribPixelFormat), 0: any. A
+	 * context created with such render targets produces that format;
+	 * the surface binds only to a context producing it. */
+	uint32_t fourcc;
 	struct va_context *ctx;	/* bound context, NULL when unbound */
 	int capture_index;	/* -1 when unbound */
 	uint64_t timestamp_ns;	/* of its last decode, 0: never decoded */
@@ -209,6 +212,10 @@ uint32_t va_fourcc_of_capture(uint32_t v4l2_fourcc);
  * only capture formats the driver can use; 0: none, the codec cannot be
  * offered. */
 unsigned va_rt_formats(const struct v4l2r_codec_caps *cc);
+/* Whether a codec's device produces pictures clients see as this VA
+ * fourcc, of one of the RT formats in rt_format. */
+bool va_codec_produces(const struct v4l2r_codec_caps *cc, uint32_t va_fourcc,
+		       unsigned rt_format);
 
 /* surface.c */
 VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
@@ -240,6 +247,10 @@ VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
 			     VASurfaceID id);
 void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 		       VASurfaceID id);
+/* Whether a codec the driver offers produces pictures clients see as this
+ * VA fourcc, of one of the RT formats in rt_format. */
+bool va_driver_produces(struct va_driver *drv, uint32_t va_fourcc,
+			unsigned rt_format);
 
 /* context.c */
 VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
@@ -259,6 +270,11 @@ VAStatus va_context_grow(struct va_context *c, unsigned n);
 struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
 					    const struct v4l2r_codec_caps *caps,
 					    int forced, bool *ok);
+/* The capture format of a context among the device's fourccs: of the
+ * config's RT format, seen by clients as want (0: any), linear first.
+ * 0 when none fits. */
+uint32_t va_choose_capture_format(const uint32_t *fourccs, unsigned n,
+				  unsigned rt_format, uint32_t want);
 
 /* buffer.c */
 VAStatus va_CreateBuffer(VADriverContextP ctx, VAContextID context,

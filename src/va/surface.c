@@ -42,6 +42,14 @@ void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 	surf->timestamp_ns = 0;
 }
 
+/* A surface created for a pixel format goes only to a context whose
+ * pictures clients see as that format. */
+static bool format_fits(const struct va_surface *s, const struct va_context *c)
+{
+	return !s->fourcc ||
+	       s->fourcc == va_fourcc_of_capture(c->layout.desc->v4l2_fourcc);
+}
+
 static int free_index(const struct va_context *c)
 {
 	for (unsigned i = 0; i < c->n_capture; i++)
@@ -55,6 +63,13 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 {
 	if (surf->ctx == c && surf->capture_index >= 0)
 		return VA_STATUS_SUCCESS;
+	if (!format_fits(surf, c)) {
+		uint32_t has = va_fourcc_of_capture(c->layout.desc->v4l2_fourcc);
+		va_err(drv, "surface 0x%x was created for %.4s pictures; this "
+		       "context makes %.4s ones", id, (const char *)&surf->fourcc,
+		       (const char *)&has);
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	}
 	if (surf->ctx) {
 		va_info(drv, "surface 0x%x moves to another context; its "
 			"picture is lost", id);
@@ -84,8 +99,21 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 static bool surface_fits(const struct va_surface *s, const struct va_context *c)
 {
 	return !c->dead && (s->rt_format & c->config.rt_format) &&
+	       format_fits(s, c) &&
 	       (uint32_t)s->width <= c->layout.width &&
 	       (uint32_t)s->height <= c->layout.height && free_index(c) >= 0;
+}
+
+bool va_driver_produces(struct va_driver *drv, uint32_t va_fourcc,
+			unsigned rt_format)
+{
+	for (unsigned i = 0; i < drv->n_profiles; i++) {
+		const struct va_profile_entry *e = &drv->profiles[i];
+		if (va_codec_produces(&drv->devices[e->device].caps.codec[e->ops->codec],
+				      va_fourcc, rt_format))
+			return true;
+	}
+	return false;
 }
 
 VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
@@ -128,9 +156,13 @@ VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
 			continue;
 		switch (a->type) {
 		case VASurfaceAttribPixelFormat:
+			if (a->value.type != VAGenericValueTypeInteger)
+				return VA_STATUS_ERROR_INVALID_PARAMETER;
 			fourcc = (uint32_t)a->value.value.i;
 			break;
 		case VASurfaceAttribMemoryType:
+			if (a->value.type != VAGenericValueTypeInteger)
+				return VA_STATUS_ERROR_INVALID_PARAMETER;
 			if ((uint32_t)a->value.value.i != VA_SURFACE_ATTRIB_MEM_TYPE_VA) {
 				va_info(drv, "vaCreateSurfaces: importing memory "
 					"(type 0x%x) is not supported",
@@ -139,10 +171,19 @@ VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
 			}
 			break;
 		case VASurfaceAttribExternalBufferDescriptor:
+			va_info(drv, "vaCreateSurfaces: importing memory (an "
+				"external buffer descriptor) is not supported");
 			return VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE;
 		default:
 			break;	/* usage hints and the like */
 		}
+	}
+	if (fourcc && !va_driver_produces(drv, fourcc, format)) {
+		va_err(drv, "vaCreateSurfaces: no decoder produces %.4s pictures "
+		       "of RT format 0x%x (vaQuerySurfaceAttributes lists the "
+		       "pixel formats of each config)", (const char *)&fourcc,
+		       format);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	}
 
 	pthread_mutex_lock(&drv->lock);
