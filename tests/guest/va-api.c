@@ -2,7 +2,9 @@
  * surface/context creation orders, images, DMABUF export, growth of the
  * picture buffers, every bad input a client can hand over, several
  * contexts on several threads, a request the kernel refuses and a device
- * that never answers. One line per case; exit 0 when all pass, 77 when
+ * that never answers; the surface attributes and image formats advertised
+ * against what creation accepts, every listed profile making a context,
+ * and LIBVA_V4L2_REQUEST_DECODE_MODE. One line per case; exit 0 when all pass, 77 when
  * there is no MPEG-2 decoder, 1 otherwise.
  *
  * The pictures are synthetic MPEG-2 (valid parameters, slices that start
@@ -56,10 +58,28 @@ static void report(const char *name, bool ok, const char *fmt, ...)
 		failures++;
 }
 
+/* The driver's messages since log_start(), for the cases that check what
+ * it logged. */
+static char log_text[16384];
+static size_t log_len;
+
+static void log_start(void)
+{
+	log_len = 0;
+	log_text[0] = '\0';
+}
+
 static void quiet(void *ctx, const char *msg)
 {
+	size_t n = strlen(msg);
+
 	if (getenv("VA_API_TEST_VERBOSE"))
 		fprintf(stderr, "%s", msg);
+	if (n > sizeof(log_text) - 1 - log_len)
+		n = sizeof(log_text) - 1 - log_len;
+	memcpy(log_text + log_len, msg, n);
+	log_len += n;
+	log_text[log_len] = '\0';
 }
 
 static bool open_display(void)
@@ -506,6 +526,298 @@ static void test_fault(const char *name, const char *fault)
 	vaDestroyConfig(dpy, cfg);
 }
 
+/* ------------------------------------------------------------------ */
+/* Profiles, decode modes, surface attributes and image formats.       */
+
+static bool has_profile(VAProfile p)
+{
+	VAProfile list[32];
+	int n = 0;
+
+	vaQueryConfigProfiles(dpy, list, &n);
+	for (int i = 0; i < n; i++)
+		if (list[i] == p)
+			return true;
+	return false;
+}
+
+/* Every listed profile gets a config and a context: a codec whose device
+ * makes no picture format the driver knows is not listed at all. */
+static void test_every_profile_makes_a_context(void)
+{
+	VAProfile list[32];
+	int n = 0;
+	char why[256] = "";
+	bool ok = true;
+
+	vaQueryConfigProfiles(dpy, list, &n);
+	for (int i = 0; i < n; i++) {
+		VAConfigID cfg;
+		VAContextID ctx;
+		VAStatus st = vaCreateConfig(dpy, list[i], VAEntrypointVLD, NULL,
+					     0, &cfg);
+		if (!st) {
+			st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
+					     NULL, 0, &ctx);
+			if (!st)
+				vaDestroyContext(dpy, ctx);
+			vaDestroyConfig(dpy, cfg);
+		}
+		if (st) {
+			ok = false;
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 "profile %d: %s; ", list[i], vaErrorStr(st));
+		}
+	}
+	report("every-profile-makes-a-context", ok && n > 0, "%d profiles: %s",
+	       n, why);
+}
+
+/* LIBVA_V4L2_REQUEST_DECODE_MODE on a fresh display: the H.264 context's
+ * info line says which mode it got. visl offers both modes, so both can
+ * be forced; an unknown value is logged and the default used. */
+static void test_decode_mode(const char *value, const char *want,
+			     const char *want_log)
+{
+	char name[64];
+	VAConfigID cfg = VA_INVALID_ID;
+	VAContextID ctx;
+
+	snprintf(name, sizeof(name), "decode-mode-%s", value);
+	close_display();
+	setenv("LIBVA_V4L2_REQUEST_DECODE_MODE", value, 1);
+	setenv("LIBVA_V4L2_REQUEST_LOG_LEVEL", "2", 1);
+	log_start();
+	bool ok = open_display();
+	unsetenv("LIBVA_V4L2_REQUEST_DECODE_MODE");
+	unsetenv("LIBVA_V4L2_REQUEST_LOG_LEVEL");
+	if (!ok || !has_profile(VAProfileH264Main)) {
+		report(name, false, "%s", ok ? "no H.264 Main profile" :
+					       "vaInitialize");
+		return;
+	}
+	VAStatus st = vaCreateConfig(dpy, VAProfileH264Main, VAEntrypointVLD,
+				     NULL, 0, &cfg);
+	if (!st)
+		st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0,
+				     &ctx);
+	const char *line = strstr(log_text, "context 320x240 h264:");
+	const char *end = line ? strchr(line, '\n') : NULL;
+	char got[256] = "no context line";
+	if (line)
+		snprintf(got, sizeof(got), "%.*s",
+			 (int)(end ? end - line : (long)strlen(line)), line);
+	report(name, !st && strstr(got, want) &&
+		       (!want_log || strstr(log_text, want_log)),
+	       "%s; '%s'%s%s", vaErrorStr(st), got,
+	       want_log ? ", no log line " : "", want_log ? want_log : "");
+	if (!st)
+		vaDestroyContext(dpy, ctx);
+	if (cfg != VA_INVALID_ID)
+		vaDestroyConfig(dpy, cfg);
+}
+
+static VAStatus create_surfaces(unsigned rt, uint32_t fourcc, uint32_t mem,
+				VASurfaceID *s, unsigned n)
+{
+	VASurfaceAttrib a[2];
+	unsigned na = 0;
+
+	if (mem)
+		a[na++] = (VASurfaceAttrib){
+			.type = VASurfaceAttribMemoryType,
+			.flags = VA_SURFACE_ATTRIB_SETTABLE,
+			.value = { .type = VAGenericValueTypeInteger,
+				   .value.i = (int)mem },
+		};
+	if (fourcc)
+		a[na++] = (VASurfaceAttrib){
+			.type = VASurfaceAttribPixelFormat,
+			.flags = VA_SURFACE_ATTRIB_SETTABLE,
+			.value = { .type = VAGenericValueTypeInteger,
+				   .value.i = (int)fourcc },
+		};
+	return vaCreateSurfaces(dpy, rt, W, H, s, n, na ? a : NULL, na);
+}
+
+/* The VA fourcc of a decoded surface's own memory (vaDeriveImage), 0 when
+ * it cannot be derived. */
+static uint32_t derived_fourcc(VASurfaceID s)
+{
+	VAImage img;
+
+	if (vaDeriveImage(dpy, s, &img))
+		return 0;
+	uint32_t f = img.format.fourcc;
+	vaDestroyImage(dpy, img.image_id);
+	return f;
+}
+
+/* What vaQuerySurfaceAttributes advertises, vaCreateSurfaces accepts: VA
+ * memory only, and each listed pixel format, which a context then makes.
+ * Formats no decoder makes, and imported memory, are refused. */
+static void test_surface_attributes(VAConfigID cfg)
+{
+	VASurfaceAttrib attrs[32];
+	unsigned n = 32;
+	uint32_t formats[8];
+	unsigned n_formats = 0;
+	int mem = -1;
+	uint32_t mem_flags = 0;
+	VAStatus st = vaQuerySurfaceAttributes(dpy, cfg, attrs, &n);
+
+	for (unsigned i = 0; !st && i < n; i++) {
+		if (attrs[i].type == VASurfaceAttribMemoryType) {
+			mem = attrs[i].value.value.i;
+			mem_flags = attrs[i].flags;
+		}
+		if (attrs[i].type == VASurfaceAttribPixelFormat && n_formats < 8)
+			formats[n_formats++] = (uint32_t)attrs[i].value.value.i;
+	}
+	/* VA memory, exportable as DRM PRIME 2 (GStreamer's DMABuf output
+	 * needs the bit); not settable, since nothing can be imported. */
+	report("surface-memory-types-match-create-surfaces",
+	       !st && mem == (VA_SURFACE_ATTRIB_MEM_TYPE_VA |
+			      VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2) &&
+		       mem_flags == VA_SURFACE_ATTRIB_GETTABLE,
+	       "%s, memory types 0x%x, flags 0x%x", vaErrorStr(st), mem,
+	       mem_flags);
+
+	/* Each listed format, as FFmpeg asks (memory type VA, the format),
+	 * named as render targets: the context makes that format. */
+	for (unsigned f = 0; f < n_formats; f++) {
+		char name[64], why[128] = "";
+		VASurfaceID s[3];
+		VAContextID ctx;
+		uint32_t got = 0;
+		snprintf(name, sizeof(name), "surface-pixel-format-%.4s-honoured",
+			 (const char *)&formats[f]);
+		st = create_surfaces(VA_RT_FORMAT_YUV420, formats[f],
+				     VA_SURFACE_ATTRIB_MEM_TYPE_VA, s, 3);
+		if (st) {
+			report(name, false, "vaCreateSurfaces: %s", vaErrorStr(st));
+			continue;
+		}
+		st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 3, &ctx);
+		bool ok = !st && decode_ipb(ctx, s, why, sizeof(why));
+		if (ok)
+			got = derived_fourcc(s[1]);
+		report(name, ok && got == formats[f], "%s %s, derived %.4s",
+		       vaErrorStr(st), why, (const char *)&got);
+		if (!st)
+			vaDestroyContext(dpy, ctx);
+		vaDestroySurfaces(dpy, s, 3);
+	}
+
+	/* A context made before its surfaces (GStreamer) makes the first
+	 * listed format, the one GStreamer picks. */
+	VAContextID gctx;
+	VASurfaceID g[3];
+	char why[128] = "";
+	uint32_t got = 0;
+	st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &gctx);
+	bool ok = !st && n_formats &&
+		  !create_surfaces(VA_RT_FORMAT_YUV420, formats[0], 0, g, 3) &&
+		  decode_ipb(gctx, g, why, sizeof(why));
+	if (ok)
+		got = derived_fourcc(g[1]);
+	report("context-first-makes-first-listed-format",
+	       ok && got == formats[0], "%s %s, derived %.4s", vaErrorStr(st),
+	       why, (const char *)&got);
+	if (ok)
+		vaDestroySurfaces(dpy, g, 3);
+	/* A surface of another listed format cannot be its target. */
+	if (!st && n_formats > 1) {
+		VASurfaceID other;
+		VAStatus b = VA_STATUS_ERROR_UNKNOWN;
+		if (!create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, &other, 1)) {
+			b = vaBeginPicture(dpy, gctx, other);
+			if (!b)
+				vaEndPicture(dpy, gctx);
+			vaDestroySurfaces(dpy, &other, 1);
+		}
+		report("surface-of-another-format-refused-as-target",
+		       b == VA_STATUS_ERROR_INVALID_SURFACE, "%s", vaErrorStr(b));
+		/* Render targets of two formats: refused. */
+		VASurfaceID mixed[2];
+		VAContextID mctx;
+		VAStatus m = VA_STATUS_ERROR_UNKNOWN;
+		if (!create_surfaces(VA_RT_FORMAT_YUV420, formats[0], 0, mixed, 1) &&
+		    !create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, mixed + 1, 1)) {
+			m = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, mixed,
+					    2, &mctx);
+			if (!m)
+				vaDestroyContext(dpy, mctx);
+			vaDestroySurfaces(dpy, mixed, 2);
+		}
+		report("render-targets-of-two-formats-refused",
+		       m == VA_STATUS_ERROR_INVALID_PARAMETER, "%s", vaErrorStr(m));
+	}
+	if (!st)
+		vaDestroyContext(dpy, gctx);
+
+	/* Refusals: a format no decoder makes, one of another RT format,
+	 * imported memory. */
+	VASurfaceID x;
+	VAStatus a = create_surfaces(VA_RT_FORMAT_YUV420, VA_FOURCC_YUY2, 0, &x, 1);
+	if (!a)
+		vaDestroySurfaces(dpy, &x, 1);
+	VAStatus b = create_surfaces(VA_RT_FORMAT_YUV420, VA_FOURCC_P010, 0, &x, 1);
+	if (!b)
+		vaDestroySurfaces(dpy, &x, 1);
+	report("surface-pixel-format-not-produced-refused",
+	       a == VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT &&
+		       b == VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT,
+	       "YUY2 %s, P010 for YUV420 %s", vaErrorStr(a), vaErrorStr(b));
+	a = create_surfaces(VA_RT_FORMAT_YUV420, 0,
+			    VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2, &x, 1);
+	if (!a)
+		vaDestroySurfaces(dpy, &x, 1);
+	VADRMPRIMESurfaceDescriptor desc;
+	memset(&desc, 0, sizeof(desc));
+	VASurfaceAttrib ext = {
+		.type = VASurfaceAttribExternalBufferDescriptor,
+		.flags = VA_SURFACE_ATTRIB_SETTABLE,
+		.value = { .type = VAGenericValueTypePointer, .value.p = &desc },
+	};
+	b = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, &x, 1, &ext, 1);
+	if (!b)
+		vaDestroySurfaces(dpy, &x, 1);
+	report("surface-import-refused",
+	       a == VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE &&
+		       b == VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE,
+	       "memory type DRM PRIME 2 %s, external descriptor %s",
+	       vaErrorStr(a), vaErrorStr(b));
+}
+
+/* Every image format vaQueryImageFormats lists can be created and filled
+ * by vaGetImage from a decoded 8-bit picture (P010 needs a 10-bit one). */
+static void test_image_formats(VASurfaceID s)
+{
+	VAImageFormat list[16];
+	int n = 0;
+	char why[256] = "";
+	bool ok = !vaQueryImageFormats(dpy, list, &n) && n > 0;
+
+	for (int i = 0; ok && i < n; i++) {
+		VAImage img;
+		uint32_t f = list[i].fourcc;
+		VAStatus st = vaCreateImage(dpy, &list[i], W, H, &img);
+		if (!st) {
+			if (f != VA_FOURCC_P010)
+				st = vaGetImage(dpy, s, 0, 0, W, H, img.image_id);
+			vaDestroyImage(dpy, img.image_id);
+		}
+		if (st || f == VA_FOURCC_YV12) {
+			ok = false;
+			snprintf(why, sizeof(why), "%.4s: %s", (const char *)&f,
+				 f == VA_FOURCC_YV12 ? "listed" : vaErrorStr(st));
+		}
+	}
+	report("image-formats-listed-can-be-filled", ok, "%d formats: %s", n,
+	       why);
+}
+
 int main(int argc, char **argv)
 {
 	char why[128] = "";
@@ -553,6 +865,7 @@ int main(int argc, char **argv)
 	report("get-image", ref && drawn, "no picture");
 	if (ref)
 		test_images_and_export(s[1], ref);
+	test_image_formats(s[1]);
 
 	/* The same pictures in a new context give the same bytes. */
 	vaDestroyContext(dpy, ctx);
@@ -598,8 +911,15 @@ int main(int argc, char **argv)
 
 	test_threads(cfg);
 	vaDestroySurfaces(dpy, s, 4);
+	test_surface_attributes(cfg);
+	test_every_profile_makes_a_context();
 	vaDestroyConfig(dpy, cfg);
 	free(ref);
+
+	test_decode_mode("frame", "frame-based", NULL);
+	test_decode_mode("slice", "slice-based", NULL);
+	test_decode_mode("bogus", "frame-based",
+			 "LIBVA_V4L2_REQUEST_DECODE_MODE=bogus");
 
 	test_fault("kernel-refuses-a-request", "refuse:2");
 	test_fault("device-never-answers", "stall:2");

@@ -1,8 +1,9 @@
 /* The VA driver's device-free parts: collecting and checking a picture's
  * buffers (picture.c), writing the bitstream without ever passing the end
  * of the buffer, dropping optional controls a device lacks, the decode-mode
- * choice (context.c), pixel copies (image.c) and the object table
- * (object.c). Every bad-input case picture.c refuses is here. */
+ * and capture-format choices (context.c), which codecs and pixel formats
+ * are offered (config.c), image formats and pixel copies (image.c) and the
+ * object table (object.c). Every bad-input case picture.c refuses is here. */
 #include <check.h>
 
 #include "unit.h"
@@ -363,6 +364,102 @@ START_TEST(decode_mode_choice)
 }
 END_TEST
 
+START_TEST(decode_mode_forced)
+{
+	const struct v4l2r_codec_desc *h264 = v4l2r_codec_get(V4L2R_CODEC_H264);
+	const struct v4l2r_codec_desc *mpeg2 = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
+	struct v4l2r_codec_caps caps;
+	struct va_decode_mode m;
+	bool ok;
+
+	memset(&caps, 0, sizeof(caps));
+	caps.default_decode_mode = caps.default_start_code = -1;
+	/* LIBVA_V4L2_REQUEST_DECODE_MODE=frame where both are offered but
+	 * only without start codes: frame-based all the same (the default
+	 * would be slice-based). */
+	caps.decode_modes = 0x3;
+	caps.start_codes = 0x1;
+	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_AUTO, &ok);
+	ck_assert(ok && m.slice_based && !m.annex_b);
+	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	ck_assert(ok && !m.slice_based && !m.annex_b);
+	/* frame with Annex-B offered: frame-based with it. */
+	caps.start_codes = 0x3;
+	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	ck_assert(ok && !m.slice_based && m.annex_b);
+	/* frame on a slice-based-only device (Cedrus): the default,
+	 * slice-based (the driver logs that frame is not offered). */
+	caps.decode_modes = 0x1;
+	caps.start_codes = 0x1;
+	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	ck_assert(ok && m.slice_based && !m.annex_b);
+	/* slice on a frame-based-only device (Hantro): frame-based. */
+	caps.decode_modes = 0x2;
+	caps.start_codes = 0x2;
+	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_SLICE, &ok);
+	ck_assert(ok && !m.slice_based && m.annex_b);
+	/* MPEG-2 has no decode modes: whatever is forced. */
+	m = va_choose_decode_mode(mpeg2, &caps, VA_DECODE_MODE_SLICE, &ok);
+	ck_assert(ok && !m.slice_based && !m.annex_b);
+}
+END_TEST
+
+START_TEST(capture_formats)
+{
+	const uint32_t unknown = v4l2_fourcc('X', 'Y', 'Z', '1');
+	const uint32_t visl[] = { V4L2_PIX_FMT_NV12, V4L2_PIX_FMT_YUV420 };
+	const uint32_t cedrus[] = { V4L2_PIX_FMT_NV12_32L32 };
+	struct v4l2r_codec_caps caps;
+
+	/* The default: linear first; a render target's format when asked. */
+	ck_assert_uint_eq(va_choose_capture_format(visl, 2, VA_RT_FORMAT_YUV420, 0),
+			  V4L2_PIX_FMT_NV12);
+	ck_assert_uint_eq(va_choose_capture_format(visl, 2, VA_RT_FORMAT_YUV420,
+						   VA_FOURCC_I420),
+			  V4L2_PIX_FMT_YUV420);
+	ck_assert_uint_eq(va_choose_capture_format(visl, 2, VA_RT_FORMAT_YUV420,
+						   VA_FOURCC_P010), 0);
+	ck_assert_uint_eq(va_choose_capture_format(visl, 2, VA_RT_FORMAT_YUV420_10,
+						   0), 0);
+	/* A tiled format is seen as its linear one. */
+	ck_assert_uint_eq(va_choose_capture_format(cedrus, 1, VA_RT_FORMAT_YUV420,
+						   VA_FOURCC_NV12),
+			  V4L2_PIX_FMT_NV12_32L32);
+
+	/* A codec whose device lists only formats the table does not know
+	 * has no RT format: the driver does not offer its profiles. */
+	memset(&caps, 0, sizeof(caps));
+	caps.capture_fourccs[0] = unknown;
+	caps.n_capture = 1;
+	ck_assert_uint_eq(va_rt_formats(&caps), 0);
+	ck_assert(!va_codec_produces(&caps, VA_FOURCC_NV12, VA_RT_FORMAT_YUV420));
+	caps.capture_fourccs[1] = V4L2_PIX_FMT_YUV420;
+	caps.n_capture = 2;
+	ck_assert_uint_eq(va_rt_formats(&caps), VA_RT_FORMAT_YUV420);
+	ck_assert(va_codec_produces(&caps, VA_FOURCC_I420, VA_RT_FORMAT_YUV420));
+	ck_assert(!va_codec_produces(&caps, VA_FOURCC_NV12, VA_RT_FORMAT_YUV420));
+	ck_assert(!va_codec_produces(&caps, VA_FOURCC_I420, VA_RT_FORMAT_YUV420_10));
+}
+END_TEST
+
+START_TEST(image_formats_are_makeable)
+{
+	/* Every image format the driver names has a core format to make and
+	 * fill it with; YV12 is not named (the core has no such format). */
+	const uint32_t fourccs[] = { VA_FOURCC_NV12, VA_FOURCC_I420,
+				     VA_FOURCC_P010, VA_FOURCC_YV12 };
+	VAImageFormat f;
+
+	for (unsigned i = 0; i < sizeof(fourccs) / sizeof(fourccs[0]); i++) {
+		bool named = va_image_format(fourccs[i], &f);
+		ck_assert_msg(!named || v4l2r_format_by_va(fourccs[i]),
+			      "%.4s named but not in the format table",
+			      (const char *)&fourccs[i]);
+	}
+	ck_assert(!va_image_format(VA_FOURCC_YV12, &f));
+}
+END_TEST
+
 START_TEST(object_ids)
 {
 	struct va_heap h, other;
@@ -472,6 +569,9 @@ int main(void)
 	TCase *tc2 = tcase_create("parts");
 	tcase_add_test(tc2, optional_controls_dropped);
 	tcase_add_test(tc2, decode_mode_choice);
+	tcase_add_test(tc2, decode_mode_forced);
+	tcase_add_test(tc2, capture_formats);
+	tcase_add_test(tc2, image_formats_are_makeable);
 	tcase_add_test(tc2, object_ids);
 	tcase_add_test(tc2, pixel_copies);
 	suite_add_tcase(s, tc2);
