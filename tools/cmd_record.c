@@ -73,39 +73,7 @@ static uint32_t pick_capture(struct v4l2r_session *s)
 	return fallback;
 }
 
-/* Decides the decode mode and start code of the synthetic stream from what
- * the device offers. Returns NULL, or why the device cannot take the
- * stream as asked. */
-static const char *plan_modes(struct synth_stream *st,
-			      const struct v4l2r_codec_caps *cc)
-{
-	const struct v4l2r_codec_desc *d = st->desc;
-
-	/* Checked first: without it several requests per picture cannot
-	 * work, whatever the decode mode. */
-	if (st->slices > 1 && !cc->hold_capture)
-		return "the device cannot hold capture buffers: several "
-		       "slices per picture need it";
-	if (d->decode_mode_cid && cc->default_decode_mode >= 0) {
-		bool frame_ok = cc->decode_modes &
-				(1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED);
-		bool slice_ok = cc->decode_modes &
-				(1u << V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED);
-		st->slice_based = st->slices > 1 || !frame_ok;
-		if (st->slice_based && !slice_ok)
-			return frame_ok ?
-				"the device has no slice-based decoding: "
-				"several slices per picture need it" :
-				"the device offers neither frame-based nor "
-				"slice-based decoding";
-	}
-	if (d->start_code_cid && cc->default_start_code >= 0)
-		st->annex_b = cc->start_codes &
-			      (1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B);
-	return NULL;
-}
-
-/* Sets the decode mode and start code plan_modes chose, as session
+/* Sets the decode mode and start code synth_choose_modes chose, as session
  * controls (recorded like any front end's). */
 static int set_modes(struct v4l2r_session *s, const struct synth_stream *st,
 		     const struct v4l2r_codec_caps *cc)
@@ -270,7 +238,7 @@ static int record_run(const struct tool_cmd *cmd, int argc, char **argv)
 		return TOOL_EXIT_FAIL;
 	}
 	/* Before opening the session, so that no trace is started. */
-	const char *why = plan_modes(st, &caps.codec[desc->codec]);
+	const char *why = synth_choose_modes(st, &caps.codec[desc->codec]);
 	if (why) {
 		fprintf(stderr, "%s record: %s (%s): %s\n", TOOL_NAME,
 			node.video_path, caps.driver, why);

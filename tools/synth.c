@@ -53,6 +53,35 @@ static void add_picture(struct synth_stream *st, unsigned display, char type,
 	p->timestamp_ns = ((uint64_t)display * 33333 + 1000) * 1000;
 }
 
+const char *synth_choose_modes(struct synth_stream *st,
+			       const struct v4l2r_codec_caps *cc)
+{
+	const struct v4l2r_codec_desc *d = st->desc;
+
+	/* Checked first: without it several requests per picture cannot
+	 * work, whatever the decode mode. */
+	if (st->slices > 1 && !cc->hold_capture)
+		return "the device cannot hold capture buffers: several "
+		       "slices per picture need it";
+	if (d->decode_mode_cid && cc->default_decode_mode >= 0) {
+		bool frame_ok = cc->decode_modes &
+				(1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED);
+		bool slice_ok = cc->decode_modes &
+				(1u << V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED);
+		st->slice_based = st->slices > 1 || !frame_ok;
+		if (st->slice_based && !slice_ok)
+			return frame_ok ?
+				"the device has no slice-based decoding: "
+				"several slices per picture need it" :
+				"the device offers neither frame-based nor "
+				"slice-based decoding";
+	}
+	if (d->start_code_cid && cc->default_start_code >= 0)
+		st->annex_b = cc->start_codes &
+			      (1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B);
+	return NULL;
+}
+
 bool synth_supports(enum v4l2r_codec codec)
 {
 	/* The codecs synth_fill has a case for. */

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "v4l2r/codec.h"
+#include "v4l2r/probe.h"
 
 #define SYNTH_MAX_FRAMES 1024
 #define SYNTH_MAX_CONTROLS 6
@@ -45,6 +46,14 @@ bool synth_supports(enum v4l2r_codec codec);
 int synth_plan(struct synth_stream *st, const struct v4l2r_codec_desc *desc,
 	       uint32_t width, uint32_t height, unsigned n_frames,
 	       unsigned slices);
+
+/* Decides how a planned stream is sent on a device with these codec caps:
+ * slice_based (H.264, HEVC: frame-based when offered and each picture is
+ * one request) and annex_b (when offered). Returns NULL, or why the device
+ * cannot take the stream as planned (several slices per picture without
+ * hold-capture or slice-based decoding). */
+const char *synth_choose_modes(struct synth_stream *st,
+			       const struct v4l2r_codec_caps *cc);
 
 /* Storage for one request's controls. */
 struct synth_controls {

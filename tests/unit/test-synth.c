@@ -1,7 +1,8 @@
 /* The test tool's synthetic streams (tools/synth.c): the codecs
  * synth_supports() names are exactly those synth_fill() makes controls
  * for, so that record refuses the others up front instead of sending
- * requests without controls. */
+ * requests without controls; how a stream is sent on a device's caps, and
+ * why not when it cannot be. */
 #include <check.h>
 
 #include "unit.h"
@@ -63,6 +64,69 @@ START_TEST(av1_refused)
 }
 END_TEST
 
+/* H.264 caps with these decode-mode and start-code menus. */
+static struct v4l2r_codec_caps h264_caps(uint32_t modes, uint32_t codes,
+					 bool hold)
+{
+	struct v4l2r_codec_caps cc;
+
+	memset(&cc, 0, sizeof(cc));
+	cc.present = cc.usable = true;
+	cc.decode_modes = modes;
+	cc.start_codes = codes;
+	cc.default_decode_mode = modes ? 0 : -1;
+	cc.default_start_code = codes ? 0 : -1;
+	cc.hold_capture = hold;
+	return cc;
+}
+
+START_TEST(modes)
+{
+	const struct v4l2r_codec_desc *h264 = v4l2r_codec_get(V4L2R_CODEC_H264);
+	const struct v4l2r_codec_desc *mpeg2 = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
+	struct synth_stream *st = calloc(1, sizeof(*st));
+	struct v4l2r_codec_caps cc;
+	const char *why;
+
+	ck_assert_ptr_nonnull(st);
+	/* visl: both modes and start codes, hold-capture. */
+	cc = h264_caps(0x3, 0x3, true);
+	ck_assert_int_eq(synth_plan(st, h264, 320, 240, 4, 1), 0);
+	ck_assert_ptr_null(synth_choose_modes(st, &cc));
+	ck_assert(!st->slice_based && st->annex_b);
+	ck_assert_int_eq(synth_plan(st, h264, 320, 240, 4, 2), 0);
+	ck_assert_ptr_null(synth_choose_modes(st, &cc));
+	ck_assert(st->slice_based);
+
+	/* Several slices without hold-capture: refused, and said why. */
+	cc = h264_caps(0x3, 0x1, false);
+	why = synth_choose_modes(st, &cc);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_ptr_nonnull(strstr(why, "cannot hold capture buffers"));
+	/* ... or without slice-based decoding (Hantro). */
+	cc = h264_caps(0x2, 0x2, true);
+	why = synth_choose_modes(st, &cc);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_ptr_nonnull(strstr(why, "no slice-based decoding"));
+	/* One slice per picture on it: frame-based, Annex-B. */
+	ck_assert_int_eq(synth_plan(st, h264, 320, 240, 4, 1), 0);
+	ck_assert_ptr_null(synth_choose_modes(st, &cc));
+	ck_assert(!st->slice_based && st->annex_b);
+	/* Cedrus: slice-based only, no start codes, even for one slice. */
+	cc = h264_caps(0x1, 0x1, false);
+	ck_assert_ptr_null(synth_choose_modes(st, &cc));
+	ck_assert(st->slice_based && !st->annex_b);
+
+	/* MPEG-2 has no menus; several slices need hold-capture only. */
+	ck_assert_int_eq(synth_plan(st, mpeg2, 320, 240, 4, 2), 0);
+	cc = h264_caps(0, 0, true);
+	ck_assert_ptr_null(synth_choose_modes(st, &cc));
+	cc.hold_capture = false;
+	ck_assert_ptr_nonnull(synth_choose_modes(st, &cc));
+	free(st);
+}
+END_TEST
+
 static Suite *synth_suite(void)
 {
 	Suite *s = suite_create("synth");
@@ -70,6 +134,7 @@ static Suite *synth_suite(void)
 
 	tcase_add_loop_test(tc, supports_matches_fill, 0, V4L2R_CODEC_COUNT);
 	tcase_add_test(tc, av1_refused);
+	tcase_add_test(tc, modes);
 	suite_add_tcase(s, tc);
 	return s;
 }
