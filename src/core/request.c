@@ -1,6 +1,42 @@
 /* Request slots: each OUTPUT buffer travels in a media request of its own.
  * Completion is tracked per capture buffer, since that is what a front end
- * waits for (a VA surface, a GStreamer frame). */
+ * waits for (a VA surface, a GStreamer frame).
+ *
+ * Locking. The queue ioctls (QBUF OUTPUT into the request,
+ * MEDIA_REQUEST_IOC_QUEUE, QBUF CAPTURE) can block for a whole decode: an
+ * m2m driver runs a job inside the ioctl that makes it runnable when the
+ * device is idle (visl then sleeps visl_transtime_ms). So request_queue
+ * claims its state under s->lock, runs them without it, and settles under
+ * it again; other threads acquire, collect and wait meanwhile.
+ * s->queue_lock (taken before s->lock) orders the queuers: an m2m device
+ * pairs the n-th OUTPUT job with the n-th queued CAPTURE buffer, so one
+ * queuer's request and capture QBUF must not interleave with another's.
+ *
+ * Invariants, under s->lock:
+ * 1. A slot is SLOT_QUEUEING only between its queuer's claim and settle,
+ *    and s->queueing counts those queuers. Only the queuer changes such a
+ *    slot's state. collect_locked, dequeuing its OUTPUT buffer early,
+ *    accounts for the capture buffer and sets r->dequeued; the queuer then
+ *    frees the slot at settle (so the slot, its bitstream and the
+ *    recorder's view of it stay the queuer's until it returns).
+ * 2. c->pending counts the QUEUEING (not yet dequeued) and QUEUED slots
+ *    decoding into c: the claim adds one, the OUTPUT DQBUF or the rollback
+ *    of a refusal removes it.
+ * 3. c->queued is true from the claim of its CAPTURE QBUF to its DQBUF (or
+ *    the rollback of a failed QBUF, or STREAMOFF), so a capture buffer is
+ *    queued once per picture, and only with an accepted request: a refused
+ *    one that was the picture's only claim leaves it out of the driver.
+ * 4. c->result is PENDING from the first claim of a picture until it
+ *    settles (DONE or DECODE_ERROR once pending is 0 and the buffer is
+ *    back), or until a refusal with nothing else pending on it (REFUSED;
+ *    with other requests pending, the picture only gets c->error).
+ * 5. STREAMOFF (recover_locked, v4l2r_session_streamoff_locked) runs only
+ *    with s->queueing == 0: v4l2r_quiesce_begin raises s->stopping, which
+ *    holds new claims back, and waits on s->cond. So an abort never sees a
+ *    QUEUEING slot, and a queuer never finds its claim undone.
+ * While the session records a trace, request_queue keeps s->lock across
+ * the ioctls: the recorder must see the request before anything can
+ * complete it. */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -58,6 +94,7 @@ static void capture_settle(struct capture_buffer *c)
 
 void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result)
 {
+	s->stream_gen++;
 	for (unsigned i = 0; i < s->n_slots; i++)
 		if (s->slots[i].state == SLOT_QUEUED)
 			slot_free(&s->slots[i]);
@@ -87,25 +124,33 @@ static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
 	return ret;
 }
 
-/* Takes in every finished buffer without blocking. */
+/* Takes in every finished buffer without blocking. Not while a queuer is
+ * inside its queue ioctls: the driver may be running a job inside one of
+ * them with its queue lock held, and DQBUF would wait for the whole job
+ * (the queuer broadcasts s->cond when it settles). */
 static void collect_locked(struct v4l2r_session *s)
 {
 	struct v4l2_buffer buf;
 
-	if (!s->streaming)
+	if (!s->streaming || s->queueing)
 		return;
 	while (dequeue(s, s->output_type, &buf) == 0) {
 		if (buf.index >= s->n_slots)
 			continue;
 		struct v4l2r_request *r = &s->slots[buf.index];
-		if (r->state != SLOT_QUEUED)
+		if (r->state == SLOT_QUEUEING && r->dequeued)
+			continue;
+		if (r->state != SLOT_QUEUED && r->state != SLOT_QUEUEING)
 			continue;
 		struct capture_buffer *c = &s->captures[r->capture_index];
 		if (buf.flags & V4L2_BUF_FLAG_ERROR)
 			c->error = true;
 		if (c->pending)
 			c->pending--;
-		slot_free(r);
+		if (r->state == SLOT_QUEUED)
+			slot_free(r);
+		else
+			r->dequeued = true;	/* its queuer frees it */
 		capture_settle(c);
 		if (s->recorder)	/* trace hook */
 			v4l2r_trace_hook_settled(s, r->capture_index);
@@ -148,18 +193,66 @@ static void wait_for_device(struct v4l2r_session *s, int64_t deadline)
 	}
 }
 
+void v4l2r_quiesce_begin(struct v4l2r_session *s)
+{
+	s->stopping++;
+	while (s->queueing)
+		pthread_cond_wait(&s->cond, &s->lock);
+}
+
+void v4l2r_quiesce_end(struct v4l2r_session *s)
+{
+	s->stopping--;
+	pthread_cond_broadcast(&s->cond);
+}
+
 /* The device missed a deadline: stop and restart streaming so that the
  * session can go on; everything in flight fails with V4L2R_TIMEOUT. */
 static void recover_locked(struct v4l2r_session *s)
 {
+	uint64_t gen = s->stream_gen;
+
 	v4l2r_err("the decoder did not answer in time; restarting streaming");
 	if (!s->streaming)
 		return;
-	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
-	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
-	s->streaming = false;
-	v4l2r_requests_abort(s, V4L2R_TIMEOUT);
-	v4l2r_session_streamon_locked(s);
+	v4l2r_quiesce_begin(s);
+	/* Unless another thread restarted it while we waited. */
+	if (s->streaming && s->stream_gen == gen) {
+		v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
+		v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
+		s->streaming = false;
+		v4l2r_requests_abort(s, V4L2R_TIMEOUT);
+		v4l2r_session_streamon_locked(s);
+	}
+	v4l2r_quiesce_end(s);
+}
+
+static bool any_queueing(const struct v4l2r_session *s)
+{
+	for (unsigned i = 0; i < s->n_slots; i++)
+		if (s->slots[i].state == SLOT_QUEUEING)
+			return true;
+	return false;
+}
+
+/* Waits on s->cond (a queuer settling) until deadline. */
+static void wait_cond_until(struct v4l2r_session *s, int64_t deadline_ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* s->cond's clock */
+	int64_t left = deadline_ms - now_ms();
+	if (left <= 0)
+		return;
+	if (left > 50)
+		left = 50;
+	ts.tv_sec += (time_t)(left / 1000);
+	ts.tv_nsec += (long)(left % 1000) * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 }
 
 static struct v4l2r_request *oldest_queued(struct v4l2r_session *s)
@@ -197,14 +290,21 @@ int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 				return 0;
 			}
 		}
-		if (!oldest_queued(s)) {
+		bool in_flight = oldest_queued(s) != NULL;
+		if (!in_flight && !any_queueing(s)) {
 			/* Every slot is held by callers, none in flight. */
 			ret = -EBUSY;
 			break;
 		}
 		if (now_ms() >= deadline) {
-			recover_locked(s);
+			if (in_flight)
+				recover_locked(s);
 			break;
+		}
+		if (!in_flight || s->queueing) {
+			/* A queuer settles first (see collect_locked). */
+			wait_cond_until(s, deadline);
+			continue;
 		}
 		pthread_mutex_unlock(&s->lock);
 		wait_for_device(s, deadline);
@@ -288,6 +388,23 @@ static int queue_output(struct v4l2r_request *r, uint64_t timestamp_ns,
 	return v4l2r_xioctl(s->video_fd, VIDIOC_QBUF, &buf);
 }
 
+/* Rolls back the claim of a request the kernel did not take (nothing of it
+ * reached the device: a failed QBUF, or a request the kernel refused and
+ * whose buffer REINIT takes back). */
+static void refuse_locked(struct v4l2r_request *r, struct capture_buffer *c,
+			  bool claimed_capture)
+{
+	slot_free(r);
+	if (c->pending)
+		c->pending--;
+	if (claimed_capture)
+		c->queued = false;
+	if (c->pending == 0)
+		c->result = V4L2R_REFUSED;
+	else
+		c->error = true;
+}
+
 int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 			uint64_t timestamp_ns, size_t bytesused,
 			unsigned flags)
@@ -295,7 +412,10 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 	struct v4l2r_session *s = r->session;
 	int ret;
 
+	pthread_mutex_lock(&s->queue_lock);
 	pthread_mutex_lock(&s->lock);
+	while (s->stopping)
+		pthread_cond_wait(&s->cond, &s->lock);
 	if (r->state != SLOT_ACQUIRED || capture_index >= s->n_captures ||
 	    bytesused == 0 || bytesused > r->capacity ||
 	    timestamp_ns % 1000 != 0) {
@@ -313,54 +433,87 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 	}
 	if (!s->streaming) {
 		ret = v4l2r_session_streamon_locked(s);
-		if (ret < 0)
-			goto refused;
+		if (ret < 0) {
+			slot_free(r);
+			if (c->pending == 0)
+				c->result = V4L2R_REFUSED;
+			else
+				c->error = true;
+			goto out;
+		}
 	}
 
-	ret = queue_output(r, timestamp_ns, bytesused, flags);
-	if (ret < 0) {
-		v4l2r_err("QBUF of bitstream buffer %u failed: %s", r->index,
-			  strerror(-ret));
-		goto refused;
-	}
-	ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_QUEUE, NULL);
-	if (ret < 0) {
-		v4l2r_err("the kernel refused the request: %s%s", strerror(-ret),
-			  ret == -ENOENT ? " (no buffer in it)" :
-			  ret == -EINVAL ? " (missing or invalid controls)" : "");
-		goto refused;
-	}
-	r->state = SLOT_QUEUED;
+	/* Claim (invariants 1-4), then the ioctls without the lock. */
+	r->state = SLOT_QUEUEING;
+	r->dequeued = false;
 	r->capture_index = capture_index;
 	r->queue_seq = s->next_seq++;
 	c->pending++;
 	c->result = V4L2R_PENDING;
-	if (s->recorder)	/* trace hook */
-		v4l2r_trace_hook_queued(r, capture_index, timestamp_ns,
-					bytesused, flags);
+	bool claim_capture = !c->queued;
+	c->queued = true;
+	s->queueing++;
+	bool keep_lock = s->recorder != NULL;
+	if (!keep_lock)
+		pthread_mutex_unlock(&s->lock);
+
+	int stage = 0;	/* 0 OUTPUT QBUF, 1 request, 2 CAPTURE QBUF, 3 done */
+	ret = queue_output(r, timestamp_ns, bytesused, flags);
+	if (!ret) {
+		stage = 1;
+		ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_QUEUE, NULL);
+	}
 	/* Queued after the request, so a refused request never leaves a
 	 * capture buffer in the driver's queue out of order. */
-	if (!c->queued) {
-		ret = queue_capture(s, capture_index);
-		if (ret < 0) {
-			v4l2r_err("QBUF of capture buffer %u failed: %s",
-				  capture_index, strerror(-ret));
-			recover_locked(s);
-			goto out;
-		}
-		c->queued = true;
+	if (!ret) {
+		stage = 2;
+		if (claim_capture)
+			ret = queue_capture(s, capture_index);
 	}
-	ret = 0;
-	goto out;
+	if (!ret)
+		stage = 3;
 
-refused:
-	slot_free(r);
-	if (c->pending == 0)
-		c->result = V4L2R_REFUSED;
-	else
-		c->error = true;
+	if (!keep_lock)
+		pthread_mutex_lock(&s->lock);
+	s->queueing--;
+	pthread_cond_broadcast(&s->cond);
+	switch (stage) {
+	case 0:
+		v4l2r_err("QBUF of bitstream buffer %u failed: %s", r->index,
+			  strerror(-ret));
+		refuse_locked(r, c, claim_capture);
+		break;
+	case 1:
+		v4l2r_err("the kernel refused the request: %s%s", strerror(-ret),
+			  ret == -ENOENT ? " (no buffer in it)" :
+			  ret == -EINVAL ? " (missing or invalid controls)" : "");
+		refuse_locked(r, c, claim_capture);
+		break;
+	case 2:
+		/* The request is in the kernel and no capture buffer will come
+		 * for it: only a restart puts the queues back in step. */
+		v4l2r_err("QBUF of capture buffer %u failed: %s", capture_index,
+			  strerror(-ret));
+		c->queued = false;
+		if (r->dequeued)
+			slot_free(r);
+		else
+			r->state = SLOT_QUEUED;	/* the abort frees it */
+		recover_locked(s);
+		break;
+	default:
+		if (s->recorder)	/* trace hook */
+			v4l2r_trace_hook_queued(r, capture_index, timestamp_ns,
+						bytesused, flags);
+		if (r->dequeued)
+			slot_free(r);
+		else
+			r->state = SLOT_QUEUED;
+		break;
+	}
 out:
 	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_unlock(&s->queue_lock);
 	return ret;
 }
 
@@ -395,8 +548,11 @@ enum v4l2r_result v4l2r_session_capture_status(struct v4l2r_session *s,
 
 	pthread_mutex_lock(&s->lock);
 	if (index < s->n_captures) {
-		collect_locked(s);
 		result = s->captures[index].result;
+		if (result == V4L2R_PENDING) {
+			collect_locked(s);
+			result = s->captures[index].result;
+		}
 	}
 	pthread_mutex_unlock(&s->lock);
 	return result;
@@ -410,14 +566,23 @@ enum v4l2r_result v4l2r_session_wait_capture(struct v4l2r_session *s,
 
 	pthread_mutex_lock(&s->lock);
 	while (index < s->n_captures) {
-		collect_locked(s);
+		/* No ioctl when the answer is already known. */
 		result = s->captures[index].result;
+		if (result == V4L2R_PENDING) {
+			collect_locked(s);
+			result = s->captures[index].result;
+		}
 		if (result != V4L2R_PENDING)
 			break;
 		if (now_ms() >= deadline) {
 			recover_locked(s);
 			result = s->captures[index].result;
 			break;
+		}
+		if (s->queueing) {
+			/* A queuer settles first (see collect_locked). */
+			wait_cond_until(s, deadline);
+			continue;
 		}
 		pthread_mutex_unlock(&s->lock);
 		wait_for_device(s, deadline);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "session_private.h"
@@ -35,6 +36,12 @@ int v4l2r_session_open(const struct v4l2r_node *node,
 	if (!s)
 		return -ENOMEM;
 	pthread_mutex_init(&s->lock, NULL);
+	pthread_mutex_init(&s->queue_lock, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->cond, &attr);
+	pthread_condattr_destroy(&attr);
 	s->media_fd = -1;
 
 	s->video_fd = open(node->video_path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -101,6 +108,8 @@ void v4l2r_session_close(struct v4l2r_session *s)
 		close(s->video_fd);
 	if (s->media_fd >= 0)
 		close(s->media_fd);
+	pthread_cond_destroy(&s->cond);
+	pthread_mutex_destroy(&s->queue_lock);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
@@ -546,13 +555,20 @@ int v4l2r_session_streamoff_locked(struct v4l2r_session *s)
 
 	if (!s->streaming)
 		return 0;
-	r = v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
-	ret = r ? r : ret;
-	r = v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
-	ret = r ? r : ret;
-	s->streaming = false;
-	/* STREAMOFF returned every buffer and completed every request. */
-	v4l2r_requests_abort(s, V4L2R_ABORTED);
+	/* Not in the middle of another thread's queue ioctls. */
+	v4l2r_quiesce_begin(s);
+	if (s->streaming) {
+		r = v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
+		ret = r ? r : ret;
+		r = v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF,
+				 &s->capture_type);
+		ret = r ? r : ret;
+		s->streaming = false;
+		/* STREAMOFF returned every buffer and completed every
+		 * request. */
+		v4l2r_requests_abort(s, V4L2R_ABORTED);
+	}
+	v4l2r_quiesce_end(s);
 	return ret;
 }
 

@@ -12,7 +12,11 @@
 
 #include "v4l2r/session.h"
 
-enum slot_state { SLOT_FREE, SLOT_ACQUIRED, SLOT_QUEUED };
+/* FREE -> ACQUIRED (request_acquire) -> QUEUEING (request_queue claimed
+ * it; its queue ioctls run without the session lock) -> QUEUED (handed to
+ * the device) -> FREE (its OUTPUT buffer came back, or a refusal). See the
+ * invariants at the top of request.c. */
+enum slot_state { SLOT_FREE, SLOT_ACQUIRED, SLOT_QUEUEING, SLOT_QUEUED };
 
 /* One OUTPUT buffer and the media request it always travels in. */
 struct v4l2r_request {
@@ -24,19 +28,29 @@ struct v4l2r_request {
 	enum slot_state state;
 	unsigned capture_index;
 	uint64_t queue_seq;	/* queue order: the oldest is waited first */
+	/* QUEUEING only: the device already gave the OUTPUT buffer back
+	 * (collect_locked accounted for it; the queuer frees the slot). */
+	bool dequeued;
 };
 
 struct capture_buffer {
 	uint8_t *mem[V4L2R_MAX_PLANES];
 	size_t length[V4L2R_MAX_PLANES];
 	enum v4l2r_result result;
-	bool queued;		/* owned by the driver */
+	bool queued;		/* owned by the driver, or its QBUF claimed */
 	bool error;		/* a request or the buffer carried FLAG_ERROR */
 	unsigned pending;	/* queued requests decoding into it */
 };
 
 struct v4l2r_session {
+	/* lock guards everything below; it is not held across the blocking
+	 * queue ioctls. queue_lock orders the queuers (taken first). */
 	pthread_mutex_t lock;
+	pthread_mutex_t queue_lock;
+	pthread_cond_t cond;	/* queueing or stopping went down */
+	unsigned queueing;	/* request_queue calls between claim and settle */
+	unsigned stopping;	/* threads waiting to STREAMOFF */
+	uint64_t stream_gen;	/* STREAMOFFs so far */
 	int video_fd;
 	int media_fd;
 	bool mplane;
@@ -61,6 +75,10 @@ int v4l2r_requests_create(struct v4l2r_session *s);
 void v4l2r_requests_destroy(struct v4l2r_session *s);
 /* After STREAMOFF: everything in flight ends with result. */
 void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result);
+/* Around a STREAMOFF (lock held): waits until no request_queue is between
+ * claim and settle and holds new claims back until v4l2r_quiesce_end. */
+void v4l2r_quiesce_begin(struct v4l2r_session *s);
+void v4l2r_quiesce_end(struct v4l2r_session *s);
 
 /* session.c */
 int v4l2r_session_streamon_locked(struct v4l2r_session *s);

@@ -4,17 +4,27 @@
  * Note: visl runs a job inside the ioctl that makes it runnable, so its
  * visl_transtime_ms cannot make a device that fails to answer; a capture
  * buffer held with V4L2_BUF_FLAG_M2M_HOLD_CAPTURE_BUF and never released
- * does, and is how the timeout path is tested. */
+ * does, and is how the timeout path is tested. That same behaviour, with
+ * visl_transtime_ms set, makes a queue call last a whole job: the
+ * unlocked-queue cases check that other threads go on meanwhile.
+ *
+ * One case injects a refusal the public API cannot cause (a second OUTPUT
+ * buffer in the request, which visl's request validation refuses), so this
+ * file also reads the core's private session header. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/videodev2.h>
 
+#include "core/session_private.h"
 #include "v4l2r/discovery.h"
 #include "v4l2r/log.h"
 #include "v4l2r/session.h"
@@ -23,7 +33,48 @@
 #define HEIGHT 240
 #define WAIT_MS 5000
 
-static unsigned passed, failed;
+static unsigned passed, failed, skipped;
+
+static void skip(const char *name, const char *why)
+{
+	printf("test %s: SKIP (%s)\n", name, why);
+	fflush(stdout);
+	skipped++;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* visl_transtime_ms: how long visl sleeps in each job (T to 2T). */
+#define TRANSTIME_PATH "/sys/module/visl/parameters/visl_transtime_ms"
+
+static int transtime_get(void)
+{
+	FILE *f = fopen(TRANSTIME_PATH, "re");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static bool transtime_set(int ms)
+{
+	FILE *f = fopen(TRANSTIME_PATH, "we");
+
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%d\n", ms) > 0;
+	return fclose(f) == 0 && ok;
+}
 
 static void report(const char *name, bool ok, const char *fmt, ...)
 {
@@ -266,6 +317,318 @@ static void test_two_sessions(const struct v4l2r_node *node)
 	v4l2r_session_close(b);
 }
 
+/* ---- the queue ioctls run without the session lock ---- */
+
+#define UNLOCKED_PICTURES 12
+#define UNLOCKED_TRANSTIME 20	/* ms: every queue call lasts a job */
+
+struct two_threads {
+	struct v4l2r_session *s;
+	struct mpeg2_controls m;
+	unsigned n_capture;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned in_call;	/* the queuer entered the call of picture n-1 */
+	unsigned queued;	/* queue calls that returned */
+	unsigned waited;	/* pictures the waiter is done with */
+	int error;
+	double call_start[UNLOCKED_PICTURES], call_end[UNLOCKED_PICTURES];
+	double wait_start[UNLOCKED_PICTURES], wait_end[UNLOCKED_PICTURES];
+	enum v4l2r_result result[UNLOCKED_PICTURES];
+};
+
+static void *queuer(void *opaque)
+{
+	struct two_threads *tt = opaque;
+
+	for (unsigned i = 0; i < UNLOCKED_PICTURES; i++) {
+		struct v4l2r_request *r;
+		size_t capacity;
+		pthread_mutex_lock(&tt->mu);
+		/* Its capture buffer is free once picture i - n was waited. */
+		while (i >= tt->waited + tt->n_capture)
+			pthread_cond_wait(&tt->cv, &tt->mu);
+		pthread_mutex_unlock(&tt->mu);
+		int ret = v4l2r_request_acquire(tt->s, WAIT_MS, &r);
+		if (!ret) {
+			uint8_t *data = v4l2r_request_data(r, &capacity);
+			size_t bytes = write_bitstream(data, capacity);
+			ret = v4l2r_request_set_controls(r, tt->m.ctrl, 3, NULL);
+			if (ret < 0) {
+				v4l2r_request_release(r);
+			} else {
+				pthread_mutex_lock(&tt->mu);
+				tt->in_call = i + 1;
+				tt->call_start[i] = now_ms();
+				pthread_cond_broadcast(&tt->cv);
+				pthread_mutex_unlock(&tt->mu);
+				ret = v4l2r_request_queue(r, i % tt->n_capture,
+							  (i + 1) * 1000000ull,
+							  bytes, 0);
+			}
+		}
+		pthread_mutex_lock(&tt->mu);
+		tt->call_end[i] = now_ms();
+		if (ret < 0)
+			tt->error = ret;
+		else
+			tt->queued = i + 1;
+		pthread_cond_broadcast(&tt->cv);
+		pthread_mutex_unlock(&tt->mu);
+		if (ret < 0)
+			break;
+	}
+	return NULL;
+}
+
+/* One thread queues pictures while this one waits for each in order, and
+ * waits for picture i only once the queuer is inside the (job-long) queue
+ * call of picture i + 1: the wait must not last until that call returns,
+ * and every picture is decoded. */
+static void test_unlocked_queue(const struct v4l2r_node *node)
+{
+	struct two_threads tt = { .n_capture = 4 };
+	int old = transtime_get();
+
+	if (old < 0 || !transtime_set(UNLOCKED_TRANSTIME)) {
+		skip("queue-unlocked-wait", TRANSTIME_PATH " is not writable");
+		return;
+	}
+	tt.s = open_session(node, tt.n_capture);
+	if (!tt.s) {
+		report("queue-unlocked-wait", false, "session setup failed");
+		transtime_set(old);
+		return;
+	}
+	mpeg2_controls_init(&tt.m);
+	pthread_mutex_init(&tt.mu, NULL);
+	pthread_cond_init(&tt.cv, NULL);
+	pthread_t thread;
+	pthread_create(&thread, NULL, queuer, &tt);
+	unsigned done = 0, overlapped = 0, blocked = 0;
+	for (unsigned i = 0; i < UNLOCKED_PICTURES; i++) {
+		pthread_mutex_lock(&tt.mu);
+		while (tt.queued <= i && !tt.error)
+			pthread_cond_wait(&tt.cv, &tt.mu);
+		while (i + 1 < UNLOCKED_PICTURES && tt.in_call < i + 2 &&
+		       !tt.error)
+			pthread_cond_wait(&tt.cv, &tt.mu);
+		bool stop = tt.error && tt.queued <= i;
+		pthread_mutex_unlock(&tt.mu);
+		if (stop)
+			break;
+		/* Well inside the queuer's call of picture i + 1 (if any). */
+		struct timespec pause = { .tv_nsec = 3000000 };
+		nanosleep(&pause, NULL);
+		tt.wait_start[i] = now_ms();
+		tt.result[i] = v4l2r_session_wait_capture(tt.s, i % tt.n_capture,
+							  WAIT_MS);
+		tt.wait_end[i] = now_ms();
+		if (tt.result[i] == V4L2R_DONE)
+			done++;
+		v4l2r_session_capture_reset(tt.s, i % tt.n_capture);
+		pthread_mutex_lock(&tt.mu);
+		tt.waited = i + 1;
+		pthread_cond_broadcast(&tt.cv);
+		/* The next call was still running when the wait began (and
+		 * lasted long enough to tell): did the wait end before it? */
+		unsigned j = i + 1;
+		if (j < UNLOCKED_PICTURES && tt.call_start[j] > 0 &&
+		    tt.call_start[j] < tt.wait_start[i] &&
+		    (tt.call_end[j] == 0 ||
+		     tt.call_end[j] > tt.wait_start[i] + UNLOCKED_TRANSTIME / 2)) {
+			if (tt.call_end[j] == 0 ||
+			    tt.wait_end[i] < tt.call_end[j])
+				overlapped++;
+			else
+				blocked++;
+		}
+		pthread_mutex_unlock(&tt.mu);
+	}
+	pthread_join(thread, NULL);
+	report("queue-unlocked-wait",
+	       !tt.error && done == UNLOCKED_PICTURES && blocked == 0 &&
+	       overlapped >= UNLOCKED_PICTURES / 2,
+	       "%u of %u pictures done (queue error %d); %u waits ended "
+	       "while the next queue call ran, %u only after it returned",
+	       done, UNLOCKED_PICTURES, tt.error, overlapped, blocked);
+
+	v4l2r_session_close(tt.s);
+	pthread_cond_destroy(&tt.cv);
+	pthread_mutex_destroy(&tt.mu);
+	transtime_set(old);
+}
+
+struct long_call {
+	struct v4l2r_session *s;
+	struct mpeg2_controls m;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool in_call;
+	int ret;
+	double start, end;
+};
+
+static void *long_call_thread(void *opaque)
+{
+	struct long_call *lc = opaque;
+	struct v4l2r_request *r;
+	size_t capacity, bytes = 0;
+
+	lc->ret = v4l2r_request_acquire(lc->s, WAIT_MS, &r);
+	if (!lc->ret) {
+		uint8_t *data = v4l2r_request_data(r, &capacity);
+		bytes = write_bitstream(data, capacity);
+		lc->ret = v4l2r_request_set_controls(r, lc->m.ctrl, 3, NULL);
+		if (lc->ret < 0)
+			v4l2r_request_release(r);
+	}
+	pthread_mutex_lock(&lc->mu);
+	lc->in_call = true;
+	lc->start = now_ms();
+	pthread_cond_broadcast(&lc->cv);
+	pthread_mutex_unlock(&lc->mu);
+	if (!lc->ret)
+		lc->ret = v4l2r_request_queue(r, 0, 1000000, bytes, 0);
+	lc->end = now_ms();
+	return NULL;
+}
+
+/* While another thread is inside a queue call that lasts a whole job, this
+ * one takes a request slot and reads a picture's status at once. */
+static void test_queue_leaves_session_free(const struct v4l2r_node *node)
+{
+	struct long_call lc = { .ret = -1 };
+	int old = transtime_get();
+
+	if (old < 0 || !transtime_set(3 * UNLOCKED_TRANSTIME)) {
+		skip("queue-unlocked-acquire", TRANSTIME_PATH " is not writable");
+		return;
+	}
+	lc.s = open_session(node, 2);
+	if (!lc.s) {
+		report("queue-unlocked-acquire", false, "session setup failed");
+		transtime_set(old);
+		return;
+	}
+	mpeg2_controls_init(&lc.m);
+	pthread_mutex_init(&lc.mu, NULL);
+	pthread_cond_init(&lc.cv, NULL);
+	pthread_t thread;
+	pthread_create(&thread, NULL, long_call_thread, &lc);
+	pthread_mutex_lock(&lc.mu);
+	while (!lc.in_call)
+		pthread_cond_wait(&lc.cv, &lc.mu);
+	pthread_mutex_unlock(&lc.mu);
+	struct timespec pause = { .tv_nsec = 10000000 };
+	nanosleep(&pause, NULL);
+	struct v4l2r_request *r = NULL;
+	double t0 = now_ms();
+	int ret = v4l2r_request_acquire(lc.s, 0, &r);
+	enum v4l2r_result idle = v4l2r_session_capture_status(lc.s, 1);
+	double took = now_ms() - t0;
+	if (r)
+		v4l2r_request_release(r);
+	pthread_join(thread, NULL);
+	double call = lc.end - lc.start;
+	enum v4l2r_result res = lc.ret ? V4L2R_REFUSED :
+		v4l2r_session_wait_capture(lc.s, 0, WAIT_MS);
+	report("queue-unlocked-acquire",
+	       ret == 0 && idle == V4L2R_IDLE && res == V4L2R_DONE &&
+	       call >= 2 * UNLOCKED_TRANSTIME && took < call / 3,
+	       "acquire %d and status %s took %.1f ms during a %.1f ms queue "
+	       "call; picture %s", ret, v4l2r_result_str(idle), took, call,
+	       v4l2r_result_str(res));
+	v4l2r_session_close(lc.s);
+	pthread_cond_destroy(&lc.cv);
+	pthread_mutex_destroy(&lc.mu);
+	transtime_set(old);
+}
+
+/* A request the kernel refuses at MEDIA_REQUEST_IOC_QUEUE, with its
+ * OUTPUT buffer already bound to it (visl refuses a request holding two
+ * buffers: the second is put in behind the core's back). Its claim must
+ * roll back: the call fails, the picture is REFUSED, every slot returns to
+ * the pool with its buffer free, and its capture buffer stays out of the
+ * driver (else the next picture would decode into it). */
+static void test_refused_rollback(const struct v4l2r_node *node)
+{
+	const char *name = "refused-request-rolls-back";
+	struct mpeg2_controls m;
+	struct v4l2r_session *s = open_session(node, 4);
+	struct v4l2r_request *a = NULL, *b = NULL;
+	size_t capacity;
+
+	if (!s) {
+		report(name, false, "session setup failed");
+		return;
+	}
+	mpeg2_controls_init(&m);
+	if (v4l2r_request_acquire(s, WAIT_MS, &a) < 0 ||
+	    v4l2r_request_acquire(s, WAIT_MS, &b) < 0) {
+		report(name, false, "no request slots");
+		v4l2r_session_close(s);
+		return;
+	}
+	uint8_t *data = v4l2r_request_data(a, &capacity);
+	size_t bytes = write_bitstream(data, capacity);
+	data = v4l2r_request_data(b, &capacity);
+	write_bitstream(data, capacity);
+	int ret = v4l2r_request_set_controls(a, m.ctrl, 3, NULL);
+	struct v4l2_plane plane = { .bytesused = (uint32_t)bytes,
+				    .length = (uint32_t)b->capacity };
+	struct v4l2_buffer buf = {
+		.type = s->output_type, .memory = V4L2_MEMORY_MMAP,
+		.index = b->index, .request_fd = a->request_fd,
+		.flags = V4L2_BUF_FLAG_REQUEST_FD, .field = V4L2_FIELD_NONE,
+	};
+	if (s->mplane) {
+		buf.m.planes = &plane;
+		buf.length = 1;
+	} else {
+		buf.bytesused = (uint32_t)bytes;
+	}
+	if (ret < 0 || ioctl(v4l2r_session_video_fd(s), VIDIOC_QBUF, &buf) < 0) {
+		skip(name, "could not put a second buffer in the request");
+		v4l2r_request_release(a);
+		v4l2r_request_release(b);
+		v4l2r_session_close(s);
+		return;
+	}
+	ret = v4l2r_request_queue(a, 0, 1000000, bytes, 0);
+	enum v4l2r_result refused = v4l2r_session_capture_status(s, 0);
+	v4l2r_request_release(b);
+
+	/* Every slot is back in the pool. */
+	struct v4l2r_request *all[16];
+	unsigned n = 0;
+	while (n < 16 && v4l2r_request_acquire(s, 0, &all[n]) == 0)
+		n++;
+	for (unsigned i = 0; i < n; i++)
+		v4l2r_request_release(all[i]);
+	/* Capture 0 is not in the driver's queue: a picture for capture 1
+	 * lands in capture 1. Then every slot, the refused one and the one
+	 * whose buffer was put in, decodes again, into capture 0 too. */
+	enum v4l2r_result next = queue_picture(s, 1, 2000000, &m, 0, NULL) ?
+		V4L2R_REFUSED : v4l2r_session_wait_capture(s, 1, 2000);
+	bool again = true;
+	for (unsigned i = 0; i < n && again; i++) {
+		unsigned c = i % 2 ? 1 : 0;
+		v4l2r_session_capture_reset(s, c);
+		again = queue_picture(s, c, 3000000 + i * 1000000, &m, 0,
+				      NULL) == 0 &&
+			v4l2r_session_wait_capture(s, c, WAIT_MS) == V4L2R_DONE;
+	}
+	report(name, ret < 0 && refused == V4L2R_REFUSED &&
+	       n == v4l2r_session_output_count(s) && next == V4L2R_DONE &&
+	       again,
+	       "queue %d, picture %s, %u of %u slots free, next picture %s, "
+	       "%s", ret, v4l2r_result_str(refused), n,
+	       v4l2r_session_output_count(s), v4l2r_result_str(next),
+	       again ? "every slot decodes again" : "a slot failed afterwards");
+	v4l2r_session_close(s);
+}
+
 static void quiet_log(void *opaque, enum v4l2r_log_level level,
 		      const char *msg)
 {
@@ -295,6 +658,13 @@ int main(int argc, char **argv)
 	test_round_trip(node);
 	test_invalid_control(node);
 	test_two_sessions(node);
-	printf("%u passed, %u failed\n", passed, failed);
+	test_unlocked_queue(node);
+	test_queue_leaves_session_free(node);
+	test_refused_rollback(node);
+	if (skipped)
+		printf("%u passed, %u failed, %u skipped\n", passed, failed,
+		       skipped);
+	else
+		printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
