@@ -1,6 +1,12 @@
 /* bench: replays a trace at one or more depths and measures throughput,
  * queue-to-completion latency, CPU time per frame and how many requests
- * were really in flight. */
+ * were really in flight.
+ *
+ * The device limit is given two ways: the nominal one (--limit-fps, or
+ * 1000 / visl_transtime_ms on visl), and the measured one, 1000 over the
+ * median queue-to-completion latency at depth 1, where each job has the
+ * device to itself: what one job really takes, seen from here (visl sleeps
+ * usleep_range(T, 2T), on an idle system close to 2T). */
 #include "config.h"
 
 #include <errno.h>
@@ -21,6 +27,7 @@
 /* What the progress line and the latency collection share. */
 struct bench_run {
 	double *latency;	/* ms, one per frame of every run */
+	double *in_call;	/* ms inside v4l2r_request_queue, likewise */
 	size_t n_latency, cap_latency;
 	unsigned failed;
 	bool progress;
@@ -31,6 +38,7 @@ struct bench_run {
 struct bench_result {
 	unsigned depth, runs, frames, failed;
 	double fps, median_ms, p99_ms, mean_ms;
+	double in_call_median_ms;
 	double user_ms_per_frame, sys_ms_per_frame;
 	unsigned max_in_flight;
 	double mean_in_flight;
@@ -58,8 +66,13 @@ static void on_frame(void *opaque, const struct replay_frame *f)
 		if (!p)
 			return;
 		b->latency = p;
+		p = realloc(b->in_call, n * sizeof(*p));
+		if (!p)
+			return;
+		b->in_call = p;
 		b->cap_latency = n;
 	}
+	b->in_call[b->n_latency] = f->queue_call_ms;
 	b->latency[b->n_latency++] = f->done_ms - f->queued_ms;
 }
 
@@ -99,13 +112,13 @@ static double percentile(const double *v, size_t n, unsigned p)
 static int bench_depth(const struct v4l2r_trace *t,
 		       const struct replay_device *dev, unsigned depth,
 		       unsigned runs, unsigned warmup, int timeout_ms,
-		       bool progress,
+		       bool md5, bool progress,
 		       struct bench_result *res, char *why, size_t why_size)
 {
 	struct bench_run b = { .progress = progress, .depth = depth,
 			       .runs = runs };
 	struct replay_options o = {
-		.depth = depth, .timeout_ms = timeout_ms,
+		.depth = depth, .timeout_ms = timeout_ms, .md5 = md5,
 		.on_frame = on_frame, .on_progress = on_progress, .opaque = &b,
 	};
 	double wall = 0, user = 0, sys = 0, in_flight = 0;
@@ -119,6 +132,7 @@ static int bench_depth(const struct v4l2r_trace *t,
 		b.run = 0;
 		if (replay_run(t, dev, &o, &st, why, why_size) < 0) {
 			free(b.latency);
+			free(b.in_call);
 			return -1;
 		}
 	}
@@ -129,6 +143,7 @@ static int bench_depth(const struct v4l2r_trace *t,
 		b.run = r + 1;
 		if (replay_run(t, dev, &o, &st, why, why_size) < 0) {
 			free(b.latency);
+			free(b.in_call);
 			return -1;
 		}
 		wall += st.wall_ms;
@@ -142,6 +157,8 @@ static int bench_depth(const struct v4l2r_trace *t,
 	if (progress)
 		fprintf(stderr, "\r%60s\r", "");
 	qsort(b.latency, b.n_latency, sizeof(double), cmp_double);
+	qsort(b.in_call, b.n_latency, sizeof(double), cmp_double);
+	res->in_call_median_ms = percentile(b.in_call, b.n_latency, 50);
 	double sum = 0;
 	for (size_t i = 0; i < b.n_latency; i++)
 		sum += b.latency[i];
@@ -157,6 +174,7 @@ static int bench_depth(const struct v4l2r_trace *t,
 	res->sys_ms_per_frame = frames ? sys / frames : 0;
 	res->mean_in_flight = runs ? in_flight / runs : 0;
 	free(b.latency);
+	free(b.in_call);
 	return 0;
 }
 
@@ -208,28 +226,67 @@ static int parse_depths(const char *cmd, const char *arg, unsigned *depths,
 	return *n ? 0 : -1;
 }
 
-static void print_table(const struct bench_result *res, unsigned n,
-			double limit)
+/* What the fps are compared with. */
+struct bench_limits {
+	double nominal_fps;	/* --limit-fps or 1000 / visl_transtime_ms */
+	double job_ms;		/* measured: median latency at depth 1 */
+	bool job_from_calibration;	/* depth 1 was not asked for */
+	int transtime;		/* visl_transtime_ms, -1 elsewhere */
+};
+
+static double measured_fps(const struct bench_limits *l)
 {
-	printf("%5s %5s %7s %9s %23s %24s %17s %9s\n", "depth", "runs",
+	return l->job_ms > 0 ? 1000.0 / l->job_ms : 0;
+}
+
+static void ratio_str(char *buf, size_t size, double fps, double limit)
+{
+	if (limit > 0)
+		snprintf(buf, size, "%.3f", fps / limit);
+	else
+		snprintf(buf, size, "-");
+}
+
+static void print_table(const struct bench_result *res, unsigned n,
+			const struct bench_limits *l)
+{
+	printf("%5s %5s %7s %9s %23s %24s %17s %10s %9s %9s\n", "depth", "runs",
 	       "frames", "fps", "latency ms median/p99", "cpu ms/frame user/sys",
-	       "in flight max/avg", "fps/limit");
+	       "in flight max/avg", "in call ms", "fps/limit", "fps/job");
 	for (unsigned i = 0; i < n; i++) {
 		const struct bench_result *r = &res[i];
-		char ratio[16] = "-";
-		if (limit > 0)
-			snprintf(ratio, sizeof(ratio), "%.3f", r->fps / limit);
-		printf("%5u %5u %7u %9.2f %11.3f /%9.3f %11.3f /%10.3f %7u /%7.2f %9s\n",
+		char nominal[16], job[16];
+		ratio_str(nominal, sizeof(nominal), r->fps, l->nominal_fps);
+		ratio_str(job, sizeof(job), r->fps, measured_fps(l));
+		printf("%5u %5u %7u %9.2f %11.3f /%9.3f %11.3f /%10.3f %7u /%7.2f %10.3f %9s %9s\n",
 		       r->depth, r->runs, r->frames, r->fps, r->median_ms,
 		       r->p99_ms, r->user_ms_per_frame, r->sys_ms_per_frame,
-		       r->max_in_flight, r->mean_in_flight, ratio);
+		       r->max_in_flight, r->mean_in_flight,
+		       r->in_call_median_ms, nominal, job);
 	}
 }
 
+/* v when positive, else null (unknown). */
+static void json_positive(struct json_writer *w, const char *key, double v)
+{
+	if (v > 0) {
+		json_double(w, key, v);
+	} else {
+		json_key(w, key);
+		json_null(w);
+	}
+}
+
+static void json_ratio(struct json_writer *w, const char *key, double fps,
+		       double limit)
+{
+	json_positive(w, key, limit > 0 ? fps / limit : 0);
+}
+
 static void print_json(const char *path, const struct v4l2r_trace *t,
-		       const struct replay_device *dev,
+		       const struct replay_device *dev, bool md5,
 		       const struct bench_result *res, unsigned n,
-		       double limit, int transtime)
+		       const struct bench_limits *l)
 {
 	struct json_writer w;
 
@@ -247,17 +304,20 @@ static void print_json(const char *path, const struct v4l2r_trace *t,
 	json_string(&w, dev->node.video_path);
 	json_key(&w, "driver");
 	json_string(&w, dev->caps.driver);
+	json_key(&w, "md5");
+	json_bool(&w, md5);
 	json_key(&w, "visl_transtime_ms");
-	if (transtime >= 0)
-		json_uint(&w, (unsigned)transtime);
+	if (l->transtime >= 0)
+		json_uint(&w, (unsigned)l->transtime);
 	else
 		json_null(&w);
-	if (limit > 0) {
-		json_double(&w, "device_limit_fps", limit);
-	} else {
-		json_key(&w, "device_limit_fps");
-		json_null(&w);
-	}
+	json_positive(&w, "device_limit_fps", l->nominal_fps);
+	json_positive(&w, "measured_job_ms", l->job_ms);
+	json_positive(&w, "measured_limit_fps", measured_fps(l));
+	json_key(&w, "measured_from");
+	json_string(&w, l->job_from_calibration ?
+			"median latency of a depth 1 calibration run" :
+			"median latency at depth 1");
 	json_key(&w, "results");
 	json_begin_array(&w);
 	for (unsigned i = 0; i < n; i++) {
@@ -280,12 +340,10 @@ static void print_json(const char *path, const struct v4l2r_trace *t,
 		json_key(&w, "in_flight_max");
 		json_uint(&w, r->max_in_flight);
 		json_double(&w, "in_flight_mean", r->mean_in_flight);
-		if (limit > 0) {
-			json_double(&w, "fps_over_limit", r->fps / limit);
-		} else {
-			json_key(&w, "fps_over_limit");
-			json_null(&w);
-		}
+		json_double(&w, "queue_call_median_ms", r->in_call_median_ms);
+		json_ratio(&w, "fps_over_limit", r->fps, l->nominal_fps);
+		json_ratio(&w, "fps_over_measured_limit", r->fps,
+			   measured_fps(l));
 		json_end_object(&w);
 	}
 	json_end_array(&w);
@@ -300,6 +358,7 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		{ "repeat", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "limit-fps", required_argument, NULL, 'L' },
+		{ "md5", no_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "warmup", required_argument, NULL, 'w' },
 		TOOL_COMMON_LONG_OPTIONS,
@@ -308,7 +367,7 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 	unsigned depths[MAX_DEPTHS] = { 1 }, n_depths = 1, runs = 1;
 	unsigned timeout = 5000, warmup = 1;
 	double limit = 0;
-	bool json = false;
+	bool json = false, md5 = false;
 	int opt, ret, status = TOOL_EXIT_OK;
 	char *end;
 
@@ -326,6 +385,7 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 				return TOOL_EXIT_USAGE;
 			break;
 		case 'j': json = true; break;
+		case 'M': md5 = true; break;
 		case 'L':
 			errno = 0;
 			limit = strtod(optarg, &end);
@@ -364,20 +424,21 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		v4l2r_trace_free(t);
 		return TOOL_EXIT_FAIL;
 	}
-	int transtime = visl_transtime_ms(&dev);
-	if (!(limit > 0) && transtime > 0)
-		limit = 1000.0 / transtime;
+	struct bench_limits lim = { .nominal_fps = limit,
+				    .transtime = visl_transtime_ms(&dev) };
+	if (!(lim.nominal_fps > 0) && lim.transtime > 0)
+		lim.nominal_fps = 1000.0 / lim.transtime;
 	if (!json) {
 		tool_describe_trace(path, t, stdout);
 		printf("device %s (%s)", dev.node.video_path, dev.caps.driver);
-		if (transtime >= 0)
-			printf(", visl_transtime_ms %d", transtime);
-		if (limit > 0)
-			printf(": device limit %.2f fps", limit);
-		if (transtime > 0)
-			printf(" (visl sleeps with usleep_range(%d, %d) ms per "
-			       "job: %.2f fps when each sleep runs to its end)",
-			       transtime, 2 * transtime, 500.0 / transtime);
+		if (lim.transtime >= 0)
+			printf(", visl_transtime_ms %d", lim.transtime);
+		if (lim.nominal_fps > 0)
+			printf(": nominal device limit %.2f fps",
+			       lim.nominal_fps);
+		if (lim.transtime > 0)
+			printf(" (visl sleeps usleep_range(%d, %d) ms per job)",
+			       lim.transtime, 2 * lim.transtime);
 		putchar('\n');
 		fflush(stdout);
 	}
@@ -386,7 +447,7 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 	bool progress = isatty(STDERR_FILENO);
 	for (unsigned i = 0; i < n_depths; i++) {
 		if (bench_depth(t, &dev, depths[i], runs, warmup, (int)timeout,
-				progress, &res[i], why, sizeof(why)) < 0) {
+				md5, progress, &res[i], why, sizeof(why)) < 0) {
 			fprintf(stderr, "%s bench: depth %u: %s\n", TOOL_NAME,
 				depths[i], why);
 			v4l2r_trace_free(t);
@@ -394,11 +455,30 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		}
 		if (res[i].failed)
 			status = TOOL_EXIT_FAIL;
+		if (depths[i] == 1 && !(lim.job_ms > 0))
+			lim.job_ms = res[i].median_ms;
 	}
-	if (json)
-		print_json(path, t, &dev, res, n_depths, limit, transtime);
-	else
-		print_table(res, n_depths, limit);
+	if (!(lim.job_ms > 0)) {
+		/* What one job takes alone: a depth 1 run of its own. */
+		struct bench_result cal;
+		if (bench_depth(t, &dev, 1, runs, warmup, (int)timeout, md5,
+				progress, &cal, why, sizeof(why)) == 0 &&
+		    !cal.failed) {
+			lim.job_ms = cal.median_ms;
+			lim.job_from_calibration = true;
+		}
+	}
+	if (json) {
+		print_json(path, t, &dev, md5, res, n_depths, &lim);
+	} else {
+		if (lim.job_ms > 0)
+			printf("measured device limit %.2f fps: one job takes "
+			       "%.3f ms (median queue-to-completion latency at "
+			       "depth 1%s)\n", measured_fps(&lim), lim.job_ms,
+			       lim.job_from_calibration ?
+				       ", from a calibration run" : "");
+		print_table(res, n_depths, &lim);
+	}
 	for (unsigned i = 0; i < n_depths; i++)
 		if (res[i].failed)
 			fprintf(stderr, "%s bench: depth %u: %u frame(s) failed\n",
@@ -413,11 +493,17 @@ const struct tool_cmd tool_cmd_bench = {
 	.summary = "Measure decoding speed by replaying a trace.",
 	.options_help =
 		"      --depth N[,N...] requests kept in flight (default 1); several\n"
-		"                      values give one table row each\n"
+		"                      values give one table row each. 1 is serial\n"
+		"                      (queue, wait, next); deeper, one thread\n"
+		"                      queues while another waits and checksums\n"
 		"      --repeat K      replay K times per depth (default 1)\n"
 		"      --json          print JSON instead of a table\n"
-		"      --limit-fps F   the device's limit, for the fps/limit column\n"
-		"                      (visl: 1000 / visl_transtime_ms by default)\n"
+		"      --limit-fps F   the device's nominal limit, for the fps/limit\n"
+		"                      column (visl: 1000 / visl_transtime_ms by\n"
+		"                      default); fps/job compares with the measured\n"
+		"                      one, 1000 / the median latency at depth 1\n"
+		"      --md5           checksum every frame, as replay --md5 does\n"
+		"                      (some work per frame, like a real client)\n"
 		"      --warmup N      unmeasured replays before each depth (1)\n"
 		"      --timeout MS    wait at most this for the device (5000)\n",
 	.run = bench_cmd_run,

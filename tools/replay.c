@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,16 @@ unsigned replay_captures_needed(const struct v4l2r_trace *t, unsigned depth)
 	return n > MAX_CAPTURES ? MAX_CAPTURES : n;
 }
 
-/* ---- the run ---- */
+/* ---- the run ----
+ *
+ * Depth 1 is strictly serial: queue a frame's requests, wait for the frame,
+ * report it, go on. Deeper, a submitting thread queues while the calling
+ * thread waits for the oldest frame, reports it (checksum, dump,
+ * callbacks) and gives back the buffers nothing needs any more; so frames
+ * are queued while the device decodes (an m2m device runs a job inside
+ * the ioctl that makes it runnable when idle: a lone thread would always
+ * find it idle). ru->mu guards the frame bookkeeping below; no core call
+ * that can block is made with it held. */
 
 struct frame_state {
 	int buffer;		/* capture index, -1 before/after */
@@ -190,11 +200,13 @@ struct frame_state {
 	bool reported;
 	enum v4l2r_result result;
 	double queued_ms, done_ms;
+	double queue_call_ms;	/* time inside v4l2r_request_queue */
 };
 
 struct run {
 	const struct v4l2r_trace *t;
 	const struct replay_options *o;
+	const struct replay_device *dev;
 	struct v4l2r_session *s;
 	struct v4l2r_layout layout;
 	struct frame_state *fs;
@@ -212,7 +224,22 @@ struct run {
 	struct replay_stats *stats;
 	double in_flight_sum;
 	unsigned in_flight_samples;
+	void *scratch;
+	size_t scratch_size;
+
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* frames handled, reported or released */
+	bool threaded;
+	bool submit_ended;	/* the submitter returned */
+	int submit_status;	/* its result: 0 or -1 with submit_why */
+	char submit_why[300];
 };
+
+static bool frame_submitted(const struct run *ru, unsigned f)
+{
+	return f < ru->started &&
+	       ru->fs[f].handled >= ru->t->frames[f].n_requests;
+}
 
 /* The canonical picture of a finished frame: checksum, dump. */
 static void finish_output(struct run *ru, unsigned f, struct replay_frame *out)
@@ -286,60 +313,11 @@ static void finish_output(struct run *ru, unsigned f, struct replay_frame *out)
 	}
 }
 
-static void report_frames(struct run *ru)
-{
-	while (ru->next_report < ru->started &&
-	       ru->fs[ru->next_report].finished) {
-		unsigned f = ru->next_report++;
-		struct frame_state *fs = &ru->fs[f];
-		struct replay_frame out = {
-			.index = f,
-			.result = fs->result,
-			.timestamp_ns = ru->frame_ts[f],
-			.capture_index = fs->buffer < 0 ? 0 :
-							  (unsigned)fs->buffer,
-			.n_requests = ru->t->frames[f].n_requests,
-			.queued_ms = fs->queued_ms - ru->t0,
-			.done_ms = fs->done_ms - ru->t0,
-		};
-		finish_output(ru, f, &out);
-		fs->reported = true;
-		if (fs->result == V4L2R_DONE)
-			ru->stats->done++;
-		else
-			ru->stats->failed++;
-		if (ru->o->on_frame)
-			ru->o->on_frame(ru->o->opaque, &out);
-	}
-}
-
-/* Notes every frame that finished, without blocking. */
-static void poll_frames(struct run *ru)
-{
-	double now = now_ms();
-
-	for (unsigned f = ru->next_report; f < ru->started; f++) {
-		struct frame_state *fs = &ru->fs[f];
-		if (fs->finished || fs->handled < ru->t->frames[f].n_requests)
-			continue;
-		enum v4l2r_result r = fs->buffer < 0 ? V4L2R_REFUSED :
-			v4l2r_session_capture_status(ru->s,
-						     (unsigned)fs->buffer);
-		if (r == V4L2R_PENDING)
-			continue;
-		if (fs->refused || r == V4L2R_IDLE)
-			r = V4L2R_REFUSED;
-		fs->finished = true;
-		fs->result = r;
-		fs->done_ms = now;
-		ru->completed_total += fs->queued_ok;
-	}
-	report_frames(ru);
-}
-
-/* Gives back the buffers of frames nothing will use any more. */
+/* Gives back the buffers of frames nothing will use any more (mu held). */
 static void release_buffers(struct run *ru)
 {
+	bool released = false;
+
 	for (unsigned b = 0; b < ru->n_capture; b++) {
 		int f = ru->owner[b];
 		if (f < 0)
@@ -351,25 +329,105 @@ static void release_buffers(struct run *ru)
 			ru->owner[b] = -1;
 			ru->fs[f].buffer = -1;
 			v4l2r_session_capture_reset(ru->s, b);
+			released = true;
 		}
 	}
+	if (released)
+		pthread_cond_broadcast(&ru->cv);
 }
 
-/* Blocks until the oldest frame the device is working on is done. false
- * when none is. */
-static bool wait_oldest(struct run *ru)
+/* Notes frame f finished with result r (mu held). */
+static void mark_finished(struct run *ru, unsigned f, enum v4l2r_result r,
+			  double now)
 {
-	for (unsigned f = ru->next_report; f < ru->started; f++) {
-		struct frame_state *fs = &ru->fs[f];
-		if (fs->finished || fs->buffer < 0 ||
-		    v4l2r_session_capture_status(ru->s, (unsigned)fs->buffer) !=
-			    V4L2R_PENDING)
+	struct frame_state *fs = &ru->fs[f];
+
+	if (fs->refused || r == V4L2R_IDLE)
+		r = V4L2R_REFUSED;
+	fs->finished = true;
+	fs->result = r;
+	fs->done_ms = now;
+	ru->completed_total += fs->queued_ok;
+}
+
+/* Notes, without blocking, every frame after from that is already done, so
+ * that its completion time is not taken late (mu held; dropped around the
+ * status calls, which may wait for the driver). */
+static void sweep_finished(struct run *ru, unsigned from)
+{
+	unsigned frames[MAX_CAPTURES];
+	int buffers[MAX_CAPTURES];
+	enum v4l2r_result results[MAX_CAPTURES];
+	unsigned n = 0;
+
+	for (unsigned f = from; f < ru->started && n < MAX_CAPTURES; f++) {
+		if (ru->fs[f].finished || !frame_submitted(ru, f))
 			continue;
-		v4l2r_session_wait_capture(ru->s, (unsigned)fs->buffer,
-					   ru->o->timeout_ms);
-		return true;
+		frames[n] = f;
+		buffers[n++] = ru->fs[f].buffer;
 	}
-	return false;
+	if (!n)
+		return;
+	pthread_mutex_unlock(&ru->mu);
+	for (unsigned i = 0; i < n; i++)
+		results[i] = buffers[i] < 0 ? V4L2R_REFUSED :
+			v4l2r_session_capture_status(ru->s, (unsigned)buffers[i]);
+	double now = now_ms();
+	pthread_mutex_lock(&ru->mu);
+	for (unsigned i = 0; i < n; i++)
+		if (results[i] != V4L2R_PENDING && !ru->fs[frames[i]].finished)
+			mark_finished(ru, frames[i], results[i], now);
+}
+
+/* The collector's step: waits for frame f (all its requests handled),
+ * reports it, and gives back what it can (mu held). */
+static void collect_frame(struct run *ru, unsigned f)
+{
+	struct frame_state *fs = &ru->fs[f];
+
+	if (!fs->finished) {
+		int buffer = fs->buffer;
+		pthread_mutex_unlock(&ru->mu);
+		enum v4l2r_result r = buffer < 0 ? V4L2R_REFUSED :
+			v4l2r_session_wait_capture(ru->s, (unsigned)buffer,
+						   ru->o->timeout_ms);
+		double now = now_ms();
+		pthread_mutex_lock(&ru->mu);
+		mark_finished(ru, f, r, now);
+	}
+	sweep_finished(ru, f + 1);
+
+	struct replay_frame out = {
+		.index = f,
+		.result = fs->result,
+		.timestamp_ns = ru->frame_ts[f],
+		.capture_index = fs->buffer < 0 ? 0 : (unsigned)fs->buffer,
+		.n_requests = ru->t->frames[f].n_requests,
+		.queued_ms = fs->queued_ms - ru->t0,
+		.done_ms = fs->done_ms - ru->t0,
+		.queue_call_ms = fs->queue_call_ms,
+	};
+	/* The buffer stays this frame's until it is reported: read it
+	 * without the lock so that the submitter goes on meanwhile. */
+	pthread_mutex_unlock(&ru->mu);
+	finish_output(ru, f, &out);
+	if (ru->o->on_frame)
+		ru->o->on_frame(ru->o->opaque, &out);
+	pthread_mutex_lock(&ru->mu);
+	fs->reported = true;
+	if (fs->result == V4L2R_DONE)
+		ru->stats->done++;
+	else
+		ru->stats->failed++;
+	ru->next_report = f + 1;
+	release_buffers(ru);
+	pthread_cond_broadcast(&ru->cv);
+	if (ru->o->on_progress) {
+		unsigned done = ru->next_report, total = ru->t->n_frames;
+		pthread_mutex_unlock(&ru->mu);
+		ru->o->on_progress(ru->o->opaque, done, total);
+		pthread_mutex_lock(&ru->mu);
+	}
 }
 
 static int free_buffer(struct run *ru)
@@ -569,12 +627,39 @@ static int setup(struct run *ru, const struct replay_device *dev,
 	return 0;
 }
 
-/* Queues request k; a refusal marks its frame, a device that stops
- * answering ends the run. */
-static int queue_one(struct run *ru, const struct replay_device *dev,
-		     unsigned k, void *scratch, size_t scratch_size,
-		     char *why, size_t why_size)
+/* A capture buffer for a frame's first request (mu held): one given back,
+ * else, while the collector still has frames to finish, the next one it
+ * gives back. */
+static int take_buffer(struct run *ru, unsigned k, char *why, size_t why_size)
 {
+	int b;
+
+	for (;;) {
+		release_buffers(ru);
+		if ((b = free_buffer(ru)) >= 0)
+			return b;
+		if (!ru->threaded || ru->next_report >= ru->started)
+			return failf(why, why_size, "request %u: no capture "
+				     "buffer free and nothing in flight", k);
+		pthread_cond_wait(&ru->cv, &ru->mu);
+	}
+}
+
+static void note_in_flight(struct run *ru)
+{
+	unsigned in_flight = (unsigned)(ru->queued_total - ru->completed_total);
+
+	if (in_flight > ru->stats->max_in_flight)
+		ru->stats->max_in_flight = in_flight;
+	ru->in_flight_sum += in_flight;
+	ru->in_flight_samples++;
+}
+
+/* Queues request k; a refusal marks its frame, a device that stops
+ * answering ends the run. Called without mu. */
+static int queue_one(struct run *ru, unsigned k, char *why, size_t why_size)
+{
+	const struct replay_device *dev = ru->dev;
 	const struct v4l2r_trace_request *req = &ru->t->requests[k];
 	struct frame_state *fs = &ru->fs[req->frame];
 	struct v4l2_ext_control c[V4L2R_TRACE_MAX_CONTROLS];
@@ -582,22 +667,19 @@ static int queue_one(struct run *ru, const struct replay_device *dev,
 	size_t capacity;
 	int ret;
 
+	pthread_mutex_lock(&ru->mu);
 	if (fs->buffer < 0) {
-		int b;
-		while ((b = free_buffer(ru)) < 0) {
-			if (!wait_oldest(ru))
-				return failf(why, why_size, "request %u: no "
-					     "capture buffer free and nothing "
-					     "in flight", k);
-			poll_frames(ru);
-			release_buffers(ru);
+		int b = take_buffer(ru, k, why, why_size);
+		if (b < 0) {
+			pthread_mutex_unlock(&ru->mu);
+			return -1;
 		}
 		fs->buffer = b;
 		ru->owner[b] = (int)req->frame;
 		v4l2r_session_capture_reset(ru->s, (unsigned)b);
 	}
-	if (req->frame >= ru->started)
-		ru->started = req->frame + 1;
+	unsigned buffer = (unsigned)fs->buffer;
+	pthread_mutex_unlock(&ru->mu);
 
 	ret = v4l2r_request_acquire(ru->s, ru->o->timeout_ms, &r);
 	if (ret < 0)
@@ -614,13 +696,14 @@ static int queue_one(struct run *ru, const struct replay_device *dev,
 	memcpy(data, req->bitstream, req->bitstream_size);
 	if (v4l2r_trace_bind_controls(req->controls, req->n_controls,
 				      ru->frame_ts, ru->t->n_frames, c,
-				      scratch, scratch_size) < 0) {
+				      ru->scratch, ru->scratch_size) < 0) {
 		v4l2r_request_release(r);
 		return failf(why, why_size, "request %u: cannot bind its "
 			     "controls", k);
 	}
 	unsigned n = filter_controls(dev, c, req->n_controls);
 	double t_queue = now_ms();
+	pthread_mutex_lock(&ru->mu);
 	if (ru->t0 == 0) {
 		struct rusage ru0;
 		getrusage(RUSAGE_SELF, &ru0);
@@ -630,49 +713,133 @@ static int queue_one(struct run *ru, const struct replay_device *dev,
 	}
 	if (!fs->handled)
 		fs->queued_ms = t_queue;
+	pthread_mutex_unlock(&ru->mu);
+
+	bool queued = false;
+	double in_call = 0;
 	ret = n ? v4l2r_request_set_controls(r, c, n, NULL) : 0;
 	if (ret < 0) {
 		v4l2r_request_release(r);
-		fs->refused = true;
 	} else {
+		double t_call = now_ms();
 		ret = v4l2r_request_queue(
-			r, (unsigned)fs->buffer, ru->frame_ts[req->frame],
+			r, buffer, ru->frame_ts[req->frame],
 			req->bitstream_size,
 			req->flags & V4L2R_TRACE_HOLD_CAPTURE ?
 				V4L2R_QUEUE_HOLD_CAPTURE : 0);
-		if (ret < 0) {
-			fs->refused = true;
-		} else {
-			fs->queued_ok++;
-			ru->queued_total++;
-		}
+		in_call = now_ms() - t_call;
+		queued = ret == 0;
+	}
+
+	pthread_mutex_lock(&ru->mu);
+	fs->queue_call_ms += in_call;
+	if (queued) {
+		fs->queued_ok++;
+		ru->queued_total++;
+	} else {
+		fs->refused = true;
 	}
 	fs->handled++;
+	if (req->frame >= ru->started)
+		ru->started = req->frame + 1;
 	ru->next_request = k + 1;
+	/* What the device was handed and has not been seen to finish. */
+	note_in_flight(ru);
+	pthread_cond_broadcast(&ru->cv);
+	pthread_mutex_unlock(&ru->mu);
 	return 0;
 }
 
-static void note_in_flight(struct run *ru)
+/* Session controls recorded before request k, then request k. */
+static int submit_one(struct run *ru, unsigned k, char *why, size_t why_size)
 {
-	unsigned in_flight = (unsigned)(ru->queued_total - ru->completed_total);
+	const struct v4l2r_trace *t = ru->t;
 
-	if (in_flight > ru->stats->max_in_flight)
-		ru->stats->max_in_flight = in_flight;
-	ru->in_flight_sum += in_flight;
-	ru->in_flight_samples++;
+	for (unsigned i = 0; i < t->n_blocks; i++)
+		if (t->blocks[i].before_request == k && k > 0 &&
+		    apply_block(ru, ru->dev, &t->blocks[i], ru->scratch,
+				ru->scratch_size, why, why_size) < 0)
+			return -1;
+	return queue_one(ru, k, why, why_size);
+}
+
+static void *submitter(void *opaque)
+{
+	struct run *ru = opaque;
+	int status = 0;
+	char why[sizeof(ru->submit_why)] = "";
+
+	for (unsigned k = 0; k < ru->t->n_requests && status == 0; k++)
+		status = submit_one(ru, k, why, sizeof(why));
+	pthread_mutex_lock(&ru->mu);
+	ru->submit_status = status;
+	memcpy(ru->submit_why, why, sizeof(why));
+	ru->submit_ended = true;
+	pthread_cond_broadcast(&ru->cv);
+	pthread_mutex_unlock(&ru->mu);
+	return NULL;
+}
+
+/* Depth 1: each frame is waited for before the next request goes. */
+static int run_serial(struct run *ru, char *why, size_t why_size)
+{
+	const struct v4l2r_trace *t = ru->t;
+
+	for (unsigned k = 0; k < t->n_requests; k++) {
+		if (submit_one(ru, k, why, why_size) < 0)
+			return -1;
+		pthread_mutex_lock(&ru->mu);
+		while (ru->next_report < t->n_frames &&
+		       frame_submitted(ru, ru->next_report))
+			collect_frame(ru, ru->next_report);
+		pthread_mutex_unlock(&ru->mu);
+	}
+	if (ru->next_report < t->n_frames)
+		return failf(why, why_size, "frame %u never had all its "
+			     "requests", ru->next_report);
+	return 0;
+}
+
+/* Deeper: a submitting thread, and this one collecting in frame order. */
+static int run_threaded(struct run *ru, char *why, size_t why_size)
+{
+	const struct v4l2r_trace *t = ru->t;
+	pthread_t thread;
+	int ret = 0;
+
+	ru->threaded = true;
+	if (pthread_create(&thread, NULL, submitter, ru) != 0)
+		return failf(why, why_size, "cannot start a thread");
+	pthread_mutex_lock(&ru->mu);
+	while (ru->next_report < t->n_frames) {
+		unsigned f = ru->next_report;
+		while (!frame_submitted(ru, f) && !ru->submit_ended)
+			pthread_cond_wait(&ru->cv, &ru->mu);
+		if (!frame_submitted(ru, f))
+			break;
+		collect_frame(ru, f);
+	}
+	pthread_mutex_unlock(&ru->mu);
+	pthread_join(thread, NULL);
+	if (ru->submit_status < 0)
+		ret = failf(why, why_size, "%s", ru->submit_why);
+	else if (ru->next_report < t->n_frames)
+		ret = failf(why, why_size, "frame %u never had all its "
+			    "requests", ru->next_report);
+	return ret;
 }
 
 int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 	       const struct replay_options *o, struct replay_stats *stats,
 	       char *why, size_t why_size)
 {
-	struct run ru = { .t = t, .o = o, .stats = stats };
+	struct run ru = { .t = t, .o = o, .dev = dev, .stats = stats };
 	struct v4l2r_request *extra[64];
 	unsigned n_extra = 0;
-	void *scratch = NULL;
-	size_t scratch_size = 0;
 	int ret = -1;
 
+	pthread_mutex_init(&ru.mu, NULL);
+	pthread_cond_init(&ru.cv, NULL);
 	memset(stats, 0, sizeof(*stats));
 	stats->frames = t->n_frames;
 	stats->requests = t->n_requests;
@@ -681,17 +848,17 @@ int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 	for (unsigned i = 0; i < t->n_requests; i++) {
 		size_t need = v4l2r_trace_controls_scratch(
 			t->requests[i].controls, t->requests[i].n_controls);
-		if (need > scratch_size)
-			scratch_size = need;
+		if (need > ru.scratch_size)
+			ru.scratch_size = need;
 	}
 	for (unsigned i = 0; i < t->n_blocks; i++) {
 		size_t need = v4l2r_trace_controls_scratch(
 			t->blocks[i].controls, t->blocks[i].n_controls);
-		if (need > scratch_size)
-			scratch_size = need;
+		if (need > ru.scratch_size)
+			ru.scratch_size = need;
 	}
-	scratch = malloc(scratch_size + 8);
-	if (!ru.fs || !ru.frame_ts || !scratch) {
+	ru.scratch = malloc(ru.scratch_size + 8);
+	if (!ru.fs || !ru.frame_ts || !ru.scratch) {
 		failf(why, why_size, "out of memory");
 		goto out;
 	}
@@ -700,7 +867,7 @@ int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 	stats->recorded_timestamps =
 		pick_timestamps(t, o->index_timestamps, ru.frame_ts);
 
-	if (setup(&ru, dev, scratch, scratch_size, why, why_size) < 0)
+	if (setup(&ru, dev, ru.scratch, ru.scratch_size, why, why_size) < 0)
 		goto out;
 	/* Slots beyond the depth asked for stay taken. */
 	while (v4l2r_session_output_count(ru.s) - n_extra > o->depth &&
@@ -708,38 +875,9 @@ int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 	       v4l2r_request_acquire(ru.s, 0, &extra[n_extra]) == 0)
 		n_extra++;
 
-	for (unsigned k = 0; k < t->n_requests; k++) {
-		for (unsigned i = 0; i < t->n_blocks; i++)
-			if (t->blocks[i].before_request == k && k > 0 &&
-			    apply_block(&ru, dev, &t->blocks[i], scratch,
-					scratch_size, why, why_size) < 0)
-				goto out;
-		if (queue_one(&ru, dev, k, scratch, scratch_size, why,
-			      why_size) < 0)
-			goto out;
-		/* Before looking: what the device was handed and has not been
-		 * seen to finish (a device that decodes inside the queueing
-		 * ioctl shows 1 here, never more). */
-		note_in_flight(&ru);
-		poll_frames(&ru);
-		release_buffers(&ru);
-		if (o->on_progress)
-			o->on_progress(o->opaque, ru.next_report, t->n_frames);
-	}
-	while (ru.next_report < t->n_frames) {
-		if (!wait_oldest(&ru)) {
-			poll_frames(&ru);
-			if (ru.next_report < t->n_frames && !wait_oldest(&ru)) {
-				failf(why, why_size, "frame %u never finished",
-				      ru.next_report);
-				goto out;
-			}
-		}
-		poll_frames(&ru);
-		release_buffers(&ru);
-		if (o->on_progress)
-			o->on_progress(o->opaque, ru.next_report, t->n_frames);
-	}
+	if ((o->depth <= 1 ? run_serial(&ru, why, why_size) :
+			     run_threaded(&ru, why, why_size)) < 0)
+		goto out;
 	struct rusage ru1;
 	getrusage(RUSAGE_SELF, &ru1);
 	stats->user_ms += tv_ms(&ru1.ru_utime);
@@ -757,8 +895,10 @@ out:
 		v4l2r_request_release(extra[i]);
 	v4l2r_session_close(ru.s);
 	free(ru.canonical);
-	free(scratch);
+	free(ru.scratch);
 	free(ru.fs);
 	free(ru.frame_ts);
+	pthread_cond_destroy(&ru.cv);
+	pthread_mutex_destroy(&ru.mu);
 	return ret;
 }

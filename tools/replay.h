@@ -28,6 +28,9 @@ struct replay_frame {
 	unsigned n_requests;
 	double queued_ms;	/* first request queued, since the start */
 	double done_ms;		/* completion seen */
+	/* Time spent inside v4l2r_request_queue for its requests: about the
+	 * job's length when the driver ran it inside the queueing ioctl. */
+	double queue_call_ms;
 	bool has_md5;
 	uint8_t md5[16];
 	uint32_t md5_fourcc, md5_width, md5_height;
@@ -36,7 +39,11 @@ struct replay_frame {
 enum replay_dump { REPLAY_DUMP_NONE, REPLAY_DUMP_RAW, REPLAY_DUMP_Y4M };
 
 struct replay_options {
-	unsigned depth;		/* requests in flight, at least 1 */
+	/* Requests in flight, at least 1. 1 is strictly serial (queue a
+	 * frame, wait for it, report it); deeper, a second thread queues
+	 * while the caller's thread waits, reports and calls the callbacks
+	 * (always from that one thread, in frame order). */
+	unsigned depth;
 	bool md5;
 	FILE *dump;
 	enum replay_dump dump_format;
