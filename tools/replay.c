@@ -185,10 +185,12 @@ unsigned replay_captures_needed(const struct v4l2r_trace *t, unsigned depth)
  * Depth 1 is strictly serial: queue a frame's requests, wait for the frame,
  * report it, go on. Deeper, a submitting thread queues while the calling
  * thread waits for the oldest frame, reports it (checksum, dump,
- * callbacks) and gives back the buffers nothing needs any more; so frames
- * are queued while the device decodes (an m2m device runs a job inside
- * the ioctl that makes it runnable when idle: a lone thread would always
- * find it idle). ru->mu guards the frame bookkeeping below; no core call
+ * callbacks) and gives back the buffers nothing needs any more. A device
+ * that decodes asynchronously then holds up to depth requests; one that
+ * runs each job inside the queueing ioctl (an idle m2m device does: visl)
+ * never holds more than that job, and what depth buys there is that the
+ * per-frame work of the reporting thread overlaps the next job instead of
+ * adding to it. ru->mu guards the frame bookkeeping below; no core call
  * that can block is made with it held. */
 
 struct frame_state {

@@ -7,7 +7,10 @@
  * m2m driver runs a job inside the ioctl that makes it runnable when the
  * device is idle (visl then sleeps visl_transtime_ms). So request_queue
  * claims its state under s->lock, runs them without it, and settles under
- * it again; other threads acquire, collect and wait meanwhile.
+ * it again; other threads acquire, read results and wait meanwhile. They
+ * do not DQBUF or poll while a queue call is in flight (the driver may hold
+ * its queue lock for the whole job): they wait on s->cond for it to settle,
+ * and a queuer collects in its next acquire.
  * s->queue_lock (taken before s->lock) orders the queuers: an m2m device
  * pairs the n-th OUTPUT job with the n-th queued CAPTURE buffer, so one
  * queuer's request and capture QBUF must not interleave with another's.
