@@ -73,7 +73,9 @@ int v4l2r_session_start(struct v4l2r_session *s);
 int v4l2r_session_stop(struct v4l2r_session *s);
 
 /* Takes a free request slot; when all are in flight, waits (up to
- * timeout_ms) for the oldest. -ETIMEDOUT, or -ENOSPC before buffers exist. */
+ * timeout_ms) for the oldest, and on timeout recovers the session like
+ * wait_capture and returns -ETIMEDOUT. A timeout_ms of 0 only tries
+ * (-EAGAIN when no slot is free). -ENOSPC before buffers exist. */
 int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 			  struct v4l2r_request **out);
 /* The slot's bitstream buffer. */

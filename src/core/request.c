@@ -300,7 +300,11 @@ int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 			break;
 		}
 		if (now_ms() >= deadline) {
-			if (in_flight)
+			/* A zero timeout only tries: it must not restart
+			 * streaming under pictures still in flight. */
+			if (timeout_ms <= 0)
+				ret = -EAGAIN;
+			else if (in_flight)
 				recover_locked(s);
 			break;
 		}
