@@ -174,11 +174,11 @@ static uint32_t bitstream_size(int width, int height)
 	return (uint32_t)((size + 4095) & ~(uint64_t)4095);
 }
 
-static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
-			     unsigned n_capture, uint32_t want)
+/* What a context needs of the device before any picture buffer exists:
+ * its own session, the coded format and size, the decode mode. */
+static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 {
 	const struct va_device *dev = &drv->devices[c->config.device];
-	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
 	bool ok;
 	int ret;
 
@@ -201,8 +201,11 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 	ret = v4l2r_session_open(&dev->node, &c->session);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
-	/* LIBVA_V4L2_REQUEST_RECORD=FILE records the session (trace.h). */
-	v4l2r_session_record_from_env(c->session, "LIBVA_V4L2_REQUEST_RECORD");
+	/* LIBVA_V4L2_REQUEST_RECORD=FILE records the session (trace.h);
+	 * a probe context decodes nothing worth recording. */
+	if (!c->internal)
+		v4l2r_session_record_from_env(c->session,
+					      "LIBVA_V4L2_REQUEST_RECORD");
 	ret = v4l2r_session_set_output_format(c->session, c->desc->coded_fourcc,
 					      (uint32_t)c->width,
 					      (uint32_t)c->height,
@@ -214,15 +217,32 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 	ret = set_decode_controls(c);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
+	return VA_STATUS_SUCCESS;
+}
+
+/* The capture format and buffers: want is the VA fourcc surfaces were
+ * created with (0: none asked for), honoured when the device makes it. */
+static VAStatus setup_capture(struct va_driver *drv, struct va_context *c,
+			      unsigned n_capture, uint32_t want)
+{
+	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
+	int ret;
+
 	int n = v4l2r_session_capture_formats(c->session, fourccs,
 					      V4L2R_MAX_CAPTURE_FORMATS);
-	uint32_t fourcc = va_choose_capture_format(fourccs, n < 0 ? 0 : (unsigned)n,
-						   c->config.rt_format, want);
-	if (!fourcc && want) {
-		va_err(drv, "%s %dx%d: the render targets are %.4s surfaces, "
-		       "which the device does not produce for this stream",
-		       c->desc->name, c->width, c->height, (const char *)&want);
-		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	unsigned count = n < 0 ? 0 : (unsigned)n;
+	uint32_t fourcc = want ? va_choose_capture_format(fourccs, count,
+							  c->config.rt_format,
+							  want) : 0;
+	if (!fourcc) {
+		fourcc = va_choose_capture_format(fourccs, count,
+						  c->config.rt_format, 0);
+		if (fourcc && want)
+			va_info(drv, "%s %dx%d: the device makes no %.4s "
+				"pictures; surfaces hold %s, vaGetImage converts",
+				c->desc->name, c->width, c->height,
+				(const char *)&want,
+				v4l2r_format_by_v4l2(fourcc)->name);
 	}
 	if (!fourcc) {
 		va_err(drv, "%s %dx%d: the device produces no picture format "
@@ -232,28 +252,110 @@ static VAStatus setup_device(struct va_driver *drv, struct va_context *c,
 	ret = v4l2r_session_set_capture_format(c->session, fourcc, &c->layout);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
-	ret = v4l2r_session_alloc_buffers(c->session, VA_OUTPUT_BUFFERS,
+	ret = v4l2r_session_alloc_buffers(c->session,
+					  c->internal ? 1 : VA_OUTPUT_BUFFERS,
 					  n_capture);
 	if (ret < 0) {
 		va_err(drv, "cannot allocate %u picture buffers: %s", n_capture,
 		       strerror(-ret));
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
 	}
-	c->n_capture = v4l2r_session_capture_count(c->session);
-	c->bound = malloc(c->n_capture * sizeof(*c->bound));
-	if (!c->bound)
+	unsigned have = v4l2r_session_capture_count(c->session);
+	VASurfaceID *bound = malloc((have ? have : 1) * sizeof(*bound));
+	if (!bound)
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	for (unsigned i = 0; i < c->n_capture; i++)
-		c->bound[i] = VA_INVALID_ID;
+	for (unsigned i = 0; i < have; i++)
+		bound[i] = VA_INVALID_ID;
 	ret = v4l2r_session_start(c->session);
-	if (ret < 0)
+	if (ret < 0) {
+		free(bound);
 		return VA_STATUS_ERROR_OPERATION_FAILED;
-	va_info(drv, "context %dx%d %s: %s %ux%u, %u picture buffers, %s%s",
+	}
+	c->bound = bound;
+	c->n_capture = have;
+	va_info(drv, "context %dx%d %s: %s %ux%u, %u picture buffers, %s%s%s",
 		c->width, c->height, c->desc->name, c->layout.desc->name,
 		c->layout.width, c->layout.height, c->n_capture,
 		c->mode.slice_based ? "slice-based" : "frame-based",
-		c->mode.annex_b ? ", Annex-B start codes" : "");
+		c->mode.annex_b ? ", Annex-B start codes" : "",
+		c->internal ? " (memory of a surface created before any "
+			      "context)" : "");
 	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_context_prepare(struct va_context *c, uint32_t want)
+{
+	if (c->layout.desc)
+		return VA_STATUS_SUCCESS;
+	if (c->setup_failed)
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	VAStatus st = setup_capture(c->drv, c, c->deferred_capture, want);
+	/* A failure here is the device's, not the surface's: do not try
+	 * again for every surface. */
+	c->setup_failed = st != VA_STATUS_SUCCESS;
+	return st;
+}
+
+/* Everything but the capture buffers, common to client and probe
+ * contexts. */
+static VAStatus context_init(struct va_driver *drv, struct va_context *c,
+			     const struct va_config *cfg, int width, int height)
+{
+	c->drv = drv;
+	c->refs = 1;
+	c->width = width;
+	c->height = height;
+	c->last_target = VA_INVALID_SURFACE;
+	c->config = *cfg;
+	pthread_mutex_init(&c->lock, NULL);
+	c->desc = v4l2r_codec_get(c->config.ops->codec);
+	c->caps = &drv->devices[c->config.device].caps.codec[c->config.ops->codec];
+	const struct v4l2r_size_range *r = &c->caps->sizes;
+	if (r->known && ((unsigned)width > r->max_width ||
+			 (unsigned)height > r->max_height ||
+			 (unsigned)width < r->min_width ||
+			 (unsigned)height < r->min_height)) {
+		va_err(drv, "%s %dx%d: outside the device's %ux%u..%ux%u",
+		       c->desc->name, width, height, r->min_width,
+		       r->min_height, r->max_width, r->max_height);
+		return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+	}
+	c->codec_state = calloc(1, c->config.ops->state_size ?
+					   c->config.ops->state_size : 1);
+	if (!c->codec_state || va_accum_init(&c->accum, c->config.ops) < 0)
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	return open_device(drv, c);
+}
+
+struct va_context *va_context_new_probe(struct va_driver *drv,
+					const struct va_surface *s)
+{
+	/* The first codec whose device makes the surface's pixel format
+	 * (any, when it asked for none) at its size. */
+	for (unsigned i = 0; i < drv->n_profiles; i++) {
+		const struct va_profile_entry *e = &drv->profiles[i];
+		const struct v4l2r_codec_caps *cc =
+			&drv->devices[e->device].caps.codec[e->ops->codec];
+		if (!(va_rt_formats(cc) & s->rt_format) ||
+		    (s->fourcc && !va_codec_produces(cc, s->fourcc, s->rt_format)))
+			continue;
+		struct va_config cfg = {
+			.profile = e->profile, .entrypoint = VAEntrypointVLD,
+			.rt_format = s->rt_format, .ops = e->ops,
+			.device = e->device,
+		};
+		struct va_context *c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		c->internal = true;
+		c->id = VA_INVALID_ID;
+		if (context_init(drv, c, &cfg, s->width, s->height) ==
+			    VA_STATUS_SUCCESS &&
+		    setup_capture(drv, c, 1, s->fourcc) == VA_STATUS_SUCCESS)
+			return c;
+		context_free(c);
+	}
+	return NULL;
 }
 
 VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
@@ -270,71 +372,45 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	c->drv = drv;
-	c->refs = 1;
-	c->width = width;
-	c->height = height;
-	c->last_target = VA_INVALID_SURFACE;
-	pthread_mutex_init(&c->lock, NULL);
 
 	pthread_mutex_lock(&drv->lock);
 	struct va_config *cfg = va_heap_get(&drv->configs, config);
-	if (!cfg) {
-		pthread_mutex_unlock(&drv->lock);
-		context_free(c);
-		return VA_STATUS_ERROR_INVALID_CONFIG;
-	}
-	c->config = *cfg;
+	struct va_config cfg_copy;
+	if (cfg)
+		cfg_copy = *cfg;
 	/* The pixel format the render targets were created with, if any:
-	 * the capture format is chosen to match it. */
+	 * the capture format is chosen to match the first one. Targets of
+	 * other formats are converted on readback. */
 	uint32_t want = 0;
-	for (int i = 0; i < n_targets; i++) {
+	for (int i = 0; cfg && i < n_targets; i++) {
 		struct va_surface *s = va_heap_get(&drv->surfaces, targets[i]);
 		if (!s) {
 			pthread_mutex_unlock(&drv->lock);
-			context_free(c);
+			free(c);
 			return VA_STATUS_ERROR_INVALID_SURFACE;
 		}
-		if (s->fourcc && want && s->fourcc != want) {
-			pthread_mutex_unlock(&drv->lock);
-			va_err(drv, "vaCreateContext: render targets of two pixel "
-			       "formats (%.4s and %.4s)", (const char *)&want,
-			       (const char *)&s->fourcc);
-			context_free(c);
-			return VA_STATUS_ERROR_INVALID_PARAMETER;
-		}
-		if (s->fourcc)
+		if (!want)
 			want = s->fourcc;
 	}
 	pthread_mutex_unlock(&drv->lock);
-
-	c->desc = v4l2r_codec_get(c->config.ops->codec);
-	c->caps = &drv->devices[c->config.device].caps.codec[c->config.ops->codec];
-	const struct v4l2r_size_range *r = &c->caps->sizes;
-	if (r->known && ((unsigned)width > r->max_width ||
-			 (unsigned)height > r->max_height ||
-			 (unsigned)width < r->min_width ||
-			 (unsigned)height < r->min_height)) {
-		va_err(drv, "%s %dx%d: outside the device's %ux%u..%ux%u",
-		       c->desc->name, width, height, r->min_width,
-		       r->min_height, r->max_width, r->max_height);
-		context_free(c);
-		return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
-	}
-	c->codec_state = calloc(1, c->config.ops->state_size ?
-					   c->config.ops->state_size : 1);
-	if (!c->codec_state || va_accum_init(&c->accum, c->config.ops) < 0) {
-		context_free(c);
-		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	if (!cfg) {
+		free(c);
+		return VA_STATUS_ERROR_INVALID_CONFIG;
 	}
 
+	st = context_init(drv, c, &cfg_copy, width, height);
 	unsigned n_capture = (unsigned)n_targets;
 	if (!n_capture)
 		n_capture = drv->capture_buffers ? drv->capture_buffers :
 						   VA_DEFAULT_CAPTURE_BUFFERS;
 	else if (drv->capture_buffers > n_capture)
 		n_capture = drv->capture_buffers;
-	st = setup_device(drv, c, n_capture, want);
+	/* Without render targets the capture format waits for the first
+	 * surface bound (FFmpeg 6.1+ and GStreamer create theirs after the
+	 * context): its pixel format is then honoured. */
+	c->deferred_capture = n_capture;
+	if (st == VA_STATUS_SUCCESS && n_targets)
+		st = va_context_prepare(c, want);
 	if (st != VA_STATUS_SUCCESS) {
 		context_free(c);
 		return st;

@@ -270,6 +270,8 @@ static VAStatus va_Terminate(VADriverContextP ctx)
 	}
 	cur = 0;
 	while ((obj = va_heap_next(&drv->surfaces, &cur, &id))) {
+		/* Unbinding closes a probe context the surface owns. */
+		va_surface_unbind(drv, obj, id);
 		va_heap_remove(&drv->surfaces, id);
 		free(obj);
 	}

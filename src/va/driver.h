@@ -110,6 +110,10 @@ struct va_context {
 	VAContextID id;
 	unsigned refs;		/* under drv->lock; the table holds one */
 	bool dead;		/* destroyed, waiting for the last reference */
+	/* A probe context: memory for a surface exported or mapped before
+	 * any context of the client's exists (Kodi's and mpv's start-up
+	 * checks). Not in the context table; its one surface owns it. */
+	bool internal;
 	pthread_mutex_t lock;	/* the picture in progress */
 
 	struct va_config config;
@@ -121,8 +125,13 @@ struct va_context {
 	struct va_decode_mode mode;
 	struct v4l2r_layout layout;
 
-	/* Capture buffer i holds surface bound[i] (VA_INVALID_ID: free). */
+	/* Capture buffer i holds surface bound[i] (VA_INVALID_ID: free).
+	 * None before the capture format is chosen: at vaCreateContext with
+	 * render targets, else when the first surface is bound (its pixel
+	 * format then chooses), deferred_capture buffers. */
 	unsigned n_capture;
+	unsigned deferred_capture;
+	bool setup_failed;
 	VASurfaceID *bound;
 	uint64_t last_ts;	/* per-context timestamp counter (us) */
 	unsigned pictures;	/* submitted so far */
@@ -136,9 +145,10 @@ struct va_context {
 struct va_surface {
 	int width, height;
 	unsigned rt_format;
-	/* VA fourcc asked for (VASurfaceAttribPixelFormat), 0: any. A
-	 * context created with such render targets produces that format;
-	 * the surface binds only to a context producing it. */
+	/* VA fourcc asked for (VASurfaceAttribPixelFormat), 0: any. The
+	 * context a surface first binds to makes that format when its device
+	 * can; a surface holding another format is still a render target
+	 * (vaGetImage converts, vaDeriveImage refuses). */
 	uint32_t fourcc;
 	struct va_context *ctx;	/* bound context, NULL when unbound */
 	int capture_index;	/* -1 when unbound */
@@ -245,6 +255,10 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 /* Binds an unbound surface to the most recent context it fits. */
 VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
 			     VASurfaceID id);
+/* Gives an unbound surface memory: a client's context it fits, else a
+ * probe context of its own (export before any context exists). */
+VAStatus va_surface_bind_memory(struct va_driver *drv, struct va_surface *surf,
+				VASurfaceID id);
 void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 		       VASurfaceID id);
 /* Whether a codec the driver offers produces pictures clients see as this
@@ -260,6 +274,13 @@ VAStatus va_DestroyContext(VADriverContextP ctx, VAContextID id);
 /* References keep a context alive across waits (drv->lock held). */
 void va_context_ref(struct va_context *c);
 void va_context_unref(struct va_driver *drv, struct va_context *c);
+/* Chooses the capture format (want: a VA fourcc to honour, 0: any) and
+ * allocates the buffers, when not done yet (drv->lock held). */
+VAStatus va_context_prepare(struct va_context *c, uint32_t want);
+/* A probe context with one picture buffer for a surface that has no
+ * context to live in (drv->lock held); NULL when no device makes it. */
+struct va_context *va_context_new_probe(struct va_driver *drv,
+					const struct va_surface *s);
 /* Gives the context capture buffers for at least n surfaces; with surfaces
  * bound and pictures decoded, only when nothing is in flight (drv->lock
  * held). */

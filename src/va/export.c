@@ -43,10 +43,10 @@ VAStatus va_ExportSurfaceHandle(VADriverContextP ctx, VASurfaceID surface,
 		st = VA_STATUS_ERROR_INVALID_SURFACE;
 		goto out;
 	}
-	if (!s->ctx && va_surface_bind_any(drv, s, surface) != VA_STATUS_SUCCESS) {
-		va_info(drv, "vaExportSurfaceHandle: surface 0x%x has no memory "
-			"before a context exists", surface);
-		st = VA_STATUS_ERROR_INVALID_SURFACE;
+	/* Kodi and mpv export a surface before any context exists, to check
+	 * that their renderer imports what the decoder makes. */
+	if (!s->ctx && va_surface_bind_memory(drv, s, surface) != VA_STATUS_SUCCESS) {
+		st = VA_STATUS_ERROR_OPERATION_FAILED;
 		goto out;
 	}
 	const struct v4l2r_layout *l = &s->ctx->layout;

@@ -173,6 +173,15 @@ VAStatus va_DeriveImage(VADriverContextP ctx, VASurfaceID surface,
 		st = VA_STATUS_ERROR_OPERATION_FAILED;
 		goto out;
 	}
+	if (s->fourcc && s->fourcc != l->desc->va_fourcc) {
+		/* Its context makes another format than the surface asked for:
+		 * the client would read the wrong layout; vaGetImage converts. */
+		va_info(drv, "vaDeriveImage: surface 0x%x was created for %.4s "
+			"pictures and holds %s ones; use vaGetImage", surface,
+			(const char *)&s->fourcc, l->desc->name);
+		st = VA_STATUS_ERROR_OPERATION_FAILED;
+		goto out;
+	}
 	uint8_t *mem[V4L2R_MAX_PLANES];
 	if (v4l2r_session_capture_map(s->ctx->session,
 				      (unsigned)s->capture_index, mem) < 0 ||

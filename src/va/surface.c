@@ -40,14 +40,8 @@ void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 	surf->capture_index = -1;
 	surf->decoded = false;
 	surf->timestamp_ns = 0;
-}
-
-/* A surface created for a pixel format goes only to a context whose
- * pictures clients see as that format. */
-static bool format_fits(const struct va_surface *s, const struct va_context *c)
-{
-	return !s->fourcc ||
-	       s->fourcc == va_fourcc_of_capture(c->layout.desc->v4l2_fourcc);
+	if (c && c->internal)	/* the surface owned its probe context */
+		va_context_unref(drv, c);
 }
 
 static int free_index(const struct va_context *c)
@@ -63,23 +57,22 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 {
 	if (surf->ctx == c && surf->capture_index >= 0)
 		return VA_STATUS_SUCCESS;
-	if (!format_fits(surf, c)) {
-		uint32_t has = va_fourcc_of_capture(c->layout.desc->v4l2_fourcc);
-		va_err(drv, "surface 0x%x was created for %.4s pictures; this "
-		       "context makes %.4s ones", id, (const char *)&surf->fourcc,
-		       (const char *)&has);
-		return VA_STATUS_ERROR_INVALID_SURFACE;
-	}
+	/* The first surface of a context created without render targets
+	 * chooses its capture format. */
+	VAStatus st = va_context_prepare(c, surf->fourcc);
+	if (st != VA_STATUS_SUCCESS)
+		return st;
 	if (surf->ctx) {
-		va_info(drv, "surface 0x%x moves to another context; its "
-			"picture is lost", id);
+		if (surf->decoded)
+			va_info(drv, "surface 0x%x moves to another context; "
+				"its picture is lost", id);
 		va_surface_unbind(drv, surf, id);
 	}
 	int index = free_index(c);
 	if (index < 0) {
 		/* A few more than needed right now: clients that add one
 		 * surface usually add several. */
-		VAStatus st = va_context_grow(c, c->n_capture + 4);
+		st = va_context_grow(c, c->n_capture + 4);
 		if (st != VA_STATUS_SUCCESS)
 			return st;
 		index = free_index(c);
@@ -96,12 +89,18 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 	return VA_STATUS_SUCCESS;
 }
 
+/* Whether an unbound surface can live in a client's context. The pixel
+ * format it asked for does not matter: a context's first surface chose
+ * the format, later ones are converted on readback. */
 static bool surface_fits(const struct va_surface *s, const struct va_context *c)
 {
-	return !c->dead && (s->rt_format & c->config.rt_format) &&
-	       format_fits(s, c) &&
-	       (uint32_t)s->width <= c->layout.width &&
-	       (uint32_t)s->height <= c->layout.height && free_index(c) >= 0;
+	uint32_t w = c->layout.desc ? c->layout.width : (uint32_t)c->width;
+	uint32_t h = c->layout.desc ? c->layout.height : (uint32_t)c->height;
+
+	return !c->dead && !c->setup_failed &&
+	       (s->rt_format & c->config.rt_format) &&
+	       (uint32_t)s->width <= w && (uint32_t)s->height <= h &&
+	       (!c->layout.desc || free_index(c) >= 0);
 }
 
 bool va_driver_produces(struct va_driver *drv, uint32_t va_fourcc,
@@ -133,6 +132,24 @@ VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
 	if (!best)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	return va_surface_bind(drv, surf, id, best);
+}
+
+VAStatus va_surface_bind_memory(struct va_driver *drv, struct va_surface *surf,
+				VASurfaceID id)
+{
+	if (va_surface_bind_any(drv, surf, id) == VA_STATUS_SUCCESS)
+		return VA_STATUS_SUCCESS;
+	struct va_context *probe = va_context_new_probe(drv, surf);
+	if (!probe) {
+		va_err(drv, "surface 0x%x (%dx%d): no decoder makes pictures "
+		       "of its format at that size", id, surf->width,
+		       surf->height);
+		return VA_STATUS_ERROR_OPERATION_FAILED;
+	}
+	VAStatus st = va_surface_bind(drv, surf, id, probe);
+	if (st != VA_STATUS_SUCCESS)
+		va_context_unref(drv, probe);
+	return st;
 }
 
 VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
@@ -178,11 +195,17 @@ VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
 			break;	/* usage hints and the like */
 		}
 	}
-	if (fourcc && !va_driver_produces(drv, fourcc, format)) {
-		va_err(drv, "vaCreateSurfaces: no decoder produces %.4s pictures "
-		       "of RT format 0x%x (vaQuerySurfaceAttributes lists the "
-		       "pixel formats of each config)", (const char *)&fourcc,
-		       format);
+	/* A pixel format no device makes is still fine when vaGetImage can
+	 * convert into it (the surface then holds the device's format). */
+	VAImageFormat image_format;
+	const struct v4l2r_format_desc *fd = fourcc ? v4l2r_format_by_va(fourcc) : NULL;
+	if (fourcc && !va_driver_produces(drv, fourcc, format) &&
+	    !(fd && (fd->va_rt_format & format) &&
+	      va_image_format(fourcc, &image_format))) {
+		va_err(drv, "vaCreateSurfaces: %.4s pictures of RT format 0x%x "
+		       "are neither decoded nor converted to by this driver "
+		       "(vaQuerySurfaceAttributes lists the pixel formats of "
+		       "each config)", (const char *)&fourcc, format);
 		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	}
 

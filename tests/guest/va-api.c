@@ -601,6 +601,13 @@ static void test_decode_mode(const char *value, const char *want,
 	if (!st)
 		st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0,
 				     &ctx);
+	bool have_ctx = !st;
+	/* Its first surface makes the context choose its capture format and
+	 * allocate: the context line is logged then. */
+	VASurfaceID surface = VA_INVALID_SURFACE;
+	if (!st)
+		st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, &surface,
+				      1, NULL, 0);
 	const char *line = strstr(log_text, "context 320x240 h264:");
 	const char *end = line ? strchr(line, '\n') : NULL;
 	char got[256] = "no context line";
@@ -611,7 +618,9 @@ static void test_decode_mode(const char *value, const char *want,
 		       (!want_log || strstr(log_text, want_log)),
 	       "%s; '%s'%s%s", vaErrorStr(st), got,
 	       want_log ? ", no log line " : "", want_log ? want_log : "");
-	if (!st)
+	if (surface != VA_INVALID_SURFACE)
+		vaDestroySurfaces(dpy, &surface, 1);
+	if (have_ctx)
 		vaDestroyContext(dpy, ctx);
 	if (cfg != VA_INVALID_ID)
 		vaDestroyConfig(dpy, cfg);
@@ -653,9 +662,160 @@ static uint32_t derived_fourcc(VASurfaceID s)
 	return f;
 }
 
+/* The picture as vaGetImage gives it in an image of this format (NV12 or
+ * I420), returned as tightly packed NV12 so that the two compare. */
+static uint8_t *get_as_nv12(VASurfaceID s, uint32_t fourcc)
+{
+	VAImageFormat f = { .fourcc = fourcc, .byte_order = VA_LSB_FIRST,
+			    .bits_per_pixel = 12 };
+	VAImage img;
+	void *p;
+	uint8_t *out = NULL;
+
+	if (fourcc == VA_FOURCC_NV12)
+		return get_nv12(s);
+	if (fourcc != VA_FOURCC_I420 || vaCreateImage(dpy, &f, W, H, &img))
+		return NULL;
+	if (!vaGetImage(dpy, s, 0, 0, W, H, img.image_id) &&
+	    !vaMapBuffer(dpy, img.buf, &p) && (out = malloc(W * H * 3 / 2))) {
+		const uint8_t *b = p;
+		for (int y = 0; y < H; y++)
+			memcpy(out + y * W, b + img.offsets[0] +
+					    (size_t)y * img.pitches[0], W);
+		for (int y = 0; y < H / 2; y++)
+			for (int x = 0; x < W / 2; x++) {
+				uint8_t *uv = out + W * H + y * W + 2 * x;
+				uv[0] = b[img.offsets[1] + (size_t)y * img.pitches[1] + x];
+				uv[1] = b[img.offsets[2] + (size_t)y * img.pitches[2] + x];
+			}
+	}
+	if (out)
+		vaUnmapBuffer(dpy, img.buf);
+	vaDestroyImage(dpy, img.image_id);
+	return out;
+}
+
+/* A decoded surface reads back the same in every image format, whatever
+ * format its memory holds. */
+static bool readback_agrees(VASurfaceID s, char *why, size_t why_size)
+{
+	uint8_t *nv12 = get_as_nv12(s, VA_FOURCC_NV12);
+	uint8_t *i420 = get_as_nv12(s, VA_FOURCC_I420);
+	bool drawn = false, ok;
+
+	for (int i = 0; nv12 && i < W * H; i++)
+		drawn |= nv12[i] != nv12[0];
+	ok = nv12 && i420 && drawn && !memcmp(nv12, i420, W * H * 3 / 2);
+	if (!ok)
+		snprintf(why, why_size, "%s", !nv12 || !i420 ? "vaGetImage failed" :
+			 !drawn ? "no picture" : "NV12 and I420 images differ");
+	free(nv12);
+	free(i420);
+	return ok;
+}
+
+/* Every order of calls clients use (FFmpeg 5.1: surfaces first, named in
+ * vaCreateContext; FFmpeg 6.1+ and GStreamer: the context first, surfaces
+ * one by one afterwards; Kodi: several pools), with or without a pixel
+ * format, decodes: a surface is never refused as a target for its format.
+ * The format asked for is honoured when the context's first surface asks
+ * it; a surface of another format reads back converted. */
+static void test_client_orders(VAConfigID cfg, const uint32_t *formats,
+			       unsigned n_formats)
+{
+	char name[96], why[128];
+	VAStatus st;
+
+	for (unsigned f = 0; f < n_formats; f++) {
+		VAContextID ctx;
+		VASurfaceID s[3];
+		uint32_t got = 0;
+		why[0] = '\0';
+		snprintf(name, sizeof(name),
+			 "context-first-surface-format-%.4s-honoured",
+			 (const char *)&formats[f]);
+		st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &ctx);
+		bool ok = !st;
+		for (int i = 0; ok && i < 3; i++)	/* one at a time, as FFmpeg 7 */
+			ok = !create_surfaces(VA_RT_FORMAT_YUV420, formats[f],
+					      VA_SURFACE_ATTRIB_MEM_TYPE_VA, &s[i], 1);
+		ok = ok && decode_ipb(ctx, s, why, sizeof(why));
+		if (ok)
+			got = derived_fourcc(s[1]);
+		ok = ok && got == formats[f] && readback_agrees(s[1], why, sizeof(why));
+		report(name, ok, "%s %s, derived %.4s", vaErrorStr(st), why,
+		       (const char *)&got);
+		if (!st)
+			vaDestroyContext(dpy, ctx);
+		vaDestroySurfaces(dpy, s, 3);
+	}
+
+	/* No format asked for: the first listed (GStreamer picks it). */
+	VAContextID gctx = VA_INVALID_ID;
+	VASurfaceID g[3];
+	uint32_t got = 0;
+	why[0] = '\0';
+	st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &gctx);
+	bool have_g = !st && !create_surfaces(VA_RT_FORMAT_YUV420, 0, 0, g, 3);
+	bool ok = have_g && n_formats && decode_ipb(gctx, g, why, sizeof(why));
+	if (ok)
+		got = derived_fourcc(g[1]);
+	report("context-first-makes-first-listed-format",
+	       ok && got == formats[0], "%s %s, derived %.4s", vaErrorStr(st),
+	       why, (const char *)&got);
+
+	/* A second pool of another listed format, after the context: its
+	 * surfaces are targets, referencing the first pool's pictures; they
+	 * cannot be derived (their memory is not what they asked for) and
+	 * read back converted. */
+	if (ok && n_formats > 1) {
+		VASurfaceID other[2], mix[3];
+		VAImage img;
+		why[0] = '\0';
+		st = create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, other, 2);
+		mix[0] = g[0];
+		mix[1] = other[0];
+		mix[2] = other[1];
+		bool dec = !st && decode_ipb(gctx, mix, why, sizeof(why));
+		VAStatus d = dec ? vaDeriveImage(dpy, other[0], &img) :
+				   (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+		if (d == VA_STATUS_SUCCESS)
+			vaDestroyImage(dpy, img.image_id);
+		report("surface-of-another-format-is-a-target",
+		       dec && d == VA_STATUS_ERROR_OPERATION_FAILED &&
+			       readback_agrees(other[0], why, sizeof(why)),
+		       "%s %s, derive %s", vaErrorStr(st), why, vaErrorStr(d));
+		if (!st)
+			vaDestroySurfaces(dpy, other, 2);
+
+		/* Render targets of two formats in one vaCreateContext. */
+		VASurfaceID mixed[3];
+		VAContextID mctx;
+		why[0] = '\0';
+		st = create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, mixed, 1);
+		if (!st)
+			st = create_surfaces(VA_RT_FORMAT_YUV420, formats[0], 0,
+					     mixed + 1, 2);
+		VAStatus m = st ? st : vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
+							mixed, 3, &mctx);
+		bool mok = !m && decode_ipb(mctx, mixed, why, sizeof(why)) &&
+			   derived_fourcc(mixed[0]) == formats[1] &&
+			   readback_agrees(mixed[2], why, sizeof(why));
+		report("render-targets-of-two-formats", mok, "%s %s",
+		       vaErrorStr(m), why);
+		if (!m)
+			vaDestroyContext(dpy, mctx);
+		vaDestroySurfaces(dpy, mixed, 3);
+	}
+	if (have_g)
+		vaDestroySurfaces(dpy, g, 3);
+	vaDestroyContext(dpy, gctx);
+}
+
 /* What vaQuerySurfaceAttributes advertises, vaCreateSurfaces accepts: VA
  * memory only, and each listed pixel format, which a context then makes.
- * Formats no decoder makes, and imported memory, are refused. */
+ * Formats no decoder makes nor vaGetImage converts to, and imported
+ * memory, are refused. */
 static void test_surface_attributes(VAConfigID cfg)
 {
 	VASurfaceAttrib attrs[32];
@@ -709,55 +869,10 @@ static void test_surface_attributes(VAConfigID cfg)
 		vaDestroySurfaces(dpy, s, 3);
 	}
 
-	/* A context made before its surfaces (GStreamer) makes the first
-	 * listed format, the one GStreamer picks. */
-	VAContextID gctx;
-	VASurfaceID g[3];
-	char why[128] = "";
-	uint32_t got = 0;
-	st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &gctx);
-	bool ok = !st && n_formats &&
-		  !create_surfaces(VA_RT_FORMAT_YUV420, formats[0], 0, g, 3) &&
-		  decode_ipb(gctx, g, why, sizeof(why));
-	if (ok)
-		got = derived_fourcc(g[1]);
-	report("context-first-makes-first-listed-format",
-	       ok && got == formats[0], "%s %s, derived %.4s", vaErrorStr(st),
-	       why, (const char *)&got);
-	if (ok)
-		vaDestroySurfaces(dpy, g, 3);
-	/* A surface of another listed format cannot be its target. */
-	if (!st && n_formats > 1) {
-		VASurfaceID other;
-		VAStatus b = VA_STATUS_ERROR_UNKNOWN;
-		if (!create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, &other, 1)) {
-			b = vaBeginPicture(dpy, gctx, other);
-			if (!b)
-				vaEndPicture(dpy, gctx);
-			vaDestroySurfaces(dpy, &other, 1);
-		}
-		report("surface-of-another-format-refused-as-target",
-		       b == VA_STATUS_ERROR_INVALID_SURFACE, "%s", vaErrorStr(b));
-		/* Render targets of two formats: refused. */
-		VASurfaceID mixed[2];
-		VAContextID mctx;
-		VAStatus m = VA_STATUS_ERROR_UNKNOWN;
-		if (!create_surfaces(VA_RT_FORMAT_YUV420, formats[0], 0, mixed, 1) &&
-		    !create_surfaces(VA_RT_FORMAT_YUV420, formats[1], 0, mixed + 1, 1)) {
-			m = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, mixed,
-					    2, &mctx);
-			if (!m)
-				vaDestroyContext(dpy, mctx);
-			vaDestroySurfaces(dpy, mixed, 2);
-		}
-		report("render-targets-of-two-formats-refused",
-		       m == VA_STATUS_ERROR_INVALID_PARAMETER, "%s", vaErrorStr(m));
-	}
-	if (!st)
-		vaDestroyContext(dpy, gctx);
+	test_client_orders(cfg, formats, n_formats);
 
-	/* Refusals: a format no decoder makes, one of another RT format,
-	 * imported memory. */
+	/* Refusals: a format neither decoded nor converted to, one of another
+	 * RT format, imported memory. */
 	VASurfaceID x;
 	VAStatus a = create_surfaces(VA_RT_FORMAT_YUV420, VA_FOURCC_YUY2, 0, &x, 1);
 	if (!a)
@@ -818,6 +933,180 @@ static void test_image_formats(VASurfaceID s)
 	       why);
 }
 
+/* ------------------------------------------------------------------ */
+/* Start-up probes: Kodi exports a never-decoded 1920x1080 NV12 surface
+ * (separate layers, read-only) to check that EGL imports it without a
+ * modifier; mpv exports a 128x128 surface of each format a config lists.
+ * No context exists yet. The layout exported then must be the one the
+ * surface has once decoded into. */
+
+static int open_fds(void)
+{
+	int n = 0;
+	char path[64];
+
+	for (int fd = 0; fd < 4096; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n += access(path, F_OK) == 0;
+	}
+	return n;
+}
+
+static VAStatus export_separate(VASurfaceID s, VADRMPRIMESurfaceDescriptor *d)
+{
+	memset(d, 0, sizeof(*d));
+	return vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+				     VA_EXPORT_SURFACE_READ_ONLY |
+					     VA_EXPORT_SURFACE_SEPARATE_LAYERS, d);
+}
+
+static void close_export(VADRMPRIMESurfaceDescriptor *d)
+{
+	for (uint32_t i = 0; i < d->num_objects; i++)
+		close(d->objects[i].fd);
+}
+
+static bool same_layout(const VADRMPRIMESurfaceDescriptor *a,
+			const VADRMPRIMESurfaceDescriptor *b)
+{
+	if (a->fourcc != b->fourcc || a->num_objects != b->num_objects ||
+	    a->num_layers != b->num_layers)
+		return false;
+	for (uint32_t i = 0; i < a->num_objects; i++)
+		if (a->objects[i].size != b->objects[i].size ||
+		    a->objects[i].drm_format_modifier !=
+			    b->objects[i].drm_format_modifier)
+			return false;
+	for (uint32_t i = 0; i < a->num_layers; i++)
+		if (a->layers[i].drm_format != b->layers[i].drm_format ||
+		    a->layers[i].num_planes != b->layers[i].num_planes ||
+		    a->layers[i].offset[0] != b->layers[i].offset[0] ||
+		    a->layers[i].pitch[0] != b->layers[i].pitch[0] ||
+		    a->layers[i].object_index[0] != b->layers[i].object_index[0])
+			return false;
+	return true;
+}
+
+static void test_export_probes(VAConfigID cfg)
+{
+	VASurfaceID s;
+	VADRMPRIMESurfaceDescriptor d;
+	VAStatus st;
+	VASurfaceAttrib nv12 = {
+		.type = VASurfaceAttribPixelFormat,
+		.flags = VA_SURFACE_ATTRIB_SETTABLE,
+		.value = { .type = VAGenericValueTypeInteger,
+			   .value.i = VA_FOURCC_NV12 },
+	};
+
+	/* Kodi: linear (modifier 0, which EGL assumes without one), one R8
+	 * and one GR88 layer. */
+	st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 1920, 1080, &s, 1, &nv12, 1);
+	if (!st) {
+		st = export_separate(s, &d);
+		bool ok = !st && d.num_layers == 2 && d.fourcc == VA_FOURCC_NV12 &&
+			  d.layers[0].drm_format == DRM_R8 &&
+			  d.layers[1].drm_format == DRM_GR88 &&
+			  d.objects[0].drm_format_modifier == 0 &&
+			  d.layers[0].pitch[0] >= 1920 &&
+			  d.layers[1].offset[0] + d.layers[1].pitch[0] * 540 <=
+				  d.objects[d.layers[1].object_index[0]].size;
+		report("kodi-export-probe-1080p-nv12-linear", ok,
+		       "%s, %u layers, modifier 0x%llx", vaErrorStr(st),
+		       d.num_layers, (unsigned long long)d.objects[0].drm_format_modifier);
+		close_export(&d);
+		vaDestroySurfaces(dpy, &s, 1);
+	} else {
+		report("kodi-export-probe-1080p-nv12-linear", false,
+		       "vaCreateSurfaces: %s", vaErrorStr(st));
+	}
+
+	/* mpv: each listed format at 128x128. */
+	VASurfaceAttrib attrs[32];
+	unsigned n = 32;
+	bool ok = !vaQuerySurfaceAttributes(dpy, cfg, attrs, &n);
+	char why[160] = "";
+	for (unsigned i = 0; ok && i < n; i++) {
+		if (attrs[i].type != VASurfaceAttribPixelFormat)
+			continue;
+		VASurfaceAttrib a = attrs[i];
+		a.flags = VA_SURFACE_ATTRIB_SETTABLE;
+		uint32_t fourcc = (uint32_t)a.value.value.i;
+		VADRMPRIMESurfaceDescriptor c;
+		memset(&c, 0, sizeof(c));
+		if ((st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 128, 128, &s,
+					   1, &a, 1)) ||
+		    (st = vaExportSurfaceHandle(dpy, s,
+						VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+						VA_EXPORT_SURFACE_READ_ONLY |
+							VA_EXPORT_SURFACE_COMPOSED_LAYERS,
+						&c))) {
+			snprintf(why, sizeof(why), "%.4s: %s", (const char *)&fourcc,
+				 vaErrorStr(st));
+			ok = false;
+		} else if (c.fourcc != fourcc) {
+			snprintf(why, sizeof(why), "%.4s surface exported as %.4s",
+				 (const char *)&fourcc, (const char *)&c.fourcc);
+			ok = false;
+		}
+		close_export(&c);
+		if (s != VA_INVALID_SURFACE)
+			vaDestroySurfaces(dpy, &s, 1);
+		s = VA_INVALID_SURFACE;
+	}
+	report("mpv-export-probe-every-listed-format", ok, "%s", why);
+
+	/* The layout exported before any context is the decoded one; the
+	 * DMABUF then holds what vaGetImage gives. */
+	VADRMPRIMESurfaceDescriptor before, after;
+	VASurfaceID t[3];
+	VAContextID ctx;
+	why[0] = '\0';
+	ok = !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, t, 3, &nv12, 1) &&
+	     !export_separate(t[1], &before);
+	close_export(&before);
+	ok = ok && !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, t, 3, &ctx);
+	ok = ok && decode_ipb(ctx, t, why, sizeof(why)) &&
+	     !export_separate(t[1], &after);
+	bool same = ok && same_layout(&before, &after);
+	uint8_t *ref = ok ? get_nv12(t[1]) : NULL;
+	bool pixels = false;
+	if (same && ref) {
+		uint32_t off[2] = { after.layers[0].offset[0], after.layers[1].offset[0] };
+		uint32_t pitch[2] = { after.layers[0].pitch[0], after.layers[1].pitch[0] };
+		uint32_t obj = after.layers[0].object_index[0];
+		void *m = mmap(NULL, after.objects[obj].size, PROT_READ, MAP_SHARED,
+			       after.objects[obj].fd, 0);
+		pixels = m != MAP_FAILED && after.num_objects == 1 &&
+			 planes_equal(ref, m, off, pitch);
+		if (m != MAP_FAILED)
+			munmap(m, after.objects[obj].size);
+	}
+	if (ok)
+		close_export(&after);
+	report("export-before-context-is-the-decoded-layout", same && pixels,
+	       "%s%s", why, !ok ? "" : !same ? "layouts differ" :
+				   "DMABUF differs from vaGetImage");
+	free(ref);
+	if (ok)
+		vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, t, 3);
+
+	/* Probes release what they took: no fd left behind. */
+	int fds = open_fds();
+	for (int i = 0; i < 20; i++) {
+		if (vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 128, 128, &s, 1,
+				     &nv12, 1))
+			break;
+		if (!export_separate(s, &d))
+			close_export(&d);
+		vaDestroySurfaces(dpy, &s, 1);
+	}
+	int now = open_fds();
+	report("export-probes-leak-nothing", now == fds, "%d fds before, %d after",
+	       fds, now);
+}
+
 int main(int argc, char **argv)
 {
 	char why[128] = "";
@@ -841,6 +1130,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	VAConfigID cfg = make_config();
+	test_export_probes(cfg);
 
 	/* FFmpeg's order: surfaces first, named in vaCreateContext. */
 	VASurfaceID s[4];
