@@ -26,6 +26,8 @@
 #include <va/va_drm.h>
 #include <va/va_drmcommon.h>
 
+#include "va-synth.h"
+
 #define W 320
 #define H 240
 #define DRM_NV12 0x3231564e	/* 'NV12' */
@@ -108,92 +110,12 @@ static void close_display(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Synthetic MPEG-2 pictures.                                          */
-
-enum { PIC_I = 1, PIC_P = 2, PIC_B = 3 };
-
-struct bad {
-	bool no_picture_params;
-	bool slice_outside;
-	bool short_picture_params;
-	size_t huge_data;	/* bytes of slice data, 0: normal */
-};
+/* Synthetic MPEG-2 pictures (va-synth.c).                              */
 
 static VAStatus decode(VAContextID ctx, VASurfaceID target, int type,
 		       VASurfaceID fwd, VASurfaceID bwd, const struct bad *bad)
 {
-	VAPictureParameterBufferMPEG2 pp;
-	VAIQMatrixBufferMPEG2 iq;
-	VASliceParameterBufferMPEG2 sp[H / 16];
-	size_t data_size = bad && bad->huge_data ? bad->huge_data : (H / 16) * 48;
-	uint8_t *data = calloc(1, data_size);
-	VABufferID bufs[4];
-	int n = 0;
-	VAStatus st;
-
-	memset(&pp, 0, sizeof(pp));
-	pp.horizontal_size = W;
-	pp.vertical_size = H;
-	pp.forward_reference_picture = type >= PIC_P ? fwd : VA_INVALID_SURFACE;
-	pp.backward_reference_picture = type == PIC_B ? bwd : VA_INVALID_SURFACE;
-	pp.picture_coding_type = type;
-	pp.f_code = type == PIC_I ? 0xffff : type == PIC_P ? 0x11ff : 0x1111;
-	pp.picture_coding_extension.bits.picture_structure = 3;
-	pp.picture_coding_extension.bits.frame_pred_frame_dct = 1;
-	pp.picture_coding_extension.bits.progressive_frame = 1;
-	pp.picture_coding_extension.bits.is_first_field = 1;
-	memset(&iq, 0, sizeof(iq));
-	iq.load_intra_quantiser_matrix = 1;
-	iq.load_non_intra_quantiser_matrix = 1;
-	for (int i = 0; i < 64; i++) {
-		iq.intra_quantiser_matrix[i] = (uint8_t)(8 + i);
-		iq.non_intra_quantiser_matrix[i] = 16;
-	}
-	/* One slice per macroblock row, each from its start code. */
-	size_t per = data_size / (H / 16);
-	for (int i = 0; i < H / 16; i++) {
-		uint8_t *s = data + (size_t)i * per;
-		s[0] = 0;
-		s[1] = 0;
-		s[2] = 1;
-		s[3] = (uint8_t)(i + 1);
-		for (size_t k = 4; k < per; k++)
-			s[k] = (uint8_t)(0x11 * (k + (size_t)i + (size_t)type) | 0x80);
-		memset(&sp[i], 0, sizeof(sp[i]));
-		sp[i].slice_data_size = (uint32_t)per;
-		sp[i].slice_data_offset = (uint32_t)((size_t)i * per);
-		sp[i].slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
-		sp[i].macroblock_offset = 38;
-		sp[i].slice_vertical_position = (uint32_t)i;
-		sp[i].quantiser_scale_code = 8;
-		sp[i].intra_slice_flag = type == PIC_I;
-	}
-	if (bad && bad->slice_outside)
-		sp[H / 16 - 1].slice_data_size += 10;
-
-	if (!bad || !bad->no_picture_params)
-		vaCreateBuffer(dpy, ctx, VAPictureParameterBufferType,
-			       bad && bad->short_picture_params ?
-				       sizeof(pp) - 4 : sizeof(pp),
-			       1, &pp, &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VAIQMatrixBufferType, sizeof(iq), 1, &iq,
-		       &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VASliceParameterBufferType, sizeof(sp[0]),
-		       H / 16, sp, &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VASliceDataBufferType, (unsigned)data_size, 1,
-		       data, &bufs[n++]);
-	free(data);
-
-	st = vaBeginPicture(dpy, ctx, target);
-	if (st == VA_STATUS_SUCCESS) {
-		VAStatus r = vaRenderPicture(dpy, ctx, bufs, n);
-		st = vaEndPicture(dpy, ctx);
-		if (r != VA_STATUS_SUCCESS)
-			st = r;
-	}
-	for (int i = 0; i < n; i++)
-		vaDestroyBuffer(dpy, bufs[i]);
-	return st;
+	return va_synth_mpeg2(dpy, ctx, target, type, fwd, bwd, W, H, bad);
 }
 
 /* I, P, B into s[0..2]; every surface synced. */

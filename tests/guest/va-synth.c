@@ -1,0 +1,93 @@
+/* Synthetic MPEG-2 pictures for the guest programs (va-synth.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "va-synth.h"
+
+VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
+			int type, VASurfaceID fwd, VASurfaceID bwd,
+			unsigned w, unsigned h, const struct bad *bad)
+{
+	VAPictureParameterBufferMPEG2 pp;
+	VAIQMatrixBufferMPEG2 iq;
+	unsigned rows = h / 16;
+	VASliceParameterBufferMPEG2 *sp = calloc(rows ? rows : 1, sizeof(*sp));
+	size_t data_size = bad && bad->huge_data ? bad->huge_data : (size_t)rows * 48;
+	uint8_t *data = calloc(1, data_size ? data_size : 1);
+	VABufferID bufs[4];
+
+	if (!sp || !data || !rows) {
+		free(sp);
+		free(data);
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	}
+	int n = 0;
+	VAStatus st;
+
+	memset(&pp, 0, sizeof(pp));
+	pp.horizontal_size = w;
+	pp.vertical_size = h;
+	pp.forward_reference_picture = type >= PIC_P ? fwd : VA_INVALID_SURFACE;
+	pp.backward_reference_picture = type == PIC_B ? bwd : VA_INVALID_SURFACE;
+	pp.picture_coding_type = type;
+	pp.f_code = type == PIC_I ? 0xffff : type == PIC_P ? 0x11ff : 0x1111;
+	pp.picture_coding_extension.bits.picture_structure = 3;
+	pp.picture_coding_extension.bits.frame_pred_frame_dct = 1;
+	pp.picture_coding_extension.bits.progressive_frame = 1;
+	pp.picture_coding_extension.bits.is_first_field = 1;
+	memset(&iq, 0, sizeof(iq));
+	iq.load_intra_quantiser_matrix = 1;
+	iq.load_non_intra_quantiser_matrix = 1;
+	for (int i = 0; i < 64; i++) {
+		iq.intra_quantiser_matrix[i] = (uint8_t)(8 + i);
+		iq.non_intra_quantiser_matrix[i] = 16;
+	}
+	/* One slice per macroblock row, each from its start code. */
+	size_t per = rows ? data_size / rows : 0;
+	for (unsigned i = 0; i < rows; i++) {
+		uint8_t *s = data + (size_t)i * per;
+		s[0] = 0;
+		s[1] = 0;
+		s[2] = 1;
+		s[3] = (uint8_t)(i + 1);
+		for (size_t k = 4; k < per; k++)
+			s[k] = (uint8_t)(0x11 * (k + (size_t)i + (size_t)type) | 0x80);
+		memset(&sp[i], 0, sizeof(sp[i]));
+		sp[i].slice_data_size = (uint32_t)per;
+		sp[i].slice_data_offset = (uint32_t)((size_t)i * per);
+		sp[i].slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+		sp[i].macroblock_offset = 38;
+		sp[i].slice_vertical_position = (uint32_t)i;
+		sp[i].quantiser_scale_code = 8;
+		sp[i].intra_slice_flag = type == PIC_I;
+	}
+	if (bad && bad->slice_outside)
+		sp[rows - 1].slice_data_size += 10;
+
+	if (!bad || !bad->no_picture_params)
+		vaCreateBuffer(dpy, ctx, VAPictureParameterBufferType,
+			       bad && bad->short_picture_params ?
+				       sizeof(pp) - 4 : sizeof(pp),
+			       1, &pp, &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VAIQMatrixBufferType, sizeof(iq), 1, &iq,
+		       &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VASliceParameterBufferType, sizeof(sp[0]),
+		       rows, sp, &bufs[n++]);
+	vaCreateBuffer(dpy, ctx, VASliceDataBufferType, (unsigned)data_size, 1,
+		       data, &bufs[n++]);
+	free(data);
+	free(sp);
+
+	st = vaBeginPicture(dpy, ctx, target);
+	if (st == VA_STATUS_SUCCESS) {
+		VAStatus r = vaRenderPicture(dpy, ctx, bufs, n);
+		st = vaEndPicture(dpy, ctx);
+		if (r != VA_STATUS_SUCCESS)
+			st = r;
+	}
+	for (int i = 0; i < n; i++)
+		vaDestroyBuffer(dpy, bufs[i]);
+	return st;
+}
+
