@@ -92,6 +92,10 @@ struct va_codec_ops {
 	unsigned (*slice_prefix)(void *state, const struct va_picture_input *in,
 				 unsigned i, const struct va_decode_mode *mode,
 				 uint8_t *out);
+	/* Optional: whether the picture is a single field (NULL: frames
+	 * only). A field decoded right after a first field into the same
+	 * surface is that frame's second field and shares its timestamp. */
+	bool (*is_field)(const struct va_picture_input *in);
 };
 
 #define VA_CODEC_MAX_PREFIX 8

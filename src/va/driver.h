@@ -136,6 +136,7 @@ struct va_context {
 	uint64_t last_ts;	/* per-context timestamp counter (us) */
 	unsigned pictures;	/* submitted so far */
 	VASurfaceID last_target;
+	bool last_first_field;	/* the last picture began a field pair */
 
 	bool picture_open;
 	VASurfaceID target;

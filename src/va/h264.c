@@ -980,6 +980,14 @@ static unsigned h264_profiles(uint64_t v4l2_profiles, VAProfile *out,
 	return n;
 }
 
+static bool h264_is_field(const struct va_picture_input *in)
+{
+	const VAPictureParameterBufferH264 *pp = in->pic_params;
+
+	return pp->CurrPic.flags & (VA_PICTURE_H264_TOP_FIELD |
+				    VA_PICTURE_H264_BOTTOM_FIELD);
+}
+
 const struct va_codec_ops va_codec_h264 = {
 	.codec = V4L2R_CODEC_H264,
 	.pic_param_size = sizeof(VAPictureParameterBufferH264),
@@ -991,4 +999,5 @@ const struct va_codec_ops va_codec_h264 = {
 	.request_count = h264_request_count,
 	.plan_request = h264_plan_request,
 	.profiles = h264_profiles,
+	.is_field = h264_is_field,
 };

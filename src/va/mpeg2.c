@@ -309,6 +309,13 @@ static unsigned mpeg2_profiles(uint64_t v4l2_profiles, VAProfile *out,
 	return n;
 }
 
+static bool mpeg2_is_field(const struct va_picture_input *in)
+{
+	const VAPictureParameterBufferMPEG2 *pp = in->pic_params;
+
+	return pp->picture_coding_extension.bits.picture_structure != 3;
+}
+
 const struct va_codec_ops va_codec_mpeg2 = {
 	.codec = V4L2R_CODEC_MPEG2,
 	.pic_param_size = sizeof(VAPictureParameterBufferMPEG2),
@@ -321,4 +328,5 @@ const struct va_codec_ops va_codec_mpeg2 = {
 	.plan_request = mpeg2_plan_request,
 	.profiles = mpeg2_profiles,
 	.slice_prefix = mpeg2_slice_prefix,
+	.is_field = mpeg2_is_field,
 };

@@ -611,12 +611,15 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 		goto out;
 	}
 	unsigned index = (unsigned)s->capture_index;
-	/* A picture decoded into the surface just decoded (the second field
-	 * of a frame) keeps its timestamp, so references to the first field
-	 * and to the frame stay one. */
-	uint64_t ts = s->timestamp_ns;
-	if (c->last_target != target || !ts)
-		ts = ++c->last_ts * 1000;
+	/* The second field of a frame (a field decoded right after a first
+	 * field into the same surface) keeps the frame's timestamp, so
+	 * references to the first field and to the frame stay one. Any other
+	 * picture, a new frame into the surface just output included, gets a
+	 * timestamp of its own. */
+	bool field = c->config.ops->is_field && c->config.ops->is_field(&in);
+	bool second_field = field && c->last_first_field &&
+			    c->last_target == target && s->timestamp_ns;
+	uint64_t ts = second_field ? s->timestamp_ns : ++c->last_ts * 1000;
 	struct va_ref_resolver refs = { .timestamp = resolve_timestamp,
 					.opaque = c };
 	st = c->config.ops->translate(c->codec_state, &in, &c->mode, &refs);
@@ -624,6 +627,7 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 		s->timestamp_ns = ts;
 		s->decoded = true;
 		c->last_target = target;
+		c->last_first_field = field && !second_field;
 	} else {
 		s->local_result = V4L2R_REFUSED;
 		s->local_why = BAD_PICTURE;
