@@ -29,18 +29,11 @@
 #include "v4l2r/log.h"
 #include "v4l2r/session.h"
 
+#include "report.h"
+
 #define WIDTH 320
 #define HEIGHT 240
 #define WAIT_MS 5000
-
-static unsigned passed, failed, skipped;
-
-static void skip(const char *name, const char *why)
-{
-	printf("test %s: SKIP (%s)\n", name, why);
-	fflush(stdout);
-	skipped++;
-}
 
 static double now_ms(void)
 {
@@ -74,25 +67,6 @@ static bool transtime_set(int ms)
 		return false;
 	bool ok = fprintf(f, "%d\n", ms) > 0;
 	return fclose(f) == 0 && ok;
-}
-
-static void report(const char *name, bool ok, const char *fmt, ...)
-{
-	printf("test %s: %s", name, ok ? "OK" : "FAIL");
-	if (!ok && fmt) {
-		va_list ap;
-		printf(" (");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf(")");
-	}
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		passed++;
-	else
-		failed++;
 }
 
 /* Valid MPEG-2 controls for an intra-coded progressive frame. */
@@ -391,7 +365,7 @@ static void test_unlocked_queue(const struct v4l2r_node *node)
 	int old = transtime_get();
 
 	if (old < 0 || !transtime_set(UNLOCKED_TRANSTIME)) {
-		skip("queue-unlocked-wait", TRANSTIME_PATH " is not writable");
+		report_skip("queue-unlocked-wait", "%s is not writable", TRANSTIME_PATH);
 		return;
 	}
 	tt.s = open_session(node, tt.n_capture);
@@ -502,7 +476,7 @@ static void test_queue_leaves_session_free(const struct v4l2r_node *node)
 	int old = transtime_get();
 
 	if (old < 0 || !transtime_set(3 * UNLOCKED_TRANSTIME)) {
-		skip("queue-unlocked-acquire", TRANSTIME_PATH " is not writable");
+		report_skip("queue-unlocked-acquire", "%s is not writable", TRANSTIME_PATH);
 		return;
 	}
 	lc.s = open_session(node, 2);
@@ -589,7 +563,7 @@ static void test_refused_rollback(const struct v4l2r_node *node)
 		buf.bytesused = (uint32_t)bytes;
 	}
 	if (ret < 0 || ioctl(v4l2r_session_video_fd(s), VIDIOC_QBUF, &buf) < 0) {
-		skip(name, "could not put a second buffer in the request");
+		report_skip(name, "could not put a second buffer in the request");
 		v4l2r_request_release(a);
 		v4l2r_request_release(b);
 		v4l2r_session_close(s);
@@ -661,10 +635,5 @@ int main(int argc, char **argv)
 	test_unlocked_queue(node);
 	test_queue_leaves_session_free(node);
 	test_refused_rollback(node);
-	if (skipped)
-		printf("%u passed, %u failed, %u skipped\n", passed, failed,
-		       skipped);
-	else
-		printf("%u passed, %u failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return report_summary();
 }

@@ -26,7 +26,8 @@
 #include <va/va_drm.h>
 #include <va/va_drmcommon.h>
 
-#include "va-synth.h"
+#include "report.h"
+#include "va-common.h"
 
 #define W 320
 #define H 240
@@ -35,30 +36,9 @@
 #define DRM_GR88 0x38385247	/* 'GR88' */
 
 static const char *device = "/dev/dri/renderD128";
-static int failures;
 static VADisplay dpy;
 static int drm_fd = -1;
 
-static void report(const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(const char *name, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("test %s: %s", name, ok ? "OK" : "FAIL");
-	if (!ok && fmt) {
-		printf(" (");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf(")");
-	}
-	printf("\n");
-	fflush(stdout);
-	if (!ok)
-		failures++;
-}
 
 /* The driver's messages since log_start(), for the cases that check what
  * it logged. */
@@ -159,27 +139,7 @@ static VAConfigID make_config(void)
 /* The picture as vaGetImage gives it, tightly packed NV12. */
 static uint8_t *get_nv12(VASurfaceID s)
 {
-	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
-			    .bits_per_pixel = 12 };
-	VAImage img;
-	void *p;
-	uint8_t *out = NULL;
-
-	if (vaCreateImage(dpy, &f, W, H, &img))
-		return NULL;
-	if (!vaGetImage(dpy, s, 0, 0, W, H, img.image_id) &&
-	    !vaMapBuffer(dpy, img.buf, &p)) {
-		out = malloc(W * H * 3 / 2);
-		for (int y = 0; y < H; y++)
-			memcpy(out + y * W, (uint8_t *)p + img.offsets[0] +
-					    (size_t)y * img.pitches[0], W);
-		for (int y = 0; y < H / 2; y++)
-			memcpy(out + W * H + y * W, (uint8_t *)p + img.offsets[1] +
-						    (size_t)y * img.pitches[1], W);
-		vaUnmapBuffer(dpy, img.buf);
-	}
-	vaDestroyImage(dpy, img.image_id);
-	return out;
+	return va_read_nv12(dpy, s, W, H);
 }
 
 static bool planes_equal(const uint8_t *nv12, const uint8_t *base,
@@ -874,20 +834,6 @@ static int open_fds(void)
 	return n;
 }
 
-static VAStatus export_separate(VASurfaceID s, VADRMPRIMESurfaceDescriptor *d)
-{
-	memset(d, 0, sizeof(*d));
-	return vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
-				     VA_EXPORT_SURFACE_READ_ONLY |
-					     VA_EXPORT_SURFACE_SEPARATE_LAYERS, d);
-}
-
-static void close_export(VADRMPRIMESurfaceDescriptor *d)
-{
-	for (uint32_t i = 0; i < d->num_objects; i++)
-		close(d->objects[i].fd);
-}
-
 static bool same_layout(const VADRMPRIMESurfaceDescriptor *a,
 			const VADRMPRIMESurfaceDescriptor *b)
 {
@@ -925,7 +871,7 @@ static void test_export_probes(VAConfigID cfg)
 	 * and one GR88 layer. */
 	st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 1920, 1080, &s, 1, &nv12, 1);
 	if (!st) {
-		st = export_separate(s, &d);
+		st = va_export_layers(dpy, s, &d);
 		bool ok = !st && d.num_layers == 2 && d.fourcc == VA_FOURCC_NV12 &&
 			  d.layers[0].drm_format == DRM_R8 &&
 			  d.layers[1].drm_format == DRM_GR88 &&
@@ -936,7 +882,7 @@ static void test_export_probes(VAConfigID cfg)
 		report("kodi-export-probe-1080p-nv12-linear", ok,
 		       "%s, %u layers, modifier 0x%llx", vaErrorStr(st),
 		       d.num_layers, (unsigned long long)d.objects[0].drm_format_modifier);
-		close_export(&d);
+		va_close_export(&d);
 		vaDestroySurfaces(dpy, &s, 1);
 	} else {
 		report("kodi-export-probe-1080p-nv12-linear", false,
@@ -971,7 +917,7 @@ static void test_export_probes(VAConfigID cfg)
 				 (const char *)&fourcc, (const char *)&c.fourcc);
 			ok = false;
 		}
-		close_export(&c);
+		va_close_export(&c);
 		if (s != VA_INVALID_SURFACE)
 			vaDestroySurfaces(dpy, &s, 1);
 		s = VA_INVALID_SURFACE;
@@ -985,11 +931,11 @@ static void test_export_probes(VAConfigID cfg)
 	VAContextID ctx;
 	why[0] = '\0';
 	ok = !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, t, 3, &nv12, 1) &&
-	     !export_separate(t[1], &before);
-	close_export(&before);
+	     !va_export_layers(dpy, t[1], &before);
+	va_close_export(&before);
 	ok = ok && !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, t, 3, &ctx);
 	ok = ok && decode_ipb(ctx, t, why, sizeof(why)) &&
-	     !export_separate(t[1], &after);
+	     !va_export_layers(dpy, t[1], &after);
 	bool same = ok && same_layout(&before, &after);
 	uint8_t *ref = ok ? get_nv12(t[1]) : NULL;
 	bool pixels = false;
@@ -1005,7 +951,7 @@ static void test_export_probes(VAConfigID cfg)
 			munmap(m, after.objects[obj].size);
 	}
 	if (ok)
-		close_export(&after);
+		va_close_export(&after);
 	report("export-before-context-is-the-decoded-layout", same && pixels,
 	       "%s%s", why, !ok ? "" : !same ? "layouts differ" :
 				   "DMABUF differs from vaGetImage");
@@ -1020,8 +966,8 @@ static void test_export_probes(VAConfigID cfg)
 		if (vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 128, 128, &s, 1,
 				     &nv12, 1))
 			break;
-		if (!export_separate(s, &d))
-			close_export(&d);
+		if (!va_export_layers(dpy, s, &d))
+			va_close_export(&d);
 		vaDestroySurfaces(dpy, &s, 1);
 	}
 	int now = open_fds();
@@ -1137,6 +1083,5 @@ int main(int argc, char **argv)
 	test_fault("device-never-answers", "stall:2");
 	close_display();
 
-	printf("%d failed\n", failures);
-	return failures ? 1 : 0;
+	return report_summary();
 }

@@ -28,37 +28,18 @@
 #include <va/va_drm.h>
 #include <va/va_drmcommon.h>
 
-#include "va-synth.h"
+#include "report.h"
+#include "va-common.h"
 
 #define W 320
 #define H 240
 
-static int failures;
 static VADisplay dpy;
 static EGLDisplay egl;
 static PFNEGLCREATEIMAGEKHRPROC create_image;
 static PFNEGLDESTROYIMAGEKHRPROC destroy_image;
 static PFNGLEGLIMAGETARGETTEXTURE2DOESPROC image_target_texture;
 
-static void report(const char *name, bool ok, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void report(const char *name, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("test %s: %s", name, ok ? "OK" : "FAIL");
-	if (!ok && fmt) {
-		printf(" (");
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf(")");
-	}
-	printf("\n");
-	fflush(stdout);
-	failures += !ok;
-}
 
 static void quiet(void *ctx, const char *msg)
 {
@@ -125,21 +106,6 @@ static EGLImageKHR import_layer(const VADRMPRIMESurfaceDescriptor *d,
 	return create_image(egl, EGL_NO_CONTEXT, EGL_LINUX_DMA_BUF_EXT, NULL, a);
 }
 
-static VAStatus export_layers(VASurfaceID s, VADRMPRIMESurfaceDescriptor *d)
-{
-	memset(d, 0, sizeof(*d));
-	return vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
-				     VA_EXPORT_SURFACE_READ_ONLY |
-					     VA_EXPORT_SURFACE_SEPARATE_LAYERS, d);
-}
-
-static void close_export(VADRMPRIMESurfaceDescriptor *d)
-{
-	for (uint32_t i = 0; i < d->num_objects; i++)
-		close(d->objects[i].fd);
-	d->num_objects = 0;
-}
-
 /* Layer i of a 4:2:0 surface is full size (luma) or halved (chroma). */
 static unsigned layer_dim(unsigned full, unsigned layer)
 {
@@ -151,7 +117,7 @@ static bool import_surface(VASurfaceID s, unsigned width, unsigned height,
 			   char *why, size_t why_size)
 {
 	VADRMPRIMESurfaceDescriptor d;
-	VAStatus st = export_layers(s, &d);
+	VAStatus st = va_export_layers(dpy, s, &d);
 	bool ok = st == VA_STATUS_SUCCESS && d.num_layers >= 2;
 
 	if (!ok)
@@ -172,7 +138,7 @@ static bool import_surface(VASurfaceID s, unsigned width, unsigned height,
 		}
 	}
 	if (st == VA_STATUS_SUCCESS)
-		close_export(&d);
+		va_close_export(&d);
 	return ok;
 }
 
@@ -270,32 +236,6 @@ static bool decode_intra(VAContextID ctx, VASurfaceID target)
 	       !vaSyncSurface(dpy, target);
 }
 
-/* Plane i of the picture as vaGetImage gives it in an NV12 image, tightly
- * packed (chroma as interleaved UV). */
-static uint8_t *get_plane(VASurfaceID s, unsigned plane)
-{
-	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
-			    .bits_per_pixel = 12 };
-	unsigned rows = plane ? H / 2 : H;
-	VAImage img;
-	void *p;
-	uint8_t *out = NULL;
-
-	if (vaCreateImage(dpy, &f, W, H, &img))
-		return NULL;
-	if (!vaGetImage(dpy, s, 0, 0, W, H, img.image_id) &&
-	    !vaMapBuffer(dpy, img.buf, &p)) {
-		out = malloc((size_t)W * rows);
-		for (unsigned y = 0; out && y < rows; y++)
-			memcpy(out + (size_t)y * W,
-			       (uint8_t *)p + img.offsets[plane] +
-				       (size_t)y * img.pitches[plane], W);
-		vaUnmapBuffer(dpy, img.buf);
-	}
-	vaDestroyImage(dpy, img.image_id);
-	return out;
-}
-
 /* Draws both layers of an exported decoded surface with GL and compares
  * them with vaGetImage; 0 when equal, 1 when not (why says how), 2 when GL
  * could not draw the imported image (the EGL implementation cannot read
@@ -309,8 +249,10 @@ static int draw_and_compare(VASurfaceID s, const VADRMPRIMESurfaceDescriptor *d,
 		EGLImageKHR img = import_layer(d, i, w, h);
 		uint8_t *drawn = img != EGL_NO_IMAGE_KHR ?
 					 draw_back(img, w, h, i ? 2 : 1) : NULL;
-		uint8_t *ref = get_plane(s, i);
-		bool ok = drawn && ref && !memcmp(drawn, ref, (size_t)W * h);
+		/* vaGetImage's picture, packed NV12: luma, then UV rows. */
+		uint8_t *ref = va_read_nv12(dpy, s, W, H);
+		bool ok = drawn && ref &&
+			  !memcmp(drawn, ref + (i ? W * H : 0), (size_t)W * h);
 		if (!ok)
 			snprintf(why, why_size, "layer %u: %s", i,
 				 img == EGL_NO_IMAGE_KHR ? "not imported" :
@@ -343,7 +285,7 @@ static void test_playback(VAConfigID cfg)
 	/* mpv's order: the context first, the surface afterwards. */
 	ok = ok && !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &ctx) &&
 	     decode_intra(ctx, s);
-	VAStatus st = ok ? export_layers(s, &d) : (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+	VAStatus st = ok ? va_export_layers(dpy, s, &d) : (VAStatus)VA_STATUS_ERROR_UNKNOWN;
 	if (ok && (st || d.num_layers != 2)) {
 		snprintf(why, sizeof(why), "export: %s", vaErrorStr(st));
 		ok = false;
@@ -364,16 +306,16 @@ static void test_playback(VAConfigID cfg)
 		waitpid(pid, &status, 0);
 		if (WIFSIGNALED(status) ||
 		    (WIFEXITED(status) && WEXITSTATUS(status) == 2)) {
-			printf("test egl-draws-decoded-surface-as-get-image: SKIP "
-			       "(imported, but this EGL implementation cannot read "
-			       "an imported DMABUF: %s)\n", WIFSIGNALED(status) ?
-			       "it crashed" : "GL reports an error");
+			report_skip("egl-draws-decoded-surface-as-get-image",
+				    "imported, but this EGL implementation cannot "
+				    "read an imported DMABUF: %s", WIFSIGNALED(status) ?
+				    "it crashed" : "GL reports an error");
 		} else {
 			snprintf(why, sizeof(why), "see the line above");
 			report("egl-draws-decoded-surface-as-get-image",
 			       WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", why);
 		}
-		close_export(&d);
+		va_close_export(&d);
 	} else {
 		report("egl-draws-decoded-surface-as-get-image", false, "%s", why);
 	}
@@ -453,6 +395,5 @@ int main(int argc, char **argv)
 	vaDestroyConfig(dpy, cfg);
 	vaTerminate(dpy);
 	close(fd);
-	printf("%d failed\n", failures);
-	return failures ? 1 : 0;
+	return report_summary();
 }

@@ -45,7 +45,7 @@ endif
 # visl guest): the driver through libva's API.
 if HAVE_LIBVA
 check_PROGRAMS += guest/va-api
-guest_va_api_SOURCES = guest/va-api.c guest/va-synth.c guest/va-synth.h
+guest_va_api_SOURCES = guest/va-api.c guest/va-common.c guest/va-common.h guest/report.c guest/report.h
 guest_va_api_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
 guest_va_api_LDADD = $(LIBVA_LIBS) $(PTHREAD_LIBS)
 endif
@@ -54,7 +54,7 @@ endif
 # probes and playback through EGL DMABUF import.
 if HAVE_EGL
 check_PROGRAMS += guest/va-egl
-guest_va_egl_SOURCES = guest/va-egl.c guest/va-synth.c guest/va-synth.h
+guest_va_egl_SOURCES = guest/va-egl.c guest/va-common.c guest/va-common.h guest/report.c guest/report.h
 guest_va_egl_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(EGL_CFLAGS)
 guest_va_egl_LDADD = $(LIBVA_LIBS) $(EGL_LIBS)
 endif

@@ -1,9 +1,11 @@
-/* Synthetic MPEG-2 pictures for the guest programs (va-synth.h). */
+/* What the guest programs that drive the VA driver share (va-common.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "va-synth.h"
+#include <unistd.h>
+
+#include "va-common.h"
 
 VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 			int type, VASurfaceID fwd, VASurfaceID bwd,
@@ -91,3 +93,47 @@ VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 	return st;
 }
 
+
+VAStatus va_export_layers(VADisplay dpy, VASurfaceID s,
+			  VADRMPRIMESurfaceDescriptor *d)
+{
+	memset(d, 0, sizeof(*d));
+	return vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+				     VA_EXPORT_SURFACE_READ_ONLY |
+					     VA_EXPORT_SURFACE_SEPARATE_LAYERS, d);
+}
+
+void va_close_export(VADRMPRIMESurfaceDescriptor *d)
+{
+	for (uint32_t i = 0; i < d->num_objects; i++) {
+		if (d->objects[i].fd >= 0)
+			close(d->objects[i].fd);
+		d->objects[i].fd = -1;
+	}
+}
+
+uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h)
+{
+	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
+			    .bits_per_pixel = 12 };
+	VAImage img;
+	void *p;
+	uint8_t *out = NULL;
+
+	if (vaCreateImage(dpy, &f, (int)w, (int)h, &img))
+		return NULL;
+	if (!vaGetImage(dpy, s, 0, 0, w, h, img.image_id) &&
+	    !vaMapBuffer(dpy, img.buf, &p)) {
+		out = malloc((size_t)w * h * 3 / 2);
+		for (unsigned y = 0; out && y < h; y++)
+			memcpy(out + (size_t)y * w, (uint8_t *)p + img.offsets[0] +
+						    (size_t)y * img.pitches[0], w);
+		for (unsigned y = 0; out && y < h / 2; y++)
+			memcpy(out + (size_t)w * h + (size_t)y * w,
+			       (uint8_t *)p + img.offsets[1] +
+				       (size_t)y * img.pitches[1], w);
+		vaUnmapBuffer(dpy, img.buf);
+	}
+	vaDestroyImage(dpy, img.image_id);
+	return out;
+}

@@ -1,0 +1,43 @@
+/* What the guest programs that drive the VA driver share: synthetic MPEG-2
+ * pictures (valid parameters, slices that start with their start codes;
+ * visl checks the controls, not the bitstream, and draws a deterministic
+ * pattern, so these decode into real pictures there) and DMABUF export. */
+#ifndef VA_COMMON_H
+#define VA_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <va/va.h>
+#include <va/va_drmcommon.h>
+
+enum { PIC_I = 1, PIC_P = 2, PIC_B = 3 };
+
+/* Ways to spoil a picture (the bad-input cases). */
+struct bad {
+	bool no_picture_params;
+	bool slice_outside;
+	bool short_picture_params;
+	size_t huge_data;	/* bytes of slice data, 0: normal */
+};
+
+/* Decodes one w x h picture of the given type (PIC_*) into target, with
+ * its forward and backward references; bad may be NULL. The status of
+ * vaBeginPicture, vaRenderPicture or vaEndPicture, the first that fails. */
+VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
+			int type, VASurfaceID fwd, VASurfaceID bwd,
+			unsigned w, unsigned h, const struct bad *bad);
+
+/* The picture of a w x h surface as vaGetImage gives it in an NV12 image,
+ * tightly packed (w * h luma bytes, then h / 2 rows of w UV bytes); NULL
+ * when vaGetImage fails. The caller frees it. */
+uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h);
+/* Exports a surface as DRM PRIME 2, read-only, one layer per plane (as
+ * Kodi, mpv and FFmpeg's hwmap do). */
+VAStatus va_export_layers(VADisplay dpy, VASurfaceID s,
+			  VADRMPRIMESurfaceDescriptor *d);
+/* Closes an export's file descriptors (the layout stays, to compare). */
+void va_close_export(VADRMPRIMESurfaceDescriptor *d);
+
+#endif
