@@ -10,6 +10,10 @@
  *	8-bit one (10-bit samples: the 8-bit ones shifted left by two). OUT
  *	gets that reference picture, linear NV12 (WIDTHxHEIGHT), so that a
  *	script can compare personalities.
+ *   visl-shapes slices
+ *	HEVC slices per request: when the slice-parameters control holds one
+ *	element (Cedrus: dims { 1 }), a request with two is refused; when it
+ *	holds more, two are taken.
  *   visl-shapes faults CODEC N ERROR_EVERY HANG_EVERY
  *	Decodes N pictures one after the other on one session and expects
  *	those visl's fault parameters (set by the caller) spoil: every
@@ -465,6 +469,62 @@ static int cmd_faults(const struct codec *c, unsigned n, unsigned err_every,
 	return 0;
 }
 
+static int cmd_slices(void)
+{
+	const struct codec *c = codec_by_name("hevc");
+	struct v4l2_ctrl_hevc_slice_params sp[2];
+	struct v4l2_ext_control ctrl = {
+		.id = V4L2_CID_STATELESS_HEVC_SLICE_PARAMS,
+		.size = sizeof(sp), .ptr = sp,
+	};
+	struct v4l2_query_ext_ctrl q = { .id = V4L2_CID_STATELESS_HEVC_SLICE_PARAMS };
+	struct v4l2r_session *s;
+	struct v4l2r_request *r;
+	struct v4l2r_layout layout;
+	unsigned error_idx;
+	int ret;
+
+	if (!codec_offered(c)) {
+		report("hevc-two-slices", 2, "the device does not decode HEVC");
+		return 0;
+	}
+	s = open_codec(c, false);
+	if (!s)
+		return 1;
+	if (ioctl(v4l2r_session_video_fd(s), VIDIOC_QUERY_EXT_CTRL, &q) < 0) {
+		report("hevc-two-slices", 2, "no slice-parameters control (frame-based)");
+		v4l2r_session_close(s);
+		return 0;
+	}
+	ret = v4l2r_session_set_capture_format(s, 0, &layout);
+	if (ret == 0)
+		ret = v4l2r_session_alloc_buffers(s, 1, 1);
+	if (ret == 0)
+		ret = v4l2r_request_acquire(s, WAIT_MS, &r);
+	if (ret < 0) {
+		report("hevc-two-slices", 1, "setup: %s", strerror(-ret));
+		v4l2r_session_close(s);
+		return 1;
+	}
+	memset(sp, 0, sizeof(sp));
+	sp[0].bit_size = sp[1].bit_size = 64;
+	sp[0].slice_type = sp[1].slice_type = V4L2_HEVC_SLICE_TYPE_I;
+	sp[1].slice_segment_addr = 1;
+	ret = v4l2r_request_set_controls(r, &ctrl, 1, &error_idx);
+	v4l2r_request_release(r);
+	if (q.dims[0] == 1)
+		report("hevc-two-slices", ret == 0,
+		       "the control holds one slice, yet two were taken");
+	else
+		report("hevc-two-slices", ret < 0,
+		       "the control holds %u slices, two were refused: %s",
+		       q.dims[0], strerror(-ret));
+	printf("# slice-parameters dims[0] %u: two slices %s\n", q.dims[0],
+	       ret < 0 ? "refused" : "taken");
+	v4l2r_session_close(s);
+	return 0;
+}
+
 static void log_to_stderr(void *opaque, enum v4l2r_log_level level, const char *msg)
 {
 	(void)opaque;
@@ -476,9 +536,19 @@ int main(int argc, char **argv)
 	static struct v4l2r_node nodes[V4L2R_MAX_DEVICES];
 	const struct codec *c = argc >= 3 ? codec_by_name(argv[2]) : NULL;
 
+	if (argc == 2 && !strcmp(argv[1], "slices")) {
+		v4l2r_log_set_handler(log_to_stderr, NULL, V4L2R_LOG_WARNING);
+		if (v4l2r_discover(nodes, V4L2R_MAX_DEVICES) <= 0)
+			return 1;
+		node = &nodes[0];
+		cmd_slices();
+		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+		return failed ? 1 : 0;
+	}
 	if (!c || (strcmp(argv[1], "layouts") && strcmp(argv[1], "faults")) ||
 	    (!strcmp(argv[1], "faults") && argc != 6)) {
 		fprintf(stderr, "usage: visl-shapes layouts CODEC [OUT [WIDTHxHEIGHT]]\n"
+				"       visl-shapes slices\n"
 				"       visl-shapes faults CODEC N ERROR_EVERY HANG_EVERY\n");
 		return 2;
 	}
