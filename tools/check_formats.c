@@ -324,6 +324,12 @@ static void check_frame_sizes(struct check_ctx *c, const struct fmt_ctx *f,
 	int ret = check_ioctl(f->fd, VIDIOC_ENUM_FRAMESIZES, &fs);
 
 	check_name(name, sizeof(name), d, "frame-sizes");
+	/* The ioctl is optional (Cedrus has none): S_FMT bounds the size. */
+	if (ret == -ENOTTY) {
+		check_report(c, name, CHECK_SKIP,
+			     "the driver has no VIDIOC_ENUM_FRAMESIZES");
+		return;
+	}
 	if (ret < 0) {
 		check_report(c, name, CHECK_FAIL,
 			     "VIDIOC_ENUM_FRAMESIZES on the coded format: %s",

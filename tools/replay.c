@@ -657,8 +657,9 @@ static void note_in_flight(struct run *ru)
 	ru->in_flight_samples++;
 }
 
-/* Queues request k; a refusal marks its frame, a device that stops
- * answering ends the run. Called without mu. */
+/* Queues request k; a refusal marks its frame, a job that never ends
+ * marks the frames in flight timed out, a device that stops answering
+ * altogether ends the run. Called without mu. */
 static int queue_one(struct run *ru, unsigned k, char *why, size_t why_size)
 {
 	const struct replay_device *dev = ru->dev;
@@ -684,6 +685,11 @@ static int queue_one(struct run *ru, unsigned k, char *why, size_t why_size)
 	pthread_mutex_unlock(&ru->mu);
 
 	ret = v4l2r_request_acquire(ru->s, ru->o->timeout_ms, &r);
+	/* A job that never ended (a hung engine): the core has recovered
+	 * the session, what was in flight comes back as V4L2R_TIMEOUT and
+	 * counts as failed frames. Go on; a second timeout ends the run. */
+	if (ret == -ETIMEDOUT)
+		ret = v4l2r_request_acquire(ru->s, ru->o->timeout_ms, &r);
 	if (ret < 0)
 		return failf(why, why_size, "request %u: no request slot came "
 			     "free within %d ms: %s", k, ru->o->timeout_ms,

@@ -1,0 +1,59 @@
+# Sourced by guest tests: switch visl's personality without rebooting by
+# reloading the module (tests/vm/visl-personality.patch).
+#
+#   . tests/guest/personality.sh
+#   visl_load cedrus [fault_error_every=3 ...]   # rmmod visl; insmod ... personality=cedrus
+#   visl_param fault_hang_every 2                # a run-time parameter (sysfs, 0644)
+#   visl_personality                             # the loaded personality
+#   VISL_PERSONALITIES                           # every personality
+#
+# visl_load fails (status 1, a message on stderr) when the module cannot be
+# unloaded (a file handle is still open) or loaded, or its nodes do not
+# appear. Outside the guest (no $V4L2R_VM_MODULES) it fails too.
+
+VISL_PERSONALITIES="visl cedrus cedrus-a20 hantro rkvdec"
+
+visl_personality() {
+	cat /sys/module/visl/parameters/personality 2>/dev/null
+}
+
+visl_load() { # NAME [PARAM=VALUE...]
+	_vl_name=$1
+	shift
+	if [ -z "${V4L2R_VM_MODULES:-}" ] || [ ! -f "$V4L2R_VM_MODULES/visl.ko" ]; then
+		echo "visl_load: no \$V4L2R_VM_MODULES/visl.ko (not in the guest?)" >&2
+		return 1
+	fi
+	if [ -d /sys/module/visl ]; then
+		_vl_i=0
+		until rmmod visl 2>/dev/null; do
+			_vl_i=$((_vl_i + 1))
+			if [ "$_vl_i" -gt 50 ]; then
+				echo "visl_load: cannot unload visl (still in use?)" >&2
+				return 1
+			fi
+			sleep 0.1
+		done
+	fi
+	insmod "$V4L2R_VM_MODULES/visl.ko" "personality=$_vl_name" "$@" || {
+		echo "visl_load: insmod visl.ko personality=$_vl_name $* failed" >&2
+		return 1
+	}
+	_vl_i=0
+	while [ ! -c /dev/video0 ] || [ ! -c /dev/media0 ]; do
+		_vl_i=$((_vl_i + 1))
+		if [ "$_vl_i" -gt 100 ]; then
+			echo "visl_load: no /dev/video0 or /dev/media0 after loading visl" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "visl: personality $(visl_personality)${*:+ ($*)}"
+}
+
+visl_param() { # NAME VALUE
+	echo "$2" >"/sys/module/visl/parameters/$1" || {
+		echo "visl_param: cannot set $1=$2" >&2
+		return 1
+	}
+}
