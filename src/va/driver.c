@@ -464,21 +464,6 @@ static int env_decode_mode(struct va_driver *drv)
 	return VA_DECODE_MODE_AUTO;
 }
 
-static void env_fault(struct va_driver *drv)
-{
-	const char *v = getenv("LIBVA_V4L2_REQUEST_FAULT");
-	unsigned n;
-
-	drv->fault = VA_FAULT_NONE;
-	if (v && sscanf(v, "refuse:%u", &n) == 1 && n)
-		drv->fault = VA_FAULT_REFUSE;
-	else if (v && sscanf(v, "stall:%u", &n) == 1 && n)
-		drv->fault = VA_FAULT_STALL;
-	else
-		return;
-	drv->fault_picture = n;
-}
-
 VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx);
 
 __attribute__((visibility("default")))
@@ -502,15 +487,9 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 					  3600 * 1000);
 	drv->capture_buffers = (unsigned)va_env_int(
 		"LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS", 0, 0, 64);
-	env_fault(drv);
 	ctx->pDriverData = drv;
 	log_attach(drv);
 	drv->decode_mode = env_decode_mode(drv);
-	if (drv->fault != VA_FAULT_NONE)
-		va_warn(drv, "fault injection on picture %u: %s",
-			drv->fault_picture,
-			drv->fault == VA_FAULT_REFUSE ? "refused controls" :
-							"never completes");
 
 	find_devices(drv);
 	build_profiles(drv);

@@ -73,12 +73,6 @@ struct va_driver {
 	/* LIBVA_V4L2_REQUEST_DECODE_MODE: a VA_DECODE_MODE_* value. */
 	int decode_mode;
 	int log_level;
-	/* Fault injection for the guest tests (LIBVA_V4L2_REQUEST_FAULT=
-	 * "refuse:N" or "stall:N"): picture N of every context gets a control
-	 * the kernel refuses, or is queued with its capture buffer held so
-	 * that the device never returns it. */
-	enum { VA_FAULT_NONE, VA_FAULT_REFUSE, VA_FAULT_STALL } fault;
-	unsigned fault_picture;
 };
 
 struct va_config {
@@ -134,7 +128,6 @@ struct va_context {
 	bool setup_failed;
 	VASurfaceID *bound;
 	uint64_t last_ts;	/* per-context timestamp counter (us) */
-	unsigned pictures;	/* submitted so far */
 	VASurfaceID last_target;
 	bool last_first_field;	/* the last picture began a field pair */
 

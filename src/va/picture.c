@@ -491,7 +491,6 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 
 	if (!n_req)
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
-	bool fault = ++c->pictures == drv->fault_picture;
 	ret = v4l2r_request_acquire(c->session, drv->sync_timeout_ms, &r);
 	if (ret < 0) {
 		/* The device kept every request past the timeout (the core has
@@ -545,14 +544,6 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 			return VA_STATUS_ERROR_NOT_ENOUGH_BUFFER;
 		}
 		unsigned bad, flags = i + 1 < n_req ? V4L2R_QUEUE_HOLD_CAPTURE : 0;
-		if (fault && drv->fault == VA_FAULT_REFUSE &&
-		    plan.n_controls < VA_CODEC_MAX_CONTROLS) {
-			/* A control that exists on no device. */
-			controls[plan.n_controls].id = V4L2_CID_CODEC_STATELESS_BASE + 999;
-			controls[plan.n_controls++].size = 0;
-		}
-		if (fault && drv->fault == VA_FAULT_STALL)
-			flags |= V4L2R_QUEUE_HOLD_CAPTURE;
 		ret = v4l2r_request_set_controls(r, controls, plan.n_controls,
 						 &bad);
 		if (ret < 0) {

@@ -1,8 +1,9 @@
 /* The v4l2_request VA driver through libva's own API, on visl: both
  * surface/context creation orders, images, DMABUF export, growth of the
  * picture buffers, every bad input a client can hand over, several
- * contexts on several threads, a request the kernel refuses and a device
- * that never answers; the surface attributes and image formats advertised
+ * contexts on several threads, a request the kernel refuses, a job the
+ * device ends with an error and a device that never answers (visl's fault
+ * parameters); the surface attributes and image formats advertised
  * against what creation accepts, every listed profile making a context,
  * and LIBVA_V4L2_REQUEST_DECODE_MODE. One line per case; exit 0 when all pass, 77 when
  * there is no MPEG-2 decoder, 1 otherwise.
@@ -366,18 +367,39 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A fresh display with fault injection on picture 2: it must fail alone. */
-static void test_fault(const char *name, const char *fault)
+/* A visl module parameter (the project's patch adds the faults); false
+ * when it cannot be written (not visl, or an unpatched one). */
+static bool visl_param(const char *name, unsigned value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/visl/parameters/%s", name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%u\n", value) > 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* The kernel spoils picture 2 of a fresh context (visl's fault parameter
+ * counts a file handle's requests or jobs from 1): that picture alone gets
+ * VA_STATUS_ERROR_DECODING_ERROR, from vaSyncSurface and
+ * vaQuerySurfaceError, within the driver's timeout; the pictures after it
+ * decode, referencing the one before. */
+static void test_fault(const char *name, const char *param)
 {
 	VASurfaceID s[4];
 	VAContextID ctx;
-	char why[128] = "";
+	char why[192] = "";
 
+	if (!visl_param(param, 0)) {
+		report_skip(name, "visl has no %s parameter (not the project's "
+			    "patched visl)", param);
+		return;
+	}
 	close_display();
-	setenv("LIBVA_V4L2_REQUEST_FAULT", fault, 1);
 	setenv("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS", "500", 1);
 	bool ok = open_display();
-	unsetenv("LIBVA_V4L2_REQUEST_FAULT");
 	unsetenv("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS");
 	VAConfigID cfg = ok ? make_config() : VA_INVALID_ID;
 	if (!ok || cfg == VA_INVALID_ID ||
@@ -386,22 +408,28 @@ static void test_fault(const char *name, const char *fault)
 		report(name, false, "setup");
 		return;
 	}
+	visl_param(param, 2);
 	VAStatus a = decode(ctx, s[0], PIC_I, 0, 0, NULL);
 	VAStatus sa = vaSyncSurface(dpy, s[0]);
-	VAStatus b = decode(ctx, s[1], PIC_P, s[0], 0, NULL);	/* faulty */
+	VAStatus b = decode(ctx, s[1], PIC_P, s[0], 0, NULL);	/* spoilt */
 	double t0 = now();
 	VAStatus sb = vaSyncSurface(dpy, s[1]);
 	double waited = now() - t0;
+	visl_param(param, 0);
+	VASurfaceDecodeMBErrors *mb = NULL;
+	VAStatus qb = vaQuerySurfaceError(dpy, s[1], VA_STATUS_ERROR_DECODING_ERROR,
+					  (void **)&mb);
 	VAStatus c = decode(ctx, s[2], PIC_P, s[0], 0, NULL);
 	VAStatus sc = vaSyncSurface(dpy, s[2]);
 	VAStatus d = decode(ctx, s[3], PIC_B, s[0], s[2], NULL);
 	VAStatus sd = vaSyncSurface(dpy, s[3]);
-	ok = !a && !sa && !b && sb == VA_STATUS_ERROR_DECODING_ERROR && !c &&
-	     !sc && !d && !sd && waited < 5.0;
-	snprintf(why, sizeof(why), "%s %s | %s %s (%.2fs) | %s %s | %s %s",
+	ok = !a && !sa && !b && sb == VA_STATUS_ERROR_DECODING_ERROR && !qb &&
+	     mb && mb[0].status == 1 && mb[1].status == -1 && !c && !sc && !d &&
+	     !sd && waited < 5.0;
+	snprintf(why, sizeof(why), "%s %s | %s %s (%.2fs, error %s %d) | %s %s | %s %s",
 		 vaErrorStr(a), vaErrorStr(sa), vaErrorStr(b), vaErrorStr(sb),
-		 waited, vaErrorStr(c), vaErrorStr(sc), vaErrorStr(d),
-		 vaErrorStr(sd));
+		 waited, vaErrorStr(qb), mb ? mb[0].status : -2, vaErrorStr(c),
+		 vaErrorStr(sc), vaErrorStr(d), vaErrorStr(sd));
 	report(name, ok, "%s", why);
 	vaDestroyContext(dpy, ctx);
 	vaDestroySurfaces(dpy, s, 4);
@@ -1079,8 +1107,9 @@ int main(int argc, char **argv)
 	test_decode_mode("bogus", "frame-based",
 			 "LIBVA_V4L2_REQUEST_DECODE_MODE=bogus");
 
-	test_fault("kernel-refuses-a-request", "refuse:2");
-	test_fault("device-never-answers", "stall:2");
+	test_fault("kernel-refuses-a-request", "fault_refuse_every");
+	test_fault("device-flags-an-error", "fault_error_every");
+	test_fault("device-never-answers", "fault_hang_every");
 	close_display();
 
 	return report_summary();
