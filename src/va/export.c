@@ -18,6 +18,12 @@ static uint32_t layer_format(const struct v4l2r_format_desc *d, unsigned i)
 
 	if (d->bit_depth > 8 && !wide)
 		return 0;	/* packed (NV15 ...): no per-plane format */
+	/* A tiling modifier (DRM_FORMAT_MOD_ALLWINNER_TILED) is defined for
+	 * the whole YUV format, not for R8/GR88 planes: a client importing
+	 * such layers (Kodi, mpv, without modifiers) would read tiles as
+	 * rows. */
+	if (d->tile_w)
+		return 0;
 	if (i == 0 || d->num_planes == 3)
 		return wide ? DRM_FORMAT_R16 : DRM_FORMAT_R8;
 	return wide ? DRM_FORMAT_GR1616 : DRM_FORMAT_GR88;
@@ -61,8 +67,12 @@ VAStatus va_ExportSurfaceHandle(VADriverContextP ctx, VASurfaceID surface,
 	if (!composed)
 		for (unsigned i = 0; i < l->num_planes; i++)
 			if (!layer_format(d, i)) {
-				va_info(drv, "vaExportSurfaceHandle: %s planes "
-					"cannot be separate layers", d->name);
+				va_err(drv, "vaExportSurfaceHandle: %s planes "
+				       "cannot be separate layers (%s); export "
+				       "composed layers", d->name,
+				       d->tile_w ? "its tiling modifier describes "
+						   "the whole picture" :
+						   "packed samples");
 				st = VA_STATUS_ERROR_INVALID_PARAMETER;
 				goto out;
 			}
