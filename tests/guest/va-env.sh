@@ -1,6 +1,6 @@
 # Sourced by the tests/guest/va-*.test scripts: points libva at the driver of
 # this build tree and at the render node, or exits 77 when there is none.
-VA_BUILD=${V4L2R_BUILD_DIR:-.}
+VA_BUILD=${V4L2R_BUILD_DIR:-build/${V4L2R_USERLAND:-bookworm}}
 case $VA_BUILD in
 /*) LIBVA_DRIVERS_PATH=$VA_BUILD/src/va/.libs ;;
 *) LIBVA_DRIVERS_PATH=$PWD/$VA_BUILD/src/va/.libs ;;
