@@ -19,7 +19,9 @@
  *    modifier on every object;
  *  - export-equals-get-image: those DMABUFs mapped and, through the core's
  *    own v4l2r_convert_to_linear for a tiled modifier, equal to what
- *    vaGetImage gives.
+ *    vaGetImage gives;
+ *  - export-is-tiled (tiled modifier only): the same bytes read as linear
+ *    rows differ from vaGetImage, so the untiling was exercised.
  * One line per case; exit 0 when all pass, 77 when the display or the
  * stream cannot be opened, 1 otherwise. */
 #include <fcntl.h>
@@ -133,7 +135,7 @@ static void kodi_probe(bool want_linear)
 /* The exported picture, made linear NV12 and tightly packed like
  * va_read_nv12; NULL when it cannot be mapped or converted (why says). */
 static uint8_t *read_export(const VADRMPRIMESurfaceDescriptor *d,
-			    char *why, size_t why_size)
+			    bool as_linear, char *why, size_t why_size)
 {
 	const VADRMPRIMESurfaceDescriptor *e = d;
 	const struct v4l2r_format_desc *desc =
@@ -143,6 +145,11 @@ static uint8_t *read_export(const VADRMPRIMESurfaceDescriptor *d,
 	const uint8_t *mem[V4L2R_MAX_PLANES] = { 0 };
 	uint8_t *out = NULL;
 
+	/* as_linear: the bytes read as if the layout were linear NV12 (for a
+	 * tiled export, to show that its memory really is tiled). */
+	if (desc && as_linear)
+		desc = v4l2r_format_by_v4l2(desc->linear_fourcc ? desc->linear_fourcc :
+							       desc->v4l2_fourcc);
 	if (!desc) {
 		snprintf(why, why_size, "no format for %.4s / 0x%llx",
 			 (const char *)&e->layers[0].drm_format,
@@ -242,7 +249,7 @@ static void check_surface(VASurfaceID s, unsigned index, uint64_t modifier)
 			va_close_export(&d);
 		return;
 	}
-	uint8_t *mapped = read_export(&d, why, sizeof(why));
+	uint8_t *mapped = read_export(&d, false, why, sizeof(why));
 	uint8_t *ref = va_read_nv12(dpy, s, d.width, d.height);
 	size_t size = (size_t)d.width * d.height * 3 / 2;
 
@@ -259,6 +266,15 @@ static void check_surface(VASurfaceID s, unsigned index, uint64_t modifier)
 			printf("  first difference at byte %zu (%s plane)\n", at,
 			       at < (size_t)d.width * d.height ? "luma" : "chroma");
 		export_failed = true;
+	}
+	/* A tiled export must not read as linear rows: otherwise the
+	 * comparison above would not have exercised the untiling. */
+	if (modifier != DRM_FORMAT_MOD_LINEAR && ref) {
+		uint8_t *raw = read_export(&d, true, why, sizeof(why));
+		snprintf(name, sizeof(name), "export-is-tiled frame %u", index);
+		report(name, raw && memcmp(raw, ref, size),
+		       "%s", raw ? "its bytes read as linear rows equal vaGetImage" : why);
+		free(raw);
 	}
 	free(mapped);
 	free(ref);
