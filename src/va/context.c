@@ -330,14 +330,18 @@ static VAStatus context_init(struct va_driver *drv, struct va_context *c,
 struct va_context *va_context_new_probe(struct va_driver *drv,
 					const struct va_surface *s)
 {
-	/* The first codec whose device makes the surface's pixel format
-	 * (any, when it asked for none) at its size. */
-	for (unsigned i = 0; i < drv->n_profiles; i++) {
-		const struct va_profile_entry *e = &drv->profiles[i];
+	/* The first codec whose device makes the surface's pixel format at
+	 * its size; else (a format only vaGetImage gives, I420 on Cedrus)
+	 * the first of its RT format, whose layout the export then names. */
+	for (unsigned k = 0; k < 2 * drv->n_profiles; k++) {
+		bool exact = k < drv->n_profiles;
+		const struct va_profile_entry *e = &drv->profiles[k % drv->n_profiles];
 		const struct v4l2r_codec_caps *cc =
 			&drv->devices[e->device].caps.codec[e->ops->codec];
 		if (!(va_rt_formats(cc) & s->rt_format) ||
-		    (s->fourcc && !va_codec_produces(cc, s->fourcc, s->rt_format)))
+		    (exact && s->fourcc &&
+		     !va_codec_produces(cc, s->fourcc, s->rt_format)) ||
+		    (!exact && !s->fourcc))
 			continue;
 		struct va_config cfg = {
 			.profile = e->profile, .entrypoint = VAEntrypointVLD,

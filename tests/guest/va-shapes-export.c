@@ -132,6 +132,41 @@ static void kodi_probe(bool want_linear)
 	vaDestroySurfaces(dpy, &s, 1);
 }
 
+/* An I420 surface exported before any context (mpv probes every listed
+ * format; a client may ask for a format only vaGetImage gives): memory of
+ * the device's own layout, I420 where the device makes it, else its NV12
+ * (named so in the descriptor), never a failure. */
+static void i420_probe(void)
+{
+	VASurfaceAttrib a = {
+		.type = VASurfaceAttribPixelFormat,
+		.flags = VA_SURFACE_ATTRIB_SETTABLE,
+		.value = { .type = VAGenericValueTypeInteger,
+			   .value.i = VA_FOURCC_I420 },
+	};
+	VADRMPRIMESurfaceDescriptor d;
+	VASurfaceID s;
+	VAStatus st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, 128, 128,
+				       &s, 1, &a, 1);
+
+	if (st) {
+		report("i420-probe-export", false, "vaCreateSurfaces: %s",
+		       vaErrorStr(st));
+		return;
+	}
+	memset(&d, 0, sizeof(d));
+	st = vaExportSurfaceHandle(dpy, s, VA_SURFACE_ATTRIB_MEM_TYPE_DRM_PRIME_2,
+				   VA_EXPORT_SURFACE_READ_ONLY |
+					   VA_EXPORT_SURFACE_COMPOSED_LAYERS, &d);
+	report("i420-probe-export", st == VA_STATUS_SUCCESS &&
+	       (d.fourcc == VA_FOURCC_I420 || d.fourcc == VA_FOURCC_NV12) &&
+	       d.num_layers == 1, "%s, exported as %.4s", vaErrorStr(st),
+	       (const char *)&d.fourcc);
+	if (st == VA_STATUS_SUCCESS)
+		va_close_export(&d);
+	vaDestroySurfaces(dpy, &s, 1);
+}
+
 /* The exported picture, made linear NV12 and tightly packed like
  * va_read_nv12; NULL when it cannot be mapped or converted (why says). */
 static uint8_t *read_export(const VADRMPRIMESurfaceDescriptor *d,
@@ -392,6 +427,7 @@ int main(int argc, char **argv)
 
 	/* Kodi probes first, before its decoder has a context. */
 	kodi_probe(!strcmp(argv[4], "linear"));
+	i420_probe();
 	if (!decode_and_check(argv[2], modifier))
 		report("decode", false, "%s: no frame decoded through VA-API",
 		       argv[2]);
