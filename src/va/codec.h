@@ -103,5 +103,6 @@ struct va_codec_ops {
 extern const struct va_codec_ops va_codec_mpeg2;
 extern const struct va_codec_ops va_codec_h264;
 extern const struct va_codec_ops va_codec_hevc;
+extern const struct va_codec_ops va_codec_vp9;
 
 #endif

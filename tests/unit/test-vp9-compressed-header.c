@@ -1,7 +1,7 @@
 /* VP9 boolean decoder and compressed header: round trips through a boolean
- * encoder written here from the spec's arithmetic, a header coded syntax
- * element by element, and bad input (empty, marker bit, truncation, a
- * delta index past inv_map_table). */
+ * encoder written from the spec's arithmetic (vp9-bool-encoder.h), a header
+ * coded syntax element by element, and bad input (empty, marker bit,
+ * truncation, a delta index past inv_map_table). */
 #include <check.h>
 
 #include "unit.h"
@@ -9,82 +9,7 @@
 #include <string.h>
 
 #include "v4l2r/vp9.h"
-
-/* Boolean encoder (the counterpart of spec 9.2): low keeps 24 bits not yet
- * final under the 8-bit window; a carry out of them ripples back into the
- * bytes written. count reaches 0 when a byte is ready. */
-struct bool_enc {
-	uint8_t buf[8192];
-	size_t pos;
-	uint32_t low, range;
-	int count;
-};
-
-static void enc_shift(struct bool_enc *e)
-{
-	if (++e->count < 0) {
-		e->low <<= 1;
-		return;
-	}
-	if (e->low & 0x80000000u) {
-		size_t x = e->pos;
-		while (x && e->buf[x - 1] == 0xff)
-			e->buf[--x] = 0;
-		ck_assert(x > 0);
-		e->buf[x - 1]++;
-	}
-	ck_assert(e->pos < sizeof(e->buf));
-	e->buf[e->pos++] = e->low >> 23 & 0xff;
-	e->low = e->low << 1 & 0xffffff;
-	e->count = -8;
-}
-
-static void enc_bool(struct bool_enc *e, bool bit, uint8_t prob)
-{
-	uint32_t split = 1 + (((e->range - 1) * prob) >> 8);
-
-	if (bit) {
-		e->low += split;
-		e->range -= split;
-	} else {
-		e->range = split;
-	}
-	while (e->range < 128) {
-		e->range <<= 1;
-		enc_shift(e);
-	}
-}
-
-static void enc_literal(struct bool_enc *e, unsigned v, unsigned n)
-{
-	while (n--)
-		enc_bool(e, v >> n & 1, 128);
-}
-
-static void enc_start(struct bool_enc *e)
-{
-	memset(e, 0, sizeof(*e));
-	e->range = 255;
-	e->count = -24;
-	enc_bool(e, 0, 128);	/* marker */
-}
-
-static size_t enc_finish(struct bool_enc *e)
-{
-	for (int i = 0; i < 32; i++)
-		enc_bool(e, 0, 128);
-	return e->pos;
-}
-
-/* Exactly size bytes on the heap, so valgrind/ASan see any read beyond. */
-static uint8_t *exact_copy(const uint8_t *data, size_t size)
-{
-	uint8_t *p = malloc(size ? size : 1);
-
-	ck_assert_ptr_nonnull(p);
-	memcpy(p, data, size);
-	return p;
-}
+#include "vp9-bool-encoder.h"
 
 START_TEST(bool_round_trip)
 {

@@ -21,6 +21,15 @@ unit_test_va_hevc_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(L
 endif
 EXTRA_DIST += unit/data/hevc/make-fixtures.sh unit/data/hevc/gen-fixtures.py
 
+# VP9 translation (src/va/vp9.c, vp9_uncompressed_header.c)
+if HAVE_LIBVA
+TESTS += unit/test-va-vp9
+check_PROGRAMS += unit/test-va-vp9
+unit_test_va_vp9_SOURCES = unit/test-va-vp9.c unit/vp9-bool-encoder.h
+unit_test_va_vp9_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
+unit_test_va_vp9_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
+endif
+
 # MPEG-2 translation (src/va/mpeg2.c)
 if HAVE_LIBVA
 TESTS += unit/test-va-mpeg2
