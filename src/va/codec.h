@@ -98,10 +98,11 @@ struct va_codec_ops {
 	bool (*is_field)(const struct va_picture_input *in);
 };
 
-#define VA_CODEC_MAX_PREFIX 8
+#define VA_CODEC_MAX_PREFIX 16	/* VP8 key frame: tag, start code, sizes (10) */
 
 extern const struct va_codec_ops va_codec_mpeg2;
 extern const struct va_codec_ops va_codec_h264;
 extern const struct va_codec_ops va_codec_hevc;
+extern const struct va_codec_ops va_codec_vp8;
 
 #endif
