@@ -138,16 +138,16 @@ static VAStatus fill_quant(struct v4l2_ctrl_vp8_frame *f,
 			   const VAIQMatrixBufferVP8 *iq, bool segmented)
 {
 	const uint16_t *base = iq->quantization_index[0];
-	VAStatus st;
 
 	for (unsigned s = 0; s < 4; s++)
-		for (unsigned k = 0; k < 6; k++) {
-			st = check_range(iq->quantization_index[s][k], 0,
-					 VP8_MAX_QINDEX, "quantization_index",
-					 s * 6 + k);
-			if (st != VA_STATUS_SUCCESS)
-				return st;
-		}
+		for (unsigned k = 0; k < 6; k++)
+			if (iq->quantization_index[s][k] > VP8_MAX_QINDEX) {
+				v4l2r_err("vp8: quantization_index[%u][%u] = %u "
+					  "out of range 0..%u", s, k,
+					  iq->quantization_index[s][k],
+					  VP8_MAX_QINDEX);
+				return VA_STATUS_ERROR_INVALID_PARAMETER;
+			}
 	/* Deltas against segment 0's Y AC index; each segment's Y AC index
 	 * goes in absolute. */
 	f->quant.y_ac_qi = (uint8_t)base[Q_Y_AC];
