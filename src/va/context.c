@@ -285,10 +285,12 @@ static VAStatus setup_capture(struct va_driver *drv, struct va_context *c,
 
 VAStatus va_context_prepare(struct va_context *c, uint32_t want)
 {
-	if (c->layout.desc)
-		return VA_STATUS_SUCCESS;
+	/* First: a failed setup may have set the layout before the buffers
+	 * failed. */
 	if (c->setup_failed)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
+	if (c->layout.desc)
+		return VA_STATUS_SUCCESS;
 	VAStatus st = setup_capture(c->drv, c, c->deferred_capture, want);
 	/* A failure here is the device's, not the surface's: do not try
 	 * again for every surface. */

@@ -2,8 +2,8 @@
  * surface/context creation orders, images, DMABUF export, growth of the
  * picture buffers, every bad input a client can hand over, several
  * contexts on several threads, a request the kernel refuses, a job the
- * device ends with an error and a device that never answers (visl's fault
- * parameters); the surface attributes and image formats advertised
+ * device ends with an error, a device that never answers and one that
+ * cannot allocate picture buffers (visl's fault parameters); the surface attributes and image formats advertised
  * against what creation accepts, every listed profile making a context,
  * and LIBVA_V4L2_REQUEST_DECODE_MODE. One line per case; exit 0 when all pass, 77 when
  * there is no MPEG-2 decoder, 1 otherwise.
@@ -433,6 +433,64 @@ static void test_fault(const char *name, const char *param)
 	report(name, ok, "%s", why);
 	vaDestroyContext(dpy, ctx);
 	vaDestroySurfaces(dpy, s, 4);
+	vaDestroyConfig(dpy, cfg);
+}
+
+/* The device cannot allocate picture buffers (visl's fault_capture_nomem:
+ * REQBUFS on CAPTURE fails with ENOMEM, as with a CMA pool too small for
+ * the pictures). With render targets vaCreateContext says so; without
+ * (GStreamer's and FFmpeg 6.1+'s order) the first vaBeginPicture does, and
+ * the context then fails at once without asking the device again. Nothing
+ * is lost: a context made once memory is back decodes into the same
+ * surfaces. */
+static void test_capture_memory_fault(void)
+{
+	const char *name = "device-cannot-allocate-pictures";
+	VASurfaceID s[3];
+	VAContextID early = VA_INVALID_ID, late = VA_INVALID_ID, again;
+	char why[160] = "";
+
+	if (!visl_param("fault_capture_nomem", 0)) {
+		report_skip(name, "visl has no fault_capture_nomem parameter "
+			    "(not the project's patched visl)");
+		return;
+	}
+	VAConfigID cfg = make_config();
+	if (cfg == VA_INVALID_ID ||
+	    vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, s, 3, NULL, 0)) {
+		report(name, false, "setup");
+		return;
+	}
+	visl_param("fault_capture_nomem", 1);
+	VAStatus with_targets = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
+						s, 3, &early);
+	VAStatus created = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
+					   NULL, 0, &late);
+	VAStatus first = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
+	visl_param("fault_capture_nomem", 0);
+	double t0 = now();
+	VAStatus second = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
+	double waited = now() - t0;
+	if (!created)
+		vaDestroyContext(dpy, late);
+	bool ok = with_targets == VA_STATUS_ERROR_ALLOCATION_FAILED &&
+		  !created && first == VA_STATUS_ERROR_ALLOCATION_FAILED &&
+		  second == VA_STATUS_ERROR_OPERATION_FAILED && waited < 1.0;
+	snprintf(why, sizeof(why), "with targets %s | deferred %s, again %s "
+		 "(%.2fs) | ", vaErrorStr(with_targets), vaErrorStr(first),
+		 vaErrorStr(second), waited);
+	if (!with_targets)
+		vaDestroyContext(dpy, early);
+	bool recovered = !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 3,
+					  &again);
+	if (recovered) {
+		size_t len = strlen(why);
+		recovered = decode_ipb(again, s, why + len, sizeof(why) - len);
+		vaDestroyContext(dpy, again);
+	}
+	report(name, ok && recovered, "%s%s", why,
+	       recovered ? "then decodes" : "no recovery");
+	vaDestroySurfaces(dpy, s, 3);
 	vaDestroyConfig(dpy, cfg);
 }
 
@@ -1110,6 +1168,7 @@ int main(int argc, char **argv)
 	test_fault("kernel-refuses-a-request", "fault_refuse_every");
 	test_fault("device-flags-an-error", "fault_error_every");
 	test_fault("device-never-answers", "fault_hang_every");
+	test_capture_memory_fault();
 	close_display();
 
 	return report_summary();

@@ -15,3 +15,22 @@ export VA_RENDER_NODE
 # its registry must live somewhere writable.
 export GST_VA_ALL_DRIVERS=1
 export GST_REGISTRY=${GST_REGISTRY:-${TMPDIR:-/tmp}/v4l2r-gst-registry.bin}
+
+# FFmpeg's zero-copy path into OUT (framemd5, NV12): frames left on the
+# surfaces, mapped as DRM PRIME frames, the DMABUFs mapped and read in the
+# frames' own format (FFmpeg picks it among those the driver lists).
+# FFmpeg cannot derive a DRM device from a VA one, so the VA device is made
+# from a DRM one and hwmap walks back to it, as players owning a DRM device
+# do. Exit: FFmpeg's; its messages in ERR.
+ffmpeg_prime_md5() { # IN OUT ERR
+	for _sw in nv12 yuv420p; do
+		ffmpeg -nostdin -y -v error \
+			-init_hw_device "drm=drm:$VA_RENDER_NODE" -init_hw_device vaapi=va@drm \
+			-hwaccel vaapi -hwaccel_device va -hwaccel_output_format vaapi -i "$1" \
+			-vf "hwmap=derive_device=drm,format=drm_prime,hwdownload,format=$_sw,format=nv12" \
+			-f framemd5 "$2" >"$3" 2>&1
+		_st=$?
+		grep -q 'Invalid output format' "$3" || return $_st
+	done
+	return $_st
+}

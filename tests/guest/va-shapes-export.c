@@ -15,8 +15,8 @@
  *  - export-composed: STREAM decoded by libavcodec's VA-API hwaccel on
  *    this display (any codec the device decodes, so rkvdec's H.264 too),
  *    the first and the last frame's surfaces exported READ_ONLY |
- *    COMPOSED_LAYERS: one NV12 layer, the VA fourcc NV12, the expected
- *    modifier on every object;
+ *    COMPOSED_LAYERS: one NV12 layer (or I420 where the client asked for
+ *    it and the device makes it), the expected modifier on every object;
  *  - export-equals-get-image: those DMABUFs mapped and, through the core's
  *    own v4l2r_convert_to_linear for a tiled modifier, equal to what
  *    vaGetImage gives;
@@ -229,12 +229,23 @@ static uint8_t *read_export(const VADRMPRIMESurfaceDescriptor *d,
 				       buf + lin.plane[0].offset +
 					       (size_t)y * lin.plane[0].stride,
 				       e->width);
-			for (unsigned y = 0; y < e->height / 2; y++)
-				memcpy(out + (size_t)e->width * e->height +
-					       (size_t)y * e->width,
-				       buf + lin.plane[1].offset +
-					       (size_t)y * lin.plane[1].stride,
-				       e->width);
+			uint8_t *chroma = out + (size_t)e->width * e->height;
+			for (unsigned y = 0; y < e->height / 2; y++) {
+				const uint8_t *u = buf + lin.plane[1].offset +
+						   (size_t)y * lin.plane[1].stride;
+				uint8_t *row = chroma + (size_t)y * e->width;
+				if (lin.num_planes == 2) {
+					memcpy(row, u, e->width);
+					continue;
+				}
+				/* I420: U and V planes, interleaved as NV12's. */
+				const uint8_t *v = buf + lin.plane[2].offset +
+						   (size_t)y * lin.plane[2].stride;
+				for (unsigned x = 0; x < e->width / 2; x++) {
+					row[2 * x] = u[x];
+					row[2 * x + 1] = v[x];
+				}
+			}
 		}
 		free(buf);
 	}
@@ -260,10 +271,17 @@ static void check_surface(VASurfaceID s, unsigned index, uint64_t modifier)
 					   &d);
 	}
 	snprintf(name, sizeof(name), "export-composed frame %u", index);
+	/* NV12, or I420 where the device makes it (visl) and the client
+	 * asked for it (FFmpeg 7 picks the stream's yuv420p). */
+	bool nv12 = d.fourcc == VA_FOURCC_NV12 &&
+		    d.layers[0].drm_format == DRM_FORMAT_NV12 &&
+		    d.layers[0].num_planes == 2;
+	bool i420 = d.fourcc == VA_FOURCC_I420 &&
+		    d.layers[0].drm_format == DRM_FORMAT_YUV420 &&
+		    d.layers[0].num_planes == 3 &&
+		    modifier == DRM_FORMAT_MOD_LINEAR;
 	bool ok = st == VA_STATUS_SUCCESS && d.num_layers == 1 &&
-		  d.fourcc == VA_FOURCC_NV12 &&
-		  d.layers[0].drm_format == DRM_FORMAT_NV12 &&
-		  d.layers[0].num_planes == 2 && d.num_objects >= 1;
+		  (nv12 || i420) && d.num_objects >= 1;
 	for (unsigned i = 0; ok && i < d.num_objects; i++)
 		ok = d.objects[i].drm_format_modifier == modifier;
 	report(name, ok, "%s, VA %.4s, %u layer(s) %.4s, %u planes, modifier "

@@ -4,7 +4,8 @@ core_tests = \
 	unit/test-codec \
 	unit/test-convert \
 	unit/test-format \
-	unit/test-log
+	unit/test-log \
+	unit/test-vp9-compressed-header
 TESTS += $(core_tests)
 check_PROGRAMS += $(core_tests)
 
@@ -18,6 +19,8 @@ unit_test_format_SOURCES = unit/test-format.c
 unit_test_format_LDADD = $(CORE_LIBS)
 unit_test_log_SOURCES = unit/test-log.c
 unit_test_log_LDADD = $(CORE_LIBS)
+unit_test_vp9_compressed_header_SOURCES = unit/test-vp9-compressed-header.c
+unit_test_vp9_compressed_header_LDADD = $(CORE_LIBS)
 
 # trace files: reader, writer, reference fields, recorder, checksums
 TESTS += unit/test-trace
