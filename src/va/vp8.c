@@ -3,12 +3,17 @@
  *
  * VP8 decoding is frame based: one request, one "slice" holding the frame.
  * V4L2's OUTPUT buffer holds the whole frame from its frame tag
- * (pixfmt-compressed.rst, V4L2_PIX_FMT_VP8_FRAME). FFmpeg and GStreamer's
- * va plugin hand over the data after the uncompressed header (3 bytes of
- * frame tag, plus 7 of start code and sizes on a key frame), starting at
- * the first partition, and give partition_size[0] without the header bytes
- * the client's bool decoder already consumed (macroblock_offset bits). The
- * tag and key-frame header are rebuilt in front from VA's values.
+ * (pixfmt-compressed.rst, V4L2_PIX_FMT_VP8_FRAME). VA clients start the
+ * slice at the first partition, after the uncompressed header (3 bytes of
+ * frame tag, plus 7 of start code and sizes on a key frame), and give
+ * partition_size[0] without the header bytes their bool decoder already
+ * consumed (macroblock_offset bits). FFmpeg's data buffer starts there;
+ * GStreamer's vavp8dec passes the whole frame with slice_data_offset past
+ * the header (and slice_data_size of the whole frame, cut by picture.c).
+ * The tag and key-frame header are rebuilt in front from VA's values. VA
+ * has no show_frame nor scaling: they are read from the client's header
+ * when its buffer holds one (GStreamer), else the frame is shown unscaled
+ * (decoding does not depend on either).
  *
  * VA gives the quantiser indices and loop filter levels per segment,
  * already resolved; they go to V4L2 as the segment's absolute values. */
@@ -34,7 +39,7 @@ enum { Q_Y_AC, Q_Y_DC, Q_Y2_DC, Q_Y2_AC, Q_UV_DC, Q_UV_AC };
 struct vp8_state {
 	struct v4l2_ctrl_vp8_frame frame;
 	bool key_frame;
-	bool data_has_header;	/* the client's data starts at the frame tag */
+	bool data_has_header;	/* the client's slice starts at the frame tag */
 };
 
 static uint64_t ref_ts(const struct va_ref_resolver *refs, VASurfaceID id,
@@ -59,22 +64,44 @@ static uint32_t tag_value(const struct vp8_state *st)
 	       f->first_part_size << 5;
 }
 
-/* Whether data begins with the frame tag (and key-frame start code) this
- * frame's VA values describe: some clients send the whole frame. */
-static bool starts_with_header(const struct vp8_state *st, const uint8_t *d,
-			       uint32_t size, uint32_t payload)
+static unsigned header_size(const struct vp8_state *st)
 {
-	uint32_t hdr = st->key_frame ? VP8_KEY_HEADER_SIZE : VP8_TAG_SIZE;
-	uint32_t tag;
+	return st->key_frame ? VP8_KEY_HEADER_SIZE : VP8_TAG_SIZE;
+}
 
-	if (size < hdr || size - hdr < payload)
-		return false;
-	tag = d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16;
+/* Whether h (header_size bytes) is the uncompressed header this frame's VA
+ * values describe: frame type, version, first partition size and, on a
+ * key frame, start code and dimensions. */
+static bool header_matches(const struct vp8_state *st, const uint8_t *h)
+{
+	const struct v4l2_ctrl_vp8_frame *f = &st->frame;
+	uint32_t tag = h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16;
+
 	if ((tag & 1) != (st->key_frame ? 0u : 1u) ||
-	    tag >> 5 != st->frame.first_part_size)
+	    (tag >> 1 & 7) != (uint32_t)f->version ||
+	    tag >> 5 != f->first_part_size)
 		return false;
 	return !st->key_frame ||
-	       (d[3] == 0x9d && d[4] == 0x01 && d[5] == 0x2a);
+	       (h[3] == 0x9d && h[4] == 0x01 && h[5] == 0x2a &&
+		(h[6] | (h[7] & 0x3f) << 8) == f->width &&
+		(h[8] | (h[9] & 0x3f) << 8) == f->height);
+}
+
+/* The client's header (tag, and on a key frame start code and sizes) in
+ * its data buffer: at the start of the slice (a client sending the whole
+ * frame as the slice) or right in front of it (GStreamer), or NULL. */
+static const uint8_t *client_header(struct vp8_state *st,
+				    const struct va_slice *s, uint64_t payload)
+{
+	unsigned hdr = header_size(st);
+
+	st->data_has_header = s->size >= hdr && s->size - hdr >= payload &&
+			      header_matches(st, s->data);
+	if (st->data_has_header)
+		return s->data;
+	if (s->lead >= hdr && header_matches(st, s->data - hdr))
+		return s->data - hdr;
+	return NULL;
 }
 
 static VAStatus check_range(int v, int lo, int hi, const char *field,
@@ -120,11 +147,17 @@ static VAStatus fill_partitions(struct vp8_state *st,
 		f->dct_part_sizes[i - 1] = sp->partition_size[i];
 		payload += sp->partition_size[i];
 	}
-	st->data_has_header = starts_with_header(st, s->data, s->size,
-						 (uint32_t)(payload > UINT32_MAX ?
-						 UINT32_MAX : payload));
+	const uint8_t *h = client_header(st, s, payload);
+	if (h) {
+		if (!(h[0] & 0x10))
+			f->flags &= ~(uint64_t)V4L2_VP8_FRAME_FLAG_SHOW_FRAME;
+		if (st->key_frame) {
+			f->horizontal_scale = (uint8_t)(h[7] >> 6);
+			f->vertical_scale = (uint8_t)(h[9] >> 6);
+		}
+	}
 	if (st->data_has_header)
-		payload += st->key_frame ? VP8_KEY_HEADER_SIZE : VP8_TAG_SIZE;
+		payload += header_size(st);
 	if (payload > s->size) {
 		v4l2r_err("vp8: partition_size[] (%llu bytes with the "
 			  "partition table) overruns the slice data (%u bytes)",
@@ -234,18 +267,27 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 	st->key_frame = pp->pic_fields.bits.key_frame == 0;
 	f->width = (uint16_t)pp->frame_width;
 	f->height = (uint16_t)pp->frame_height;
-	/* VA carries neither the scaling bits nor show_frame: no scaling,
-	 * shown (decoding does not depend on either). */
+	/* Shown unless the client's header says otherwise (fill_partitions). */
 	f->version = (uint8_t)pp->pic_fields.bits.version;
 	f->flags = V4L2_VP8_FRAME_FLAG_SHOW_FRAME;
 	if (st->key_frame)
 		f->flags |= V4L2_VP8_FRAME_FLAG_KEY_FRAME;
-	if (pp->pic_fields.bits.mb_no_coeff_skip)
+	if (pp->pic_fields.bits.mb_no_coeff_skip) {
 		f->flags |= V4L2_VP8_FRAME_FLAG_MB_NO_SKIP_COEFF;
-	if (pp->pic_fields.bits.sign_bias_golden)
-		f->flags |= V4L2_VP8_FRAME_FLAG_SIGN_BIAS_GOLDEN;
-	if (pp->pic_fields.bits.sign_bias_alternate)
-		f->flags |= V4L2_VP8_FRAME_FLAG_SIGN_BIAS_ALT;
+		f->prob_skip_false = pp->prob_skip_false;
+	}
+	/* What only an inter frame's header carries stays 0 on a key frame
+	 * (the reference decoder resets the sign biases there): FFmpeg
+	 * leaves the last inter frame's values in VA's. */
+	if (!st->key_frame) {
+		if (pp->pic_fields.bits.sign_bias_golden)
+			f->flags |= V4L2_VP8_FRAME_FLAG_SIGN_BIAS_GOLDEN;
+		if (pp->pic_fields.bits.sign_bias_alternate)
+			f->flags |= V4L2_VP8_FRAME_FLAG_SIGN_BIAS_ALT;
+		f->prob_intra = pp->prob_intra;
+		f->prob_last = pp->prob_last;
+		f->prob_gf = pp->prob_gf;
+	}
 
 	if (segmented) {
 		f->segment.flags = V4L2_VP8_SEGMENT_FLAG_ENABLED;
@@ -255,6 +297,10 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 			f->segment.flags |=
 				V4L2_VP8_SEGMENT_FLAG_UPDATE_FEATURE_DATA;
 		memcpy(f->segment.segment_probs, pp->mb_segment_tree_probs, 3);
+	} else {
+		/* Zero deltas: neutral whatever a driver does with them, and
+		 * the bitstream's default mode (segment_feature_mode 0). */
+		f->segment.flags = V4L2_VP8_SEGMENT_FLAG_DELTA_VALUE_MODE;
 	}
 	if ((ret = fill_loop_filter(f, pp, segmented)) != VA_STATUS_SUCCESS ||
 	    (ret = fill_quant(f, in->iq_matrix, segmented)) !=
@@ -269,10 +315,6 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 	f->coder_state.range = pp->bool_coder_ctx.range;
 	f->coder_state.value = pp->bool_coder_ctx.value;
 	f->coder_state.bit_count = pp->bool_coder_ctx.count;
-	f->prob_skip_false = pp->prob_skip_false;
-	f->prob_intra = pp->prob_intra;
-	f->prob_last = pp->prob_last;
-	f->prob_gf = pp->prob_gf;
 
 	if ((ret = fill_partitions(st, in->slices[0].params, &in->slices[0])) !=
 	    VA_STATUS_SUCCESS)
@@ -311,7 +353,8 @@ static void vp8_plan_request(void *state, const struct va_decode_mode *mode,
 }
 
 /* The frame tag and, on a key frame, start code and sizes, rebuilt from
- * VA's values when the client's data starts after them. */
+ * VA's values (and the client's header, when seen) when the slice starts
+ * after them. */
 static unsigned vp8_slice_prefix(void *state, const struct va_picture_input *in,
 				 unsigned i, const struct va_decode_mode *mode,
 				 uint8_t *out)
@@ -333,9 +376,11 @@ static unsigned vp8_slice_prefix(void *state, const struct va_picture_input *in,
 	out[4] = 0x01;
 	out[5] = 0x2a;
 	out[6] = (uint8_t)st->frame.width;
-	out[7] = (uint8_t)(st->frame.width >> 8);
+	out[7] = (uint8_t)(st->frame.width >> 8 |
+			   st->frame.horizontal_scale << 6);
 	out[8] = (uint8_t)st->frame.height;
-	out[9] = (uint8_t)(st->frame.height >> 8);
+	out[9] = (uint8_t)(st->frame.height >> 8 |
+			   st->frame.vertical_scale << 6);
 	return VP8_KEY_HEADER_SIZE;
 }
 
@@ -363,4 +408,5 @@ const struct va_codec_ops va_codec_vp8 = {
 	.plan_request = vp8_plan_request,
 	.profiles = vp8_profiles,
 	.slice_prefix = vp8_slice_prefix,
+	.slice_size_cut_at_buffer_end = true,
 };
