@@ -20,11 +20,14 @@ struct v4l2_ext_control;
 
 /* One slice as the client sent it: its parameter struct, and its bytes
  * (slice_data_offset/slice_data_size already checked against the data
- * buffer by picture.c; data starts where the VA parameters say). */
+ * buffer by picture.c; data starts where the VA parameters say). The
+ * slice_data_offset bytes of that buffer in front of data are readable
+ * too, at data - lead. */
 struct va_slice {
 	const void *params;
 	const uint8_t *data;
 	uint32_t size;
+	uint32_t lead;
 };
 
 struct va_picture_input {
@@ -92,17 +95,25 @@ struct va_codec_ops {
 	unsigned (*slice_prefix)(void *state, const struct va_picture_input *in,
 				 unsigned i, const struct va_decode_mode *mode,
 				 uint8_t *out);
+	/* Whether a slice_data_size that runs past the end of the slice's
+	 * data buffer is cut at that end instead of refused; the codec then
+	 * checks its own sizes against the bytes left. For VP8, whose
+	 * partition sizes say where the data ends: GStreamer's vavp8dec
+	 * skips the uncompressed header with slice_data_offset but gives
+	 * the whole frame's size. */
+	bool slice_size_cut_at_buffer_end;
 	/* Optional: whether the picture is a single field (NULL: frames
 	 * only). A field decoded right after a first field into the same
 	 * surface is that frame's second field and shares its timestamp. */
 	bool (*is_field)(const struct va_picture_input *in);
 };
 
-#define VA_CODEC_MAX_PREFIX 8
+#define VA_CODEC_MAX_PREFIX 16	/* VP8 key frame: tag, start code, sizes (10) */
 
 extern const struct va_codec_ops va_codec_mpeg2;
 extern const struct va_codec_ops va_codec_h264;
 extern const struct va_codec_ops va_codec_hevc;
+extern const struct va_codec_ops va_codec_vp8;
 extern const struct va_codec_ops va_codec_vp9;
 
 #endif

@@ -32,6 +32,7 @@
  * their ops are weak references. */
 extern const struct va_codec_ops va_codec_h264 __attribute__((weak));
 extern const struct va_codec_ops va_codec_hevc __attribute__((weak));
+extern const struct va_codec_ops va_codec_vp8 __attribute__((weak));
 extern const struct va_codec_ops va_codec_vp9 __attribute__((weak));
 
 const struct va_codec_ops *va_codec_by_id(enum v4l2r_codec codec)
@@ -43,6 +44,8 @@ const struct va_codec_ops *va_codec_by_id(enum v4l2r_codec codec)
 		return &va_codec_h264;
 	case V4L2R_CODEC_HEVC:
 		return &va_codec_hevc;
+	case V4L2R_CODEC_VP8:
+		return &va_codec_vp8;
 	case V4L2R_CODEC_VP9:
 		return &va_codec_vp9;
 	default:
@@ -205,6 +208,7 @@ static void build_profiles(struct va_driver *drv)
 {
 	static const enum v4l2r_codec order[] = {
 		V4L2R_CODEC_MPEG2, V4L2R_CODEC_H264, V4L2R_CODEC_HEVC,
+		V4L2R_CODEC_VP8,
 		V4L2R_CODEC_VP9,
 	};
 

@@ -153,8 +153,22 @@ static VAStatus add_slice_data(struct va_picture_accum *a, const uint8_t *data,
 	/* Every slice waiting for data must lie inside this buffer. */
 	for (unsigned i = a->first_without_data; i < a->n_slices; i++) {
 		VASliceParameterBufferBase b = slice_base(a, i);
-		if (b.slice_data_offset > size ||
-		    b.slice_data_size > size - b.slice_data_offset)
+		bool past_end = b.slice_data_offset > size ||
+				b.slice_data_size > size - b.slice_data_offset;
+		if (past_end && a->ops->slice_size_cut_at_buffer_end &&
+		    b.slice_data_offset <= size) {
+			/* Our copy of the parameters: the codec sees the
+			 * size it gets. */
+			b.slice_data_size = (uint32_t)(size -
+						       b.slice_data_offset);
+			memcpy(a->slice_params +
+				       (size_t)i * a->ops->slice_param_size +
+				       offsetof(VASliceParameterBufferBase,
+						slice_data_size),
+			       &b.slice_data_size, sizeof(b.slice_data_size));
+			past_end = false;
+		}
+		if (past_end)
 			return refuse(why, why_size,
 				      VA_STATUS_ERROR_INVALID_PARAMETER,
 				      "slice %u: data at offset %u, %u bytes, "
@@ -242,6 +256,7 @@ VAStatus va_accum_finish(struct va_picture_accum *a,
 				      (size_t)i * a->ops->slice_param_size;
 		a->slices[i].data = a->data + a->slice_offset[i];
 		a->slices[i].size = slice_base(a, i).slice_data_size;
+		a->slices[i].lead = slice_base(a, i).slice_data_offset;
 	}
 	memset(in, 0, sizeof(*in));
 	in->pic_params = a->pic;

@@ -3,8 +3,8 @@
  * picture buffers, every bad input a client can hand over, several
  * contexts on several threads, a request the kernel refuses, a job the
  * device ends with an error, a device that never answers and one that
- * cannot allocate picture buffers (visl's fault parameters); the surface attributes and image formats advertised
- * against what creation accepts, every listed profile making a context,
+ * cannot allocate picture buffers (visl's fault parameters); the surface
+ * attributes and image formats advertised against what creation accepts, every listed profile making a context,
  * and LIBVA_V4L2_REQUEST_DECODE_MODE. One line per case; exit 0 when all pass, 77 when
  * there is no MPEG-2 decoder, 1 otherwise.
  *
@@ -441,7 +441,8 @@ static void test_fault(const char *name, const char *param)
  * REQBUFS on CAPTURE fails with ENOMEM, as with a CMA pool too small for
  * the pictures). With render targets vaCreateContext says so; without
  * (GStreamer's and FFmpeg 6.1+'s order) the first vaBeginPicture does, and
- * the context then fails at once without asking the device again. Nothing
+ * the context then fails without asking the device again: it still fails
+ * once memory is back. Nothing
  * is lost: a context made once memory is back decodes into the same
  * surfaces. */
 static void test_capture_memory_fault(void)
@@ -469,17 +470,14 @@ static void test_capture_memory_fault(void)
 					   NULL, 0, &late);
 	VAStatus first = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
 	visl_param("fault_capture_nomem", 0);
-	double t0 = now();
 	VAStatus second = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
-	double waited = now() - t0;
 	if (!created)
 		vaDestroyContext(dpy, late);
 	bool ok = with_targets == VA_STATUS_ERROR_ALLOCATION_FAILED &&
 		  !created && first == VA_STATUS_ERROR_ALLOCATION_FAILED &&
-		  second == VA_STATUS_ERROR_OPERATION_FAILED && waited < 1.0;
-	snprintf(why, sizeof(why), "with targets %s | deferred %s, again %s "
-		 "(%.2fs) | ", vaErrorStr(with_targets), vaErrorStr(first),
-		 vaErrorStr(second), waited);
+		  second == VA_STATUS_ERROR_OPERATION_FAILED;
+	snprintf(why, sizeof(why), "with targets %s | deferred %s, again %s | ",
+		 vaErrorStr(with_targets), vaErrorStr(first), vaErrorStr(second));
 	if (!with_targets)
 		vaDestroyContext(dpy, early);
 	bool recovered = !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 3,

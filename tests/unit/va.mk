@@ -39,6 +39,17 @@ unit_test_va_mpeg2_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
 unit_test_va_mpeg2_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
 endif
 
+# VP8 translation (src/va/vp8.c), and picture.c collecting the buffers
+# in the shapes FFmpeg and GStreamer give them
+if ENABLE_VA_DRIVER
+TESTS += unit/test-va-vp8
+check_PROGRAMS += unit/test-va-vp8
+unit_test_va_vp8_SOURCES = unit/test-va-vp8.c
+unit_test_va_vp8_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
+unit_test_va_vp8_LDADD = $(top_builddir)/src/va/libvadriver.la \
+	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
+endif
+
 # The driver's device-free parts: picture collection and checks, bitstream
 # writing, control filtering, decode-mode choice, pixel copies, object ids.
 if ENABLE_VA_DRIVER

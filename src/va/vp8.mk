@@ -1,0 +1,2 @@
+# vp8 part of the VA driver (see src/va/Makefile.am)
+libvacodecs_la_SOURCES += vp8.c
