@@ -40,6 +40,10 @@ struct vp9_persistent {
 	uint8_t feature_enabled[VP9_NUM_SEGMENTS];
 	int16_t feature_data[VP9_NUM_SEGMENTS][VP9_SEG_FEATURES];
 	bool color_range_full;
+	/* the last coded segmentation map's probabilities (6.2.11 assigns
+	 * them only when a map is coded; 0 before any) */
+	uint8_t tree_probs[7];
+	uint8_t pred_probs[3];
 };
 
 struct vp9_state {
@@ -64,7 +68,8 @@ static void past_independence(struct vp9_persistent *p)
 
 /* A context whose first frame is an inter frame starts from the defaults. */
 static void carry_over(struct vp9_persistent *p,
-		       const struct vp9_uncompressed_header *h)
+		       const struct vp9_uncompressed_header *h,
+		       const VADecPictureParameterBufferVP9 *pp)
 {
 	if (!p->initialised || h->key_frame || h->intra_only ||
 	    h->error_resilient_mode)
@@ -78,6 +83,17 @@ static void carry_over(struct vp9_persistent *p,
 	for (unsigned i = 0; i < 2; i++)
 		if (h->lf.update_mode_delta[i])
 			p->mode_deltas[i] = h->lf.mode_deltas[i];
+	/* VA's probabilities: what the client read, or whatever it kept
+	 * when no map is coded (FFmpeg and GStreamer differ there). */
+	if (h->seg.enabled && h->seg.update_map) {
+		memcpy(p->tree_probs, pp->mb_segment_tree_probs,
+		       sizeof(p->tree_probs));
+		if (h->seg.temporal_update)
+			memcpy(p->pred_probs, pp->segment_pred_probs,
+			       sizeof(p->pred_probs));
+		else
+			memset(p->pred_probs, 255, sizeof(p->pred_probs));
+	}
 	if (h->seg.update_data) {
 		p->abs_or_delta_update = h->seg.abs_or_delta_update;
 		memcpy(p->feature_enabled, h->seg.feature_enabled,
@@ -311,10 +327,8 @@ static void fill_segmentation(struct v4l2_vp9_segmentation *seg,
 		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_UPDATE_DATA;
 	if (kept->abs_or_delta_update)
 		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_ABS_OR_DELTA_UPDATE;
-	memcpy(seg->tree_probs, pp->mb_segment_tree_probs,
-	       sizeof(seg->tree_probs));
-	memcpy(seg->pred_probs, pp->segment_pred_probs,
-	       sizeof(seg->pred_probs));
+	memcpy(seg->tree_probs, kept->tree_probs, sizeof(seg->tree_probs));
+	memcpy(seg->pred_probs, kept->pred_probs, sizeof(seg->pred_probs));
 	memcpy(seg->feature_enabled, kept->feature_enabled,
 	       sizeof(seg->feature_enabled));
 	memcpy(seg->feature_data, kept->feature_data,
@@ -448,7 +462,7 @@ static VAStatus vp9_translate(void *state, const struct va_picture_input *in,
 	    (ret = compressed_header(st, s->data, &h)) != VA_STATUS_SUCCESS)
 		return ret;
 
-	carry_over(&kept, &h);
+	carry_over(&kept, &h, pp);
 	if (pp->pic_fields.bits.segmentation_enabled)
 		check_segment_params(s->params, &kept);
 	fill_frame(&st->frame, pp, &h, &kept, refs);

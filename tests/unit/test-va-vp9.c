@@ -676,6 +676,15 @@ START_TEST(segmentation)
 {
 	struct desc d = key_desc();
 
+	/* no map coded yet: probabilities 0, whatever VA holds */
+	memset(d.tree, 9, sizeof(d.tree));
+	memset(d.pred, 9, sizeof(d.pred));
+	struct va_picture_input first = input(&d);
+	ck_assert_int_eq(translate(&first), VA_STATUS_SUCCESS);
+	ck_assert_mem_eq(frame()->seg.tree_probs,
+			 ((uint8_t[]){ 0, 0, 0, 0, 0, 0, 0 }), 7);
+	ck_assert_mem_eq(frame()->seg.pred_probs, ((uint8_t[]){ 0, 0, 0 }), 3);
+
 	d.seg_enabled = d.seg_update_map = d.seg_update_data = true;
 	d.seg_abs = true;
 	memcpy(d.tree, ((uint8_t[]){ 10, 20, NOT_CODED, 40, 50, 60, 70 }), 7);
@@ -719,10 +728,16 @@ START_TEST(segmentation)
 	d.seg_enabled = true;
 	memcpy(d.feat_on, k.feat_on, sizeof(d.feat_on));
 	memcpy(d.feat, k.feat, sizeof(d.feat));
-	memcpy(d.tree, k.tree, sizeof(d.tree));
+	/* no map coded: the last coded map's probabilities, whatever the
+	 * client left in VA's (FFmpeg and GStreamer differ) */
+	memset(d.tree, 9, sizeof(d.tree));
+	memcpy(d.pred, ((uint8_t[]){ 30, 40, 90 }), 3);
 	in = input(&d);
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
 	f = frame();
+	ck_assert_mem_eq(f->seg.tree_probs,
+			 ((uint8_t[]){ 10, 20, 255, 40, 50, 60, 70 }), 7);
+	ck_assert_mem_eq(f->seg.pred_probs, ((uint8_t[]){ 255, 255, 255 }), 3);
 	ck_assert_uint_eq(f->seg.flags, V4L2_VP9_SEGMENTATION_FLAG_ENABLED |
 						V4L2_VP9_SEGMENTATION_FLAG_ABS_OR_DELTA_UPDATE);
 	ck_assert_int_eq(f->seg.feature_data[1][V4L2_VP9_SEG_LVL_ALT_Q], -100);
