@@ -55,6 +55,12 @@ struct va_ref_resolver {
 	void *opaque;
 };
 
+/* The timestamp of reference surface id through refs; 0, with a warning
+ * naming the codec and the reference ("which"), for VA_INVALID_SURFACE or a
+ * surface that was never decoded. */
+uint64_t va_ref_timestamp(const struct va_ref_resolver *refs, VASurfaceID id,
+			  const char *codec, const char *which);
+
 #define VA_CODEC_MAX_CONTROLS 8
 
 /* What one request of a picture carries. The control payloads point into
@@ -78,10 +84,11 @@ struct va_codec_ops {
 	VAStatus (*translate)(void *state, const struct va_picture_input *in,
 			      const struct va_decode_mode *mode,
 			      const struct va_ref_resolver *refs);
-	/* How many requests the last translated picture needs (1 when frame
-	 * based; one per slice when slice based). */
+	/* Optional: how many requests the last translated picture needs
+	 * (one per slice when slice based). NULL: one, as for every
+	 * frame-based codec. */
 	unsigned (*request_count)(void *state, const struct va_decode_mode *mode);
-	/* Fills plan for request i (< request_count); plan->controls has room
+	/* Fills plan for request i (< the request count); plan->controls has room
 	 * for VA_CODEC_MAX_CONTROLS. */
 	void (*plan_request)(void *state, const struct va_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan);

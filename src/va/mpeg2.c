@@ -108,20 +108,6 @@ static void update_matrices(struct mpeg2_state *st,
 		       iq->chroma_non_intra_quantiser_matrix, 64);
 }
 
-/* The timestamp of a reference surface, 0 (logged) when it has none. */
-static uint64_t ref_ts(const struct va_ref_resolver *refs, VASurfaceID id,
-		       const char *which)
-{
-	uint64_t ts = 0;
-
-	if (id != VA_INVALID_SURFACE && refs && refs->timestamp)
-		ts = refs->timestamp(refs->opaque, id);
-	if (!ts)
-		v4l2r_warn("mpeg2: %s reference surface 0x%x was never decoded; "
-			   "left out", which, id);
-	return ts;
-}
-
 static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 				const struct va_decode_mode *mode,
 				const struct va_ref_resolver *refs)
@@ -182,9 +168,9 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 	memset(pic, 0, sizeof(*pic));
 	switch (pp->picture_coding_type) {
 	case V4L2_MPEG2_PIC_CODING_TYPE_B:
-		pic->backward_ref_ts = ref_ts(refs,
+		pic->backward_ref_ts = va_ref_timestamp(refs,
 					      pp->backward_reference_picture,
-					      "backward");
+					      "mpeg2", "backward");
 		/* fall through */
 	case V4L2_MPEG2_PIC_CODING_TYPE_P:
 		/* A second field with no earlier frame to refer to predicts
@@ -193,12 +179,12 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 		if (pp->forward_reference_picture == VA_INVALID_SURFACE &&
 		    structure != V4L2_MPEG2_PIC_FRAME &&
 		    !pp->picture_coding_extension.bits.is_first_field)
-			pic->forward_ref_ts = ref_ts(refs, in->target,
-						     "first field");
+			pic->forward_ref_ts = va_ref_timestamp(refs, in->target,
+						     "mpeg2", "first field");
 		else
-			pic->forward_ref_ts = ref_ts(refs,
+			pic->forward_ref_ts = va_ref_timestamp(refs,
 						     pp->forward_reference_picture,
-						     "forward");
+						     "mpeg2", "forward");
 		break;
 	default:
 		break;
@@ -233,14 +219,6 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 	update_matrices(st, in->iq_matrix);
 	st->n_slices = in->n_slices;
 	return VA_STATUS_SUCCESS;
-}
-
-static unsigned mpeg2_request_count(void *state,
-				    const struct va_decode_mode *mode)
-{
-	(void)state;
-	(void)mode;
-	return 1;
 }
 
 static void mpeg2_plan_request(void *state, const struct va_decode_mode *mode,
@@ -324,7 +302,6 @@ const struct va_codec_ops va_codec_mpeg2 = {
 	.prob_table_size = 0,
 	.state_size = sizeof(struct mpeg2_state),
 	.translate = mpeg2_translate,
-	.request_count = mpeg2_request_count,
 	.plan_request = mpeg2_plan_request,
 	.profiles = mpeg2_profiles,
 	.slice_prefix = mpeg2_slice_prefix,

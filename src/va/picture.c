@@ -500,7 +500,8 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 	struct v4l2_ext_control controls[VA_CODEC_MAX_CONTROLS];
 	struct va_request_plan plan = { .controls = controls };
 	struct v4l2r_request *r = NULL;
-	unsigned n_req = ops->request_count(c->codec_state, &c->mode);
+	unsigned n_req = ops->request_count ?
+		ops->request_count(c->codec_state, &c->mode) : 1;
 	size_t cap;
 	int ret;
 

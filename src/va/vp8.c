@@ -42,19 +42,6 @@ struct vp8_state {
 	bool data_has_header;	/* the client's slice starts at the frame tag */
 };
 
-static uint64_t ref_ts(const struct va_ref_resolver *refs, VASurfaceID id,
-		       const char *which)
-{
-	uint64_t ts = 0;
-
-	if (id != VA_INVALID_SURFACE && refs && refs->timestamp)
-		ts = refs->timestamp(refs->opaque, id);
-	if (!ts)
-		v4l2r_warn("vp8: %s reference surface 0x%x was never decoded; "
-			   "left out", which, id);
-	return ts;
-}
-
 static uint32_t tag_value(const struct vp8_state *st)
 {
 	const struct v4l2_ctrl_vp8_frame *f = &st->frame;
@@ -321,20 +308,12 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 		return ret;
 
 	if (!st->key_frame) {
-		f->last_frame_ts = ref_ts(refs, pp->last_ref_frame, "last");
-		f->golden_frame_ts = ref_ts(refs, pp->golden_ref_frame,
-					    "golden");
-		f->alt_frame_ts = ref_ts(refs, pp->alt_ref_frame, "altref");
+		f->last_frame_ts = va_ref_timestamp(refs, pp->last_ref_frame, "vp8", "last");
+		f->golden_frame_ts = va_ref_timestamp(refs, pp->golden_ref_frame,
+					    "vp8", "golden");
+		f->alt_frame_ts = va_ref_timestamp(refs, pp->alt_ref_frame, "vp8", "altref");
 	}
 	return VA_STATUS_SUCCESS;
-}
-
-static unsigned vp8_request_count(void *state,
-				  const struct va_decode_mode *mode)
-{
-	(void)state;
-	(void)mode;
-	return 1;
 }
 
 static void vp8_plan_request(void *state, const struct va_decode_mode *mode,
@@ -404,7 +383,6 @@ const struct va_codec_ops va_codec_vp8 = {
 	.prob_table_size = sizeof(VAProbabilityDataBufferVP8),
 	.state_size = sizeof(struct vp8_state),
 	.translate = vp8_translate,
-	.request_count = vp8_request_count,
 	.plan_request = vp8_plan_request,
 	.profiles = vp8_profiles,
 	.slice_prefix = vp8_slice_prefix,

@@ -18,6 +18,7 @@
  * values in force, so the context keeps them.
  * The compressed header's probability updates come from the core's decoder,
  * which reads it with the bitstream's own values. */
+#include <stdio.h>
 #include <string.h>
 
 #include <linux/videodev2.h>
@@ -287,15 +288,10 @@ static uint64_t ref_ts(const VADecPictureParameterBufferVP9 *pp,
 		       const struct va_ref_resolver *refs, unsigned idx,
 		       const char *which)
 {
-	VASurfaceID id = pp->reference_frames[idx];
-	uint64_t ts = 0;
+	char what[48];
 
-	if (id != VA_INVALID_SURFACE && refs && refs->timestamp)
-		ts = refs->timestamp(refs->opaque, id);
-	if (!ts)
-		v4l2r_warn("vp9: %s reference (reference_frames[%u], surface "
-			   "0x%x) was never decoded; left out", which, idx, id);
-	return ts;
+	snprintf(what, sizeof(what), "%s (reference_frames[%u])", which, idx);
+	return va_ref_timestamp(refs, pp->reference_frames[idx], "vp9", what);
 }
 
 /* The syntax's reset_frame_context (0, 1: none; 2: this context; 3: all)
@@ -470,14 +466,6 @@ static VAStatus vp9_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static unsigned vp9_request_count(void *state,
-				  const struct va_decode_mode *mode)
-{
-	(void)state;
-	(void)mode;
-	return 1;
-}
-
 static void vp9_plan_request(void *state, const struct va_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan)
 {
@@ -514,7 +502,6 @@ const struct va_codec_ops va_codec_vp9 = {
 	.slice_param_size = sizeof(VASliceParameterBufferVP9),
 	.state_size = sizeof(struct vp9_state),
 	.translate = vp9_translate,
-	.request_count = vp9_request_count,
 	.plan_request = vp9_plan_request,
 	.profiles = vp9_profiles,
 };

@@ -1,0 +1,17 @@
+/* Helpers every codec translation shares. */
+#include "va/codec.h"
+
+#include "v4l2r/log.h"
+
+uint64_t va_ref_timestamp(const struct va_ref_resolver *refs, VASurfaceID id,
+			  const char *codec, const char *which)
+{
+	uint64_t ts = 0;
+
+	if (id != VA_INVALID_SURFACE && refs && refs->timestamp)
+		ts = refs->timestamp(refs->opaque, id);
+	if (!ts)
+		v4l2r_warn("%s: %s reference surface 0x%x was never decoded; "
+			   "left out", codec, which, id);
+	return ts;
+}
