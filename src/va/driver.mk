@@ -28,5 +28,16 @@ v4l2_request_drv_video_la_LIBADD = libvadriver.la libvacodecs.la \
 	$(PTHREAD_LIBS)
 
 # libva loads the .so; a libtool archive beside it is of no use there.
+# The aliases (configure's --with-va-driver-aliases) are symbolic links to
+# it, named after the DRM drivers libva takes a driver's name from.
 install-data-hook:
 	rm -f $(DESTDIR)$(va_driverdir)/v4l2_request_drv_video.la
+	for name in $(va_driver_aliases); do \
+		ln -sf v4l2_request_drv_video.so \
+			$(DESTDIR)$(va_driverdir)/$${name}_drv_video.so || exit 1; \
+	done
+
+uninstall-hook:
+	for name in $(va_driver_aliases); do \
+		rm -f $(DESTDIR)$(va_driverdir)/$${name}_drv_video.so; \
+	done
