@@ -37,7 +37,9 @@ install-data-hook:
 			$(DESTDIR)$(va_driverdir)/$${name}_drv_video.so || exit 1; \
 	done
 
+# libtool's uninstall reads the archive removed above: the module goes here.
 uninstall-hook:
+	rm -f $(DESTDIR)$(va_driverdir)/v4l2_request_drv_video.so
 	for name in $(va_driver_aliases); do \
 		rm -f $(DESTDIR)$(va_driverdir)/$${name}_drv_video.so; \
 	done
