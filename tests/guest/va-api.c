@@ -365,10 +365,14 @@ static void test_threads(VAConfigID cfg)
 
 /* vaGetImage copies into the image without the driver lock: an image
  * destroyed by another thread meanwhile must stay alive until the copy is
- * done. Each round: the getter starts vaGetImage, this thread destroys
- * the image at once and takes memory of the image's size, which the
- * allocator hands back from the freed image when the driver freed it too
- * early; the copy still running would then overwrite it. */
+ * done. A 1920x1080 picture makes the copy long (milliseconds under the
+ * guest's emulation) next to the lookups before it. Each round: the getter
+ * starts vaGetImage, this thread destroys the image at once and takes
+ * memory of the image's size, filled from its end. Had the driver freed the
+ * image then, the copy still running would write into unmapped memory (a
+ * crash) or into that new memory (its pattern broken). */
+#define RACE_W 1920
+#define RACE_H 1080
 enum race_phase { RACE_IDLE, RACE_GO, RACE_GETTING, RACE_GOT, RACE_QUIT };
 
 struct image_race {
@@ -401,34 +405,64 @@ static void *image_getter(void *arg)
 		if (p == RACE_QUIT)
 			return NULL;
 		atomic_store(&r->phase, RACE_GETTING);
-		r->st = vaGetImage(dpy, r->surface, 0, 0, W, H, r->image);
+		r->st = vaGetImage(dpy, r->surface, 0, 0, RACE_W, RACE_H,
+				   r->image);
 		atomic_store(&r->phase, RACE_GOT);
 	}
 }
 
-static void test_image_destroyed_while_got(VASurfaceID s)
+/* The pattern from the end to the start, so that a copy into the same
+ * memory from its start, still running, crosses it and shows. */
+static void fill_backwards(uint8_t *mem, size_t size)
+{
+	const size_t block = 4096;
+
+	for (size_t end = size; mem && end; end -= end < block ? end : block)
+		memset(mem + (end < block ? 0 : end - block), 0x5a,
+		       end < block ? end : block);
+}
+
+static void test_image_destroyed_while_got(VAConfigID cfg)
 {
 	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
 			    .bits_per_pixel = 12 };
-	struct image_race r = { .surface = s };
+	struct image_race r;
 	unsigned rounds = 0, got = 0, refused = 0, bad = 0, corrupt = 0;
-	const unsigned want = 400;
+	const unsigned want = 300;
+	VAContextID ctx;
 	pthread_t t;
-	VAStatus st = VA_STATUS_SUCCESS;
+	VAStatus st;
 
+	memset(&r, 0, sizeof(r));
+	if ((st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, RACE_W, RACE_H,
+				   &r.surface, 1, NULL, 0))) {
+		report("image-destroyed-while-got", false, "surface: %s",
+		       vaErrorStr(st));
+		return;
+	}
+	if ((st = vaCreateContext(dpy, cfg, RACE_W, RACE_H, VA_PROGRESSIVE,
+				  &r.surface, 1, &ctx))) {
+		report("image-destroyed-while-got", false, "context: %s",
+		       vaErrorStr(st));
+		vaDestroySurfaces(dpy, &r.surface, 1);
+		return;
+	}
+	if ((st = va_synth_mpeg2(dpy, ctx, r.surface, PIC_I, 0, 0, RACE_W,
+				 RACE_H, NULL)) ||
+	    (st = vaSyncSurface(dpy, r.surface)))
+		goto out;
 	atomic_init(&r.phase, RACE_IDLE);
 	pthread_create(&t, NULL, image_getter, &r);
 	for (; rounds < want; rounds++) {
 		VAImage img;
-		if ((st = vaCreateImage(dpy, &f, W, H, &img)))
+		if ((st = vaCreateImage(dpy, &f, RACE_W, RACE_H, &img)))
 			break;
 		r.image = img.image_id;
 		atomic_store(&r.phase, RACE_GO);
 		wait_phase(&r.phase, RACE_GETTING);
 		st = vaDestroyImage(dpy, img.image_id);
 		uint8_t *mem = malloc(img.data_size);
-		if (mem)
-			memset(mem, 0x5a, img.data_size);
+		fill_backwards(mem, img.data_size);
 		wait_phase(&r.phase, RACE_GOT);
 		for (uint32_t i = 0; mem && i < img.data_size; i++)
 			if (mem[i] != 0x5a) {
@@ -448,6 +482,9 @@ static void test_image_destroyed_while_got(VASurfaceID s)
 	}
 	atomic_store(&r.phase, RACE_QUIT);
 	pthread_join(t, NULL);
+out:
+	vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, &r.surface, 1);
 	report("image-destroyed-while-got", rounds == want && !st && !bad &&
 	       !corrupt, "%u rounds (%s), %u copies done, %u refused, %u "
 	       "other results, %u freed images written", rounds,
@@ -1203,7 +1240,6 @@ int main(int argc, char **argv)
 	if (ref)
 		test_images_and_export(s[1], ref);
 	test_image_formats(s[1]);
-	test_image_destroyed_while_got(s[1]);
 
 	/* The same pictures in a new context give the same bytes. */
 	vaDestroyContext(dpy, ctx);
@@ -1248,6 +1284,7 @@ int main(int argc, char **argv)
 	vaDestroySurfaces(dpy, g, 27);
 
 	test_threads(cfg);
+	test_image_destroyed_while_got(cfg);
 	vaDestroySurfaces(dpy, s, 4);
 	test_surface_attributes(cfg);
 	test_every_profile_makes_a_context();
