@@ -93,7 +93,7 @@ static const struct media_v2_interface *interface(const struct topology *tp,
 
 static bool is_link(const struct media_v2_link *l, uint32_t type)
 {
-	return (l->flags & MEDIA_LNK_FL_LINK_TYPE) == type;
+	return (l->flags & V4L2R_LINK_TYPE_MASK) == type;
 }
 
 /* Does I/O entity io have an interface link to the video interface with

@@ -59,6 +59,9 @@ static void trim_newline(char *s)
 		s[--n] = '\0';
 }
 
+/* FFmpeg's format strings: the attribute tells the compiler (clang warns
+ * about a non-literal format otherwise). */
+__attribute__((format(printf, 3, 0)))
 static void log_callback(void *avcl, int level, const char *fmt, va_list vl)
 {
 	static _Thread_local int print_prefix = 1;

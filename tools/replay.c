@@ -482,9 +482,17 @@ static int apply_block(struct run *ru, const struct replay_device *dev,
 	return 0;
 }
 
+static int compare_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
 /* Recorded timestamps when they can serve (non-zero, whole microseconds,
- * one per frame); else (frame + 1) milliseconds. */
-static bool pick_timestamps(const struct v4l2r_trace *t, bool index_only,
+ * one per frame); else (frame + 1) milliseconds. Sorted to find duplicates
+ * in n log n: a trace may hold millions of frames in any order. */
+bool replay_pick_timestamps(const struct v4l2r_trace *t, bool index_only,
 			    uint64_t *ts)
 {
 	bool recorded = !index_only;
@@ -500,15 +508,7 @@ static bool pick_timestamps(const struct v4l2r_trace *t, bool index_only,
 			recorded = false;
 		else {
 			memcpy(sorted, ts, t->n_frames * sizeof(*sorted));
-			for (unsigned i = 1; i < t->n_frames; i++) {
-				uint64_t v = sorted[i];
-				unsigned j = i;
-				while (j && sorted[j - 1] > v) {
-					sorted[j] = sorted[j - 1];
-					j--;
-				}
-				sorted[j] = v;
-			}
+			qsort(sorted, t->n_frames, sizeof(*sorted), compare_u64);
 			for (unsigned i = 1; recorded && i < t->n_frames; i++)
 				if (sorted[i] == sorted[i - 1])
 					recorded = false;
@@ -873,7 +873,7 @@ int replay_run(const struct v4l2r_trace *t, const struct replay_device *dev,
 	for (unsigned f = 0; f < t->n_frames; f++)
 		ru.fs[f].buffer = -1;
 	stats->recorded_timestamps =
-		pick_timestamps(t, o->index_timestamps, ru.frame_ts);
+		replay_pick_timestamps(t, o->index_timestamps, ru.frame_ts);
 
 	if (setup(&ru, dev, ru.scratch, ru.scratch_size, why, why_size) < 0)
 		goto out;

@@ -73,6 +73,13 @@ struct replay_stats {
 int replay_pick_device(const struct v4l2r_trace *t, struct replay_device *dev,
 		       char *why, size_t why_size);
 
+/* Fills ts[] (n_frames entries) with the timestamps a replay uses: the
+ * recorded ones when they can serve (non-zero, whole microseconds, all
+ * distinct), which it returns true for; else (frame + 1) ms. index_only
+ * asks for the latter. */
+bool replay_pick_timestamps(const struct v4l2r_trace *t, bool index_only,
+			    uint64_t *ts);
+
 /* Replays the whole trace once. Returns 0 when it ran to the end (frames
  * may still have failed: see stats), -1 on a setup or device error with
  * the reason in why. */

@@ -7,6 +7,11 @@
 #define V4L2R_MAX_DEVICES 16
 #define V4L2R_PATH_MAX 256
 
+/* The link type bits of media_v2_link.flags: <linux/media.h>'s
+ * MEDIA_LNK_FL_LINK_TYPE is (0xf << 28), a signed shift into the sign bit
+ * (undefined behaviour), so mask with this one instead. */
+#define V4L2R_LINK_TYPE_MASK 0xf0000000u
+
 struct v4l2r_node {
 	char media_path[V4L2R_PATH_MAX];	/* "" when not known */
 	char video_path[V4L2R_PATH_MAX];

@@ -33,6 +33,10 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 				    uint32_t coded_fourcc, uint32_t width,
 				    uint32_t height, uint32_t bitstream_size);
 
+/* The OUTPUT buffer size the driver granted at the last S_FMT: the most
+ * bitstream one request carries (0 before any S_FMT). */
+uint32_t v4l2r_session_output_size(struct v4l2r_session *s);
+
 /* Controls outside any request (decode mode, start code, a first SPS so
  * the driver picks the right capture format). */
 int v4l2r_session_set_controls(struct v4l2r_session *s,

@@ -74,7 +74,7 @@ static const struct media_v2_link *links_of(const struct media_v2_topology *topo
 
 static uint32_t link_type(const struct media_v2_link *link)
 {
-	return link->flags & MEDIA_LNK_FL_LINK_TYPE;
+	return link->flags & V4L2R_LINK_TYPE_MASK;
 }
 
 /* The kernel puts the interface at the source end of an interface link;

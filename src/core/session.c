@@ -163,11 +163,23 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 			  v4l2r_fourcc_str(got, b));
 		ret = -EINVAL;
 	}
+	if (!ret)
+		s->output_size = s->mplane ?
+			fmt.fmt.pix_mp.plane_fmt[0].sizeimage :
+			fmt.fmt.pix.sizeimage;
 	if (!ret && s->recorder)	/* trace hook */
 		v4l2r_trace_hook_output_format(s, &fmt);
 out:
 	pthread_mutex_unlock(&s->lock);
 	return ret;
+}
+
+uint32_t v4l2r_session_output_size(struct v4l2r_session *s)
+{
+	pthread_mutex_lock(&s->lock);
+	uint32_t size = s->output_size;
+	pthread_mutex_unlock(&s->lock);
+	return size;
 }
 
 int v4l2r_session_set_controls(struct v4l2r_session *s,

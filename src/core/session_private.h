@@ -55,6 +55,7 @@ struct v4l2r_session {
 	int media_fd;
 	bool mplane;
 	enum v4l2_buf_type output_type, capture_type;
+	uint32_t output_size;	/* OUTPUT sizeimage the driver granted */
 	bool streaming;
 
 	struct v4l2r_request *slots;

@@ -723,17 +723,23 @@ static const char *record_name(uint32_t type)
 	return "record";
 }
 
-/* Turns the pool indices into pointers, now that nothing moves. */
+/* Element `index` (stored in a pointer field while parsing) of a pool. */
+#define pool_entry(pool, index) \
+	((pool) ? (pool) + (uintptr_t)(index) : NULL)
+
+/* Turns the pool indices into pointers, now that nothing moves. A trace
+ * with no controls (or no references) at all has no pool: its lists stay
+ * NULL, as NULL + 0 is undefined. */
 static void finish_pointers(struct trace_impl *t)
 {
 	for (unsigned i = 0; i < t->pub.n_requests; i++) {
 		struct v4l2r_trace_request *r = &t->requests[i];
-		r->controls = t->controls + (uintptr_t)r->controls;
-		r->refs = t->refs + (uintptr_t)r->refs;
+		r->controls = pool_entry(t->controls, r->controls);
+		r->refs = pool_entry(t->refs, r->refs);
 	}
 	for (unsigned i = 0; i < t->pub.n_blocks; i++) {
 		struct v4l2r_trace_control_block *b = &t->blocks[i];
-		b->controls = t->controls + (uintptr_t)b->controls;
+		b->controls = pool_entry(t->controls, b->controls);
 	}
 	t->pub.requests = t->requests;
 	t->pub.frames = t->frames;

@@ -212,6 +212,9 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 					      bitstream_size(c->width, c->height));
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
+	uint32_t limit = v4l2r_session_output_size(c->session);
+	if (limit)
+		c->accum.data_limit = limit;
 	/* Decode mode and start code before the capture format: a driver may
 	 * choose its formats by them. */
 	ret = set_decode_controls(c);

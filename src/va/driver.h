@@ -96,6 +96,9 @@ struct va_picture_accum {
 	unsigned first_without_data;	/* slices still waiting for data */
 	uint8_t *data;
 	size_t data_size, data_cap;
+	/* What one request can carry (the OUTPUT buffer size): slice data
+	 * beyond it is refused as it comes, before it is copied. */
+	size_t data_limit;
 	struct va_slice *slices;	/* built by va_accum_finish */
 };
 
@@ -173,6 +176,11 @@ struct va_image {
 	/* A derived image's context, referenced so that the capture buffer
 	 * it maps outlives vaDestroyContext until the image goes. */
 	struct va_context *ctx;
+	/* vaGetImage calls writing into it without drv->lock (counted under
+	 * it): a vaDestroyImage meanwhile takes the image's and its buffer's
+	 * ids away at once and leaves the freeing to the last writer. */
+	unsigned writers;
+	bool destroyed;
 };
 
 static inline struct va_driver *va_drv(VADriverContextP ctx)

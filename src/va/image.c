@@ -217,17 +217,12 @@ out:
 	return st;
 }
 
-VAStatus va_DestroyImage(VADriverContextP ctx, VAImageID id)
+/* Frees an image and its buffer, both out of their tables (under
+ * drv->lock). */
+static void image_free(struct va_driver *drv, struct va_image *img,
+		       struct va_buffer *buf)
 {
-	struct va_driver *drv = va_drv(ctx);
-
-	pthread_mutex_lock(&drv->lock);
-	struct va_image *img = va_heap_remove(&drv->images, id);
-	if (!img) {
-		pthread_mutex_unlock(&drv->lock);
-		return VA_STATUS_ERROR_INVALID_IMAGE;
-	}
-	va_buffer_free(va_heap_remove(&drv->buffers, img->image.buf));
+	va_buffer_free(buf);
 	if (img->derived_from != VA_INVALID_ID) {
 		struct va_surface *s = va_heap_get(&drv->surfaces,
 						   img->derived_from);
@@ -236,9 +231,26 @@ VAStatus va_DestroyImage(VADriverContextP ctx, VAImageID id)
 	}
 	if (img->ctx)
 		va_context_unref(drv, img->ctx);
-	pthread_mutex_unlock(&drv->lock);
 	free(img);
-	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_DestroyImage(VADriverContextP ctx, VAImageID id)
+{
+	struct va_driver *drv = va_drv(ctx);
+
+	pthread_mutex_lock(&drv->lock);
+	struct va_image *img = va_heap_remove(&drv->images, id);
+	if (img) {
+		/* Both ids go now; a vaGetImage still writing frees them. */
+		struct va_buffer *buf = va_heap_remove(&drv->buffers,
+						       img->image.buf);
+		if (img->writers)
+			img->destroyed = true;
+		else
+			image_free(drv, img, buf);
+	}
+	pthread_mutex_unlock(&drv->lock);
+	return img ? VA_STATUS_SUCCESS : VA_STATUS_ERROR_INVALID_IMAGE;
 }
 
 VAStatus va_SetImagePalette(VADriverContextP ctx, VAImageID id,
@@ -369,10 +381,12 @@ static void image_layout(const struct va_image *img, struct v4l2r_layout *l)
 	l->desc = img->desc;
 	l->width = img->image.width;
 	l->height = img->image.height;
-	l->num_planes = img->image.num_planes;
+	/* VAImage holds 3 planes at most, as V4L2R_MAX_PLANES. */
+	l->num_planes = img->image.num_planes < V4L2R_MAX_PLANES ?
+				img->image.num_planes : V4L2R_MAX_PLANES;
 	l->mem_planes = 1;
 	l->mem_size[0] = img->image.data_size;
-	for (unsigned i = 0; i < l->num_planes && i < V4L2R_MAX_PLANES; i++) {
+	for (unsigned i = 0; i < l->num_planes; i++) {
 		l->plane[i].mem_plane = 0;
 		l->plane[i].offset = img->image.offsets[i];
 		l->plane[i].stride = img->image.pitches[i];
@@ -399,7 +413,8 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 
 	/* Look everything up under the lock, then copy without it (a
 	 * conversion takes a while; decoding goes on meanwhile): the context
-	 * reference keeps the capture buffers alive. */
+	 * reference keeps the capture buffers alive, the image's writer count
+	 * the image and its memory. */
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, surface);
 	struct va_image *img = va_heap_get(&drv->images, image);
@@ -422,6 +437,7 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 	}
 	c = s->ctx;
 	va_context_ref(c);
+	img->writers++;
 	unsigned index = (unsigned)s->capture_index;
 	struct v4l2r_layout src = c->layout, dst, lin;
 	image_layout(img, &dst);
@@ -476,6 +492,8 @@ out:
 	free(tmp);
 	pthread_mutex_lock(&drv->lock);
 	va_context_unref(drv, c);
+	if (!--img->writers && img->destroyed)
+		image_free(drv, img, buf);
 	pthread_mutex_unlock(&drv->lock);
 	return st;
 }

@@ -30,6 +30,7 @@ int va_accum_init(struct va_picture_accum *a, const struct va_codec_ops *ops)
 {
 	memset(a, 0, sizeof(*a));
 	a->ops = ops;
+	a->data_limit = UINT32_MAX;	/* until the context knows its buffers */
 	a->pic = calloc(1, ops->pic_param_size ? ops->pic_param_size : 1);
 	a->iq = calloc(1, ops->iq_matrix_size ? ops->iq_matrix_size : 1);
 	a->prob = calloc(1, ops->prob_table_size ? ops->prob_table_size : 1);
@@ -180,9 +181,11 @@ static VAStatus add_slice_data(struct va_picture_accum *a, const uint8_t *data,
 				      VA_STATUS_ERROR_INVALID_PARAMETER,
 				      "slice %u has no data", i);
 	}
-	if (size > UINT32_MAX - a->data_size)
-		return refuse(why, why_size, VA_STATUS_ERROR_INVALID_PARAMETER,
-			      "too much slice data in one picture");
+	if (size > a->data_limit - a->data_size)
+		return refuse(why, why_size, VA_STATUS_ERROR_NOT_ENOUGH_BUFFER,
+			      "%zu more bytes of slice data after %zu: a "
+			      "picture's data must fit the %zu-byte bitstream "
+			      "buffer", size, a->data_size, a->data_limit);
 	if (a->data_size + size > a->data_cap) {
 		size_t cap = a->data_cap ? a->data_cap : 64 * 1024;
 		while (cap < a->data_size + size)

@@ -228,17 +228,9 @@ static VAStatus check_tile_sizes(const uint8_t *data, uint32_t size,
 static VAStatus compressed_header(struct vp9_state *st, const uint8_t *data,
 				  const struct vp9_uncompressed_header *h)
 {
-	const struct v4l2r_vp9_frame_info info = {
-		.intra = h->key_frame || h->intra_only,
-		.lossless = !h->quant.base_q_idx && !h->quant.delta_q_y_dc &&
-			    !h->quant.delta_q_uv_dc && !h->quant.delta_q_uv_ac,
-		.switchable_interp = h->interpolation_filter ==
-				     V4L2_VP9_INTERP_FILTER_SWITCHABLE,
-		.allow_high_precision_mv = h->allow_high_precision_mv,
-		.sign_bias = { false, h->ref_frame_sign_bias[1],
-			       h->ref_frame_sign_bias[2],
-			       h->ref_frame_sign_bias[3] },
-	};
+	struct v4l2r_vp9_frame_info info;
+
+	vp9_compressed_header_info(h, &info);
 	const char *err = v4l2r_vp9_compressed_header(data + h->size,
 						      h->header_size_in_bytes,
 						      &info, &st->probs,

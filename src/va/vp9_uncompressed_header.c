@@ -306,3 +306,19 @@ const char *vp9_read_uncompressed_header(const uint8_t *data, size_t size,
 	h->size = (uint32_t)((v4l2r_br_raw_bits(&br) + 7) / 8);
 	return NULL;
 }
+
+void vp9_compressed_header_info(const struct vp9_uncompressed_header *h,
+				struct v4l2r_vp9_frame_info *info)
+{
+	*info = (struct v4l2r_vp9_frame_info){
+		.intra = h->key_frame || h->intra_only,
+		.lossless = !h->quant.base_q_idx && !h->quant.delta_q_y_dc &&
+			    !h->quant.delta_q_uv_dc && !h->quant.delta_q_uv_ac,
+		.switchable_interp = h->interpolation_filter ==
+				     V4L2_VP9_INTERP_FILTER_SWITCHABLE,
+		.allow_high_precision_mv = h->allow_high_precision_mv,
+		.sign_bias = { false, h->ref_frame_sign_bias[1],
+			       h->ref_frame_sign_bias[2],
+			       h->ref_frame_sign_bias[3] },
+	};
+}

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "v4l2r/vp9.h"
+
 #define VP9_NUM_SEGMENTS 8
 #define VP9_SEG_FEATURES 4	/* ALT_Q, ALT_L, REF_FRAME, SKIP */
 #define VP9_MAX_TILE_ROWS_LOG2 2
@@ -88,6 +90,11 @@ struct vp9_uncompressed_header {
 const char *vp9_read_uncompressed_header(const uint8_t *data, size_t size,
 					 unsigned ref_width,
 					 struct vp9_uncompressed_header *h);
+
+/* What the compressed header's parser (v4l2r_vp9_compressed_header) needs
+ * of this header. */
+void vp9_compressed_header_info(const struct vp9_uncompressed_header *h,
+				struct v4l2r_vp9_frame_info *info);
 
 /* calc_min_log2_tile_cols() / calc_max_log2_tile_cols() of spec 6.2.14. */
 void vp9_tile_cols_log2_bounds(unsigned width, uint8_t *min_log2,

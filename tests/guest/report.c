@@ -6,6 +6,7 @@
 
 unsigned report_passed, report_failed, report_skipped;
 
+__attribute__((format(printf, 1, 0)))
 static void why(const char *fmt, va_list ap)
 {
 	printf(" (");

@@ -44,6 +44,7 @@ static unsigned WIDTH = 320, HEIGHT = 240;
 static unsigned passed, failed, skipped;
 static const struct v4l2r_node *node;
 
+__attribute__((format(printf, 3, 4)))
 static void report(const char *name, int status, const char *fmt, ...)
 {
 	static const char *const words[] = { "OK", "FAIL", "SKIP" };

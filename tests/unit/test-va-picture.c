@@ -237,6 +237,44 @@ START_TEST(slice_outside_data)
 }
 END_TEST
 
+/* The slice data of a picture is bounded by what one request carries: a
+ * client rendering the same 1 MiB buffer again and again is refused at the
+ * buffer that passes the limit, before anything of it is copied. */
+START_TEST(slice_data_bounded)
+{
+	const size_t mib = 1024 * 1024;
+	uint8_t *big = calloc(1, mib);
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s = slice(0, (uint32_t)mib, 0);
+
+	ck_assert_ptr_nonnull(big);
+	acc.data_limit = 4 * mib;
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	for (unsigned i = 0; i < 4; i++) {
+		ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+		ck_assert_int_eq(add(VASliceDataBufferType, big, (unsigned)mib, 1), 0);
+	}
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	for (unsigned i = 0; i < 512; i++)
+		ck_assert_int_eq(add(VASliceDataBufferType, big, (unsigned)mib, 1),
+				 VA_STATUS_ERROR_NOT_ENOUGH_BUFFER);
+	ck_assert_ptr_nonnull(strstr(why, "4194304-byte bitstream buffer"));
+	ck_assert_uint_eq(acc.data_size, 4 * mib);
+	ck_assert_uint_le(acc.data_cap, 4 * mib);
+
+	/* One byte over, in one buffer of elements: refused too. */
+	va_accum_reset(&acc);
+	acc.data_limit = 16;
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	s = slice(0, 17, 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s, sizeof(s), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, big, 1, 17),
+			 VA_STATUS_ERROR_NOT_ENOUGH_BUFFER);
+	ck_assert_uint_eq(acc.data_size, 0);
+	free(big);
+}
+END_TEST
+
 START_TEST(bitstream_never_overflows)
 {
 	struct va_picture_input in;
@@ -562,6 +600,7 @@ int main(void)
 	tcase_add_test(tc, data_without_params);
 	tcase_add_test(tc, wrong_sizes);
 	tcase_add_test(tc, slice_outside_data);
+	tcase_add_test(tc, slice_data_bounded);
 	tcase_add_test(tc, bitstream_never_overflows);
 	tcase_add_test(tc, annex_b_prefix);
 	suite_add_tcase(s, tc);

@@ -22,3 +22,10 @@ unit_test_synth_LDADD = $(CORE_LIBS)
 # The tool's command lines that need no device (usage errors, help texts).
 TESTS += unit/tool-usage.sh
 EXTRA_DIST += unit/tool-usage.sh
+
+# The replay engine's timestamp choice (n log n on large traces).
+TESTS += unit/test-replay
+check_PROGRAMS += unit/test-replay
+unit_test_replay_SOURCES = unit/test-replay.c ../tools/replay.c
+unit_test_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
+unit_test_replay_LDADD = $(CORE_LIBS) $(PTHREAD_LIBS)
