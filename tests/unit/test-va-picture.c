@@ -612,6 +612,35 @@ START_TEST(pixel_copies)
 }
 END_TEST
 
+/* vaGetImage of a 10-bit picture: P010 into a P010 image of another
+ * stride, whole 16-bit samples cropped; never into an 8-bit image. */
+START_TEST(pixel_copies_10_bit)
+{
+	struct v4l2r_layout p010, wide, nv12;
+	uint16_t a[16 * 8 * 3 / 2], b[32 * 8 * 3 / 2];
+
+	fill_layout(V4L2_PIX_FMT_P010, 16, 8, &p010);
+	fill_layout(V4L2_PIX_FMT_P010, 32, 8, &wide);
+	fill_layout(V4L2_PIX_FMT_NV12, 16, 8, &nv12);
+	for (unsigned i = 0; i < sizeof(a) / 2; i++)
+		a[i] = (uint16_t)((i * 37 + 5) << 6);	/* 10 bits, MSB aligned */
+	const uint8_t *src[3] = { (const uint8_t *)a, NULL, NULL };
+	uint8_t *dst[3] = { (uint8_t *)b, NULL, NULL };
+
+	memset(b, 0, sizeof(b));
+	ck_assert_int_eq(va_copy_picture(&p010, src, &wide, dst, 16, 8), 0);
+	for (unsigned y = 0; y < 8; y++)
+		ck_assert_mem_eq(b + y * 32, a + y * 16, 16 * 2);
+	const uint16_t *uv = a + p010.plane[1].offset / 2;
+	const uint16_t *wuv = b + wide.plane[1].offset / 2;
+	for (unsigned y = 0; y < 4; y++)
+		ck_assert_mem_eq(wuv + y * 32, uv + y * 16, 16 * 2);
+	ck_assert_uint_eq(b[16], 0);	/* past the width: untouched */
+	ck_assert_int_eq(va_copy_picture(&p010, src, &nv12, dst, 16, 8), -EINVAL);
+	ck_assert_int_eq(va_copy_picture(&nv12, src, &p010, dst, 16, 8), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("va-picture");
@@ -640,6 +669,7 @@ int main(void)
 	tcase_add_test(tc2, image_formats_are_makeable);
 	tcase_add_test(tc2, object_ids);
 	tcase_add_test(tc2, pixel_copies);
+	tcase_add_test(tc2, pixel_copies_10_bit);
 	suite_add_tcase(s, tc2);
 
 	return unit_run(s);
