@@ -31,6 +31,8 @@ struct v4l2r_format_desc {
 
 const struct v4l2r_format_desc *v4l2r_format_by_v4l2(uint32_t v4l2_fourcc);
 const struct v4l2r_format_desc *v4l2r_format_by_va(uint32_t va_fourcc);
+/* By the table's name ("P010_4L4"), any case; NULL when unknown. */
+const struct v4l2r_format_desc *v4l2r_format_by_name(const char *name);
 const struct v4l2r_format_desc *v4l2r_format_by_drm(uint32_t drm_fourcc,
 						    uint64_t modifier);
 const struct v4l2r_format_desc *v4l2r_format_at(unsigned index);

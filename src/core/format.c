@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <string.h>
+#include <strings.h>
 
 #include <linux/videodev2.h>
 
@@ -112,6 +113,14 @@ const struct v4l2r_format_desc *v4l2r_format_by_v4l2(uint32_t v4l2_fourcc)
 {
 	for (unsigned i = 0; i < N_FORMATS; i++)
 		if (formats[i].v4l2_fourcc == v4l2_fourcc)
+			return &formats[i];
+	return NULL;
+}
+
+const struct v4l2r_format_desc *v4l2r_format_by_name(const char *name)
+{
+	for (unsigned i = 0; name && i < N_FORMATS; i++)
+		if (!strcasecmp(formats[i].name, name))
 			return &formats[i];
 	return NULL;
 }

@@ -10,6 +10,8 @@
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/bit_depth.h"
+#include "v4l2r/format.h"
 #include "v4l2r/log.h"
 #include "v4l2r/probe.h"
 
@@ -155,20 +157,65 @@ static int set_output_format(int fd, const struct v4l2r_device_caps *caps,
 	return got == fourcc ? 0 : -EINVAL;
 }
 
-static void probe_capture_formats(int fd, const struct v4l2r_device_caps *caps,
-				  struct v4l2r_codec_caps *cc)
+static bool capture_listed(const struct v4l2r_codec_caps *cc, uint32_t fourcc)
+{
+	for (unsigned k = 0; k < cc->n_capture; k++)
+		if (cc->capture_fourccs[k] == fourcc)
+			return true;
+	return false;
+}
+
+/* Adds the CAPTURE formats the driver lists now; deep_only: only the known
+ * formats deeper than 8 bits not listed yet. */
+static void add_capture_formats(int fd, const struct v4l2r_device_caps *caps,
+				struct v4l2r_codec_caps *cc, bool deep_only)
 {
 	struct v4l2_fmtdesc desc;
 
-	cc->n_capture = 0;
 	for (uint32_t i = 0; cc->n_capture < V4L2R_MAX_CAPTURE_FORMATS; i++) {
+		const struct v4l2r_format_desc *d;
+
 		memset(&desc, 0, sizeof(desc));
 		desc.index = i;
 		desc.type = capture_type(caps);
 		if (xioctl(fd, VIDIOC_ENUM_FMT, &desc))
 			break;
+		d = v4l2r_format_by_v4l2(desc.pixelformat);
+		if (deep_only && (!d || d->bit_depth <= 8 ||
+				  capture_listed(cc, desc.pixelformat)))
+			continue;
 		cc->capture_fourccs[cc->n_capture++] = desc.pixelformat;
 	}
+}
+
+static int set_bit_depth(int fd, enum v4l2r_codec codec, unsigned depth)
+{
+	union v4l2r_bit_depth_payload p;
+	struct v4l2_ext_control ctrl;
+	struct v4l2_ext_controls ctrls = {
+		.which = V4L2_CTRL_WHICH_CUR_VAL, .count = 1, .controls = &ctrl,
+	};
+
+	if (!v4l2r_bit_depth_control(codec, depth, PROBE_WIDTH, PROBE_HEIGHT,
+				     &p, &ctrl))
+		return -ENOTTY;
+	return xioctl(fd, VIDIOC_S_EXT_CTRLS, &ctrls);
+}
+
+/* The 10-bit formats a driver lists only once the codec's sequence control
+ * says 10 bits (bit_depth.h), added after the 8-bit ones; then the control
+ * is set back to 8 bits. A driver that refuses 10 bits makes none. */
+static void probe_capture_formats_10(int fd,
+				     const struct v4l2r_device_caps *caps,
+				     enum v4l2r_codec codec,
+				     struct v4l2r_codec_caps *cc)
+{
+	if (set_bit_depth(fd, codec, 10))
+		return;
+	add_capture_formats(fd, caps, cc, true);
+	if (set_bit_depth(fd, codec, 8))
+		v4l2r_warn("probe: %s: setting the %s bit depth back to 8 "
+			   "failed", caps->card, v4l2r_codec_get(codec)->name);
 }
 
 /* Stateless drivers enumerate sizes on the coded format. Discrete sizes
@@ -319,7 +366,9 @@ static void probe_codec(int fd, const struct v4l2r_device_caps *caps,
 	}
 	cc->hold_capture = output_buffer_caps(fd, caps) &
 			   V4L2_BUF_CAP_SUPPORTS_M2M_HOLD_CAPTURE_BUF;
-	probe_capture_formats(fd, caps, cc);
+	cc->n_capture = 0;
+	add_capture_formats(fd, caps, cc, false);
+	probe_capture_formats_10(fd, caps, desc->codec, cc);
 	probe_frame_sizes(fd, desc->coded_fourcc, &cc->sizes);
 	probe_controls(fd, desc, cc);
 	probe_menus(fd, desc, cc);

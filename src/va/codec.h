@@ -38,6 +38,10 @@ struct va_picture_input {
 	const struct va_slice *slices;
 	VASurfaceID target;
 	VAProfile profile;	/* of the context's config */
+	/* Bits per sample of the context's pictures (8, or 10 for a
+	 * VA_RT_FORMAT_YUV420_10 config): a stream of another depth is
+	 * refused, never decoded into the wrong format. */
+	unsigned bit_depth;
 };
 
 /* How the device wants its work, from its decode-mode and start-code menus. */

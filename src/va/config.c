@@ -31,6 +31,13 @@ static const struct v4l2r_codec_caps *entry_caps(struct va_driver *drv,
 	return &drv->devices[e->device].caps.codec[e->ops->codec];
 }
 
+unsigned va_entry_rt_formats(struct va_driver *drv,
+			     const struct va_profile_entry *e)
+{
+	return va_rt_formats(entry_caps(drv, e)) &
+	       va_profile_rt_formats(e->profile);
+}
+
 unsigned va_rt_formats(const struct v4l2r_codec_caps *cc)
 {
 	unsigned rt = 0;
@@ -42,6 +49,27 @@ unsigned va_rt_formats(const struct v4l2r_codec_caps *cc)
 			rt |= d->va_rt_format;
 	}
 	return rt;
+}
+
+unsigned va_profile_rt_formats(VAProfile profile)
+{
+	switch (profile) {
+	case VAProfileHEVCMain10:	/* 8 or 10 bits (A.3.3) */
+		return VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10;
+	case VAProfileVP9Profile2:	/* 10 (or 12) bits only */
+		return VA_RT_FORMAT_YUV420_10;
+	default:
+		return VA_RT_FORMAT_YUV420;
+	}
+}
+
+unsigned va_profile_default_rt_format(VAProfile profile)
+{
+	unsigned rt = va_profile_rt_formats(profile);
+
+	/* A client that names no RT format (FFmpeg) wants the profile's
+	 * deepest pictures. */
+	return rt & VA_RT_FORMAT_YUV420_10 ? VA_RT_FORMAT_YUV420_10 : rt;
 }
 
 bool va_codec_produces(const struct v4l2r_codec_caps *cc, uint32_t va_fourcc,
@@ -102,7 +130,7 @@ VAStatus va_GetConfigAttributes(VADriverContextP ctx, VAProfile profile,
 	for (int i = 0; i < n; i++) {
 		switch (attribs[i].type) {
 		case VAConfigAttribRTFormat:
-			attribs[i].value = va_rt_formats(cc);
+			attribs[i].value = va_entry_rt_formats(drv, e);
 			break;
 		case VAConfigAttribDecSliceMode:
 			attribs[i].value = VA_DEC_SLICE_MODE_NORMAL;
@@ -136,20 +164,21 @@ VAStatus va_CreateConfig(VADriverContextP ctx, VAProfile profile,
 		va_info(drv, "vaCreateConfig: only decoding (VLD) is offered");
 		return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
 	}
-	unsigned supported = va_rt_formats(entry_caps(drv, e));
-	unsigned rt = supported & VA_RT_FORMAT_YUV420 ? VA_RT_FORMAT_YUV420 :
-							 supported;
+	unsigned supported = va_entry_rt_formats(drv, e);
+	unsigned rt = va_profile_default_rt_format(profile);
 	for (int i = 0; i < n; i++) {
 		if (attribs[i].type == VAConfigAttribRTFormat) {
-			if (!(attribs[i].value & supported)) {
+			unsigned asked = attribs[i].value & supported;
+			if (!asked) {
 				va_info(drv, "vaCreateConfig: RT format 0x%x not "
-					"produced (0x%x is)", attribs[i].value,
-					supported);
+					"produced for profile %d (0x%x is)",
+					attribs[i].value, profile, supported);
 				return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 			}
-			rt = attribs[i].value & supported;
-			if (rt & VA_RT_FORMAT_YUV420)
-				rt = VA_RT_FORMAT_YUV420;
+			/* Several asked: the profile's default among them. */
+			if (!(asked & rt))
+				rt = asked & VA_RT_FORMAT_YUV420 ?
+					     VA_RT_FORMAT_YUV420 : asked;
 		} else if (attribs[i].type == VAConfigAttribDecSliceMode) {
 			if (attribs[i].value != VA_DEC_SLICE_MODE_NORMAL)
 				return VA_STATUS_ERROR_INVALID_VALUE;

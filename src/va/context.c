@@ -31,6 +31,7 @@
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/bit_depth.h"
 #include "v4l2r/trace.h"
 #include "va/driver.h"
 
@@ -137,6 +138,25 @@ static int set_decode_controls(struct va_context *c)
 	return n ? v4l2r_session_set_controls(c->session, ctrls, n) : 0;
 }
 
+/* A 10-bit context tells the device before choosing its capture format:
+ * drivers list their 10-bit formats only once the codec's sequence control
+ * says 10 bits, and change that list only while CAPTURE has no buffers. */
+static int set_bit_depth(struct va_driver *drv, struct va_context *c)
+{
+	union v4l2r_bit_depth_payload p;
+	struct v4l2_ext_control ctrl;
+
+	if (c->config.rt_format != VA_RT_FORMAT_YUV420_10)
+		return 0;
+	if (!v4l2r_bit_depth_control(c->desc->codec, 10, (uint32_t)c->width,
+				     (uint32_t)c->height, &p, &ctrl)) {
+		va_err(drv, "%s: no control carries a bit depth: no 10-bit "
+		       "pictures", c->desc->name);
+		return -EINVAL;
+	}
+	return v4l2r_session_set_controls(c->session, &ctrl, 1);
+}
+
 /* Linear when the device offers it: VA clients expect linear pictures
  * (vaDeriveImage works, an export with the linear modifier imports
  * anywhere); a tiled format only when that is all the device makes, in
@@ -220,7 +240,33 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 	ret = set_decode_controls(c);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
+	if (set_bit_depth(drv, c) < 0)
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	return VA_STATUS_SUCCESS;
+}
+
+/* LIBVA_V4L2_REQUEST_CAPTURE_FORMAT (a V4L2 format name, "P010_4L4"):
+ * that format when the device lists it for this context and it fits the
+ * RT format and want; else 0, with a line saying why. */
+static uint32_t forced_capture_format(struct va_driver *drv,
+				      const struct va_context *c,
+				      const uint32_t *fourccs, unsigned count,
+				      uint32_t want)
+{
+	const struct v4l2r_format_desc *d = drv->capture_format;
+
+	if (!d)
+		return 0;
+	for (unsigned i = 0; i < count; i++)
+		if (fourccs[i] == d->v4l2_fourcc &&
+		    va_choose_capture_format(&fourccs[i], 1,
+					     c->config.rt_format, want))
+			return fourccs[i];
+	va_info(drv, "LIBVA_V4L2_REQUEST_CAPTURE_FORMAT=%s: not made by the "
+		"device for this %s context (or not of its RT format 0x%x); "
+		"the driver chooses", d->name, c->desc->name,
+		c->config.rt_format);
+	return 0;
 }
 
 /* The capture format and buffers: want is the VA fourcc surfaces were
@@ -234,9 +280,10 @@ static VAStatus setup_capture(struct va_driver *drv, struct va_context *c,
 	int n = v4l2r_session_capture_formats(c->session, fourccs,
 					      V4L2R_MAX_CAPTURE_FORMATS);
 	unsigned count = n < 0 ? 0 : (unsigned)n;
-	uint32_t fourcc = want ? va_choose_capture_format(fourccs, count,
-							  c->config.rt_format,
-							  want) : 0;
+	uint32_t fourcc = forced_capture_format(drv, c, fourccs, count, want);
+	if (!fourcc && want)
+		fourcc = va_choose_capture_format(fourccs, count,
+						  c->config.rt_format, want);
 	if (!fourcc) {
 		fourcc = va_choose_capture_format(fourccs, count,
 						  c->config.rt_format, 0);
@@ -343,7 +390,7 @@ struct va_context *va_context_new_probe(struct va_driver *drv,
 		const struct va_profile_entry *e = &drv->profiles[k % drv->n_profiles];
 		const struct v4l2r_codec_caps *cc =
 			&drv->devices[e->device].caps.codec[e->ops->codec];
-		if (!(va_rt_formats(cc) & s->rt_format) ||
+		if (!(va_entry_rt_formats(drv, e) & s->rt_format) ||
 		    (exact && s->fourcc &&
 		     !va_codec_produces(cc, s->fourcc, s->rt_format)) ||
 		    (!exact && !s->fourcc))

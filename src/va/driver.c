@@ -243,6 +243,16 @@ static void build_profiles(struct va_driver *drv)
 				if (va_find_profile(drv, list[i]) ||
 				    drv->n_profiles >= VA_MAX_PROFILES)
 					continue;
+				/* A 10-bit profile needs a 10-bit picture
+				 * format (the probe's, bit_depth.h). */
+				if (!(va_rt_formats(cc) &
+				      va_profile_default_rt_format(list[i]))) {
+					va_info(drv, "%s: profile %d not offered: "
+						"the device makes no picture of "
+						"its bit depth", desc->name,
+						list[i]);
+					continue;
+				}
 				drv->profiles[drv->n_profiles++] =
 					(struct va_profile_entry){
 						.profile = list[i], .ops = ops,
@@ -457,6 +467,21 @@ static void fill_vtable(struct VADriverVTable *vt)
 	vt->vaSyncSurface2 = va_SyncSurface2;
 }
 
+static const struct v4l2r_format_desc *env_capture_format(struct va_driver *drv)
+{
+	const char *v = getenv("LIBVA_V4L2_REQUEST_CAPTURE_FORMAT");
+	const struct v4l2r_format_desc *d;
+
+	if (!v || !*v)
+		return NULL;
+	d = v4l2r_format_by_name(v);
+	if (!d)
+		va_err(drv, "LIBVA_V4L2_REQUEST_CAPTURE_FORMAT=%s: no such "
+		       "picture format (NV12, P010_4L4 ...); the driver "
+		       "chooses", v);
+	return d;
+}
+
 static int env_decode_mode(struct va_driver *drv)
 {
 	const char *v = getenv("LIBVA_V4L2_REQUEST_DECODE_MODE");
@@ -498,6 +523,7 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 	ctx->pDriverData = drv;
 	log_attach(drv);
 	drv->decode_mode = env_decode_mode(drv);
+	drv->capture_format = env_capture_format(drv);
 
 	find_devices(drv);
 	build_profiles(drv);

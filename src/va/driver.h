@@ -70,6 +70,9 @@ struct va_driver {
 	/* Settings read from the environment at vaInitialize. */
 	int sync_timeout_ms;
 	unsigned capture_buffers;	/* 0: default */
+	/* LIBVA_V4L2_REQUEST_CAPTURE_FORMAT: preferred CAPTURE format when
+	 * the device makes several (NULL: the driver chooses). */
+	const struct v4l2r_format_desc *capture_format;
 	/* LIBVA_V4L2_REQUEST_DECODE_MODE: a VA_DECODE_MODE_* value. */
 	int decode_mode;
 	int log_level;
@@ -224,6 +227,15 @@ uint32_t va_fourcc_of_capture(uint32_t v4l2_fourcc);
  * only capture formats the driver can use; 0: none, the codec cannot be
  * offered. */
 unsigned va_rt_formats(const struct v4l2r_codec_caps *cc);
+/* RT formats a profile's streams decode into (HEVC Main 10: YUV420 and
+ * YUV420_10; VP9 profile 2: YUV420_10; others YUV420), and the one a
+ * config has when the client names none (the deepest). */
+unsigned va_profile_rt_formats(VAProfile profile);
+unsigned va_profile_default_rt_format(VAProfile profile);
+/* RT formats a config of profile entry e may have: those of its profile
+ * that its device produces. */
+unsigned va_entry_rt_formats(struct va_driver *drv,
+			     const struct va_profile_entry *e);
 /* Whether a codec's device produces pictures clients see as this VA
  * fourcc, of one of the RT formats in rt_format. */
 bool va_codec_produces(const struct v4l2r_codec_caps *cc, uint32_t va_fourcc,

@@ -124,7 +124,7 @@ static bool lacks_control(const struct va_decode_mode *mode, uint32_t cid)
 }
 
 static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
-				 VAProfile profile)
+				 VAProfile profile, unsigned bit_depth)
 {
 	const char *what = NULL;
 	unsigned min_cb = pic->log2_min_luma_coding_block_size_minus3 + 3;
@@ -141,6 +141,15 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 			  pic->bit_depth_luma_minus8 + 8,
 			  pic->bit_depth_chroma_minus8 + 8);
 		return VA_STATUS_ERROR_UNSUPPORTED_PROFILE;
+	}
+	/* The device writes the SPS's depth into the context's pictures. */
+	if (pic->bit_depth_luma_minus8 + 8u != bit_depth ||
+	    pic->bit_depth_chroma_minus8 + 8u != bit_depth) {
+		v4l2r_err("hevc: bit_depth_luma_minus8 = %u, "
+			  "bit_depth_chroma_minus8 = %u, but the context's "
+			  "pictures have %u bits", pic->bit_depth_luma_minus8,
+			  pic->bit_depth_chroma_minus8, bit_depth);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	}
 	if (pic->pic_width_in_luma_samples == 0 ||
 	    pic->pic_height_in_luma_samples == 0 ||
@@ -895,7 +904,7 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 	st->n_entry_points = 0;
 	memset(&st->decode, 0, sizeof(st->decode));
 
-	ret = check_pic_params(pic, in->profile);
+	ret = check_pic_params(pic, in->profile, in->bit_depth);
 	if (ret != VA_STATUS_SUCCESS)
 		return ret;
 	if (in->n_slices == 0 || in->n_slices > HEVC_MAX_SLICES) {

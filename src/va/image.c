@@ -37,19 +37,13 @@ bool va_image_format(uint32_t fourcc, VAImageFormat *out)
 	}
 }
 
-static bool any_device_makes(struct va_driver *drv, unsigned rt_format)
+/* Whether an offered profile decodes into pictures of rt_format (rkvdec's
+ * NV15 for H.264, which has no 10-bit profile here, does not count). */
+static bool any_profile_makes(struct va_driver *drv, unsigned rt_format)
 {
-	for (unsigned d = 0; d < drv->n_devices; d++)
-		for (unsigned c = 0; c < V4L2R_CODEC_COUNT; c++) {
-			const struct v4l2r_codec_caps *cc =
-				&drv->devices[d].caps.codec[c];
-			for (unsigned i = 0; cc->usable && i < cc->n_capture; i++) {
-				const struct v4l2r_format_desc *f =
-					v4l2r_format_by_v4l2(cc->capture_fourccs[i]);
-				if (f && (f->va_rt_format & rt_format))
-					return true;
-			}
-		}
+	for (unsigned i = 0; i < drv->n_profiles; i++)
+		if (va_entry_rt_formats(drv, &drv->profiles[i]) & rt_format)
+			return true;
 	return false;
 }
 
@@ -61,7 +55,7 @@ VAStatus va_QueryImageFormats(VADriverContextP ctx, VAImageFormat *list,
 
 	for (unsigned i = 0; i < sizeof(image_fourccs) / sizeof(image_fourccs[0]); i++) {
 		if (image_fourccs[i] == VA_FOURCC_P010 &&
-		    !any_device_makes(drv, VA_RT_FORMAT_YUV420_10))
+		    !any_profile_makes(drv, VA_RT_FORMAT_YUV420_10))
 			continue;
 		if (!v4l2r_format_by_va(image_fourccs[i]))
 			continue;

@@ -611,6 +611,7 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 	}
 	in.target = target;
 	in.profile = c->config.profile;
+	in.bit_depth = c->config.rt_format == VA_RT_FORMAT_YUV420_10 ? 10 : 8;
 
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, target);

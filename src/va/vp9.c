@@ -1,4 +1,4 @@
-/* VP9 profile 0: VA picture and slice (segment) buffers and the frame's
+/* VP9 profiles 0 (8 bits) and 2 (10 bits): VA picture and slice (segment) buffers and the frame's
  * bytes to the stateless VP9 frame and compressed header controls.
  *
  * VP9 decoding is frame based: one request, one "slice" holding the frame.
@@ -54,6 +54,9 @@ struct vp9_state {
 };
 
 #define BAD(...) (v4l2r_err(__VA_ARGS__), VA_STATUS_ERROR_INVALID_PARAMETER)
+/* A stream whose pictures the context's surfaces cannot hold. */
+#define BAD_DEPTH(...) (v4l2r_err(__VA_ARGS__), \
+			VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT)
 
 /* setup_past_independence(), for what V4L2 carries. */
 static void past_independence(struct vp9_persistent *p)
@@ -104,16 +107,27 @@ static void carry_over(struct vp9_persistent *p,
 	}
 }
 
-/* VA's values on their own. */
-static VAStatus check_picture(const VADecPictureParameterBufferVP9 *pp)
+/* VA's values on their own, and against the config's profile and the
+ * context's pictures. */
+static VAStatus check_picture(const VADecPictureParameterBufferVP9 *pp,
+			      const struct va_picture_input *in)
 {
-	if (pp->profile != 0 || pp->bit_depth != 8)
-		return BAD("vp9: profile = %u, bit_depth = %u (only profile 0, "
-			   "8 bits, is decoded)", pp->profile, pp->bit_depth);
+	unsigned profile = in->profile == VAProfileVP9Profile2 ? 2 : 0;
+
+	if (pp->profile != profile)
+		return BAD("vp9: profile = %u in a VP9 profile %u context",
+			   pp->profile, profile);
+	if (pp->bit_depth != (profile == 2 ? 10 : 8))
+		return BAD("vp9: bit_depth = %u (profile %u decodes %u bits)",
+			   pp->bit_depth, profile, profile == 2 ? 10 : 8);
+	if (pp->bit_depth != in->bit_depth)
+		return BAD_DEPTH("vp9: bit_depth = %u but the context's "
+				 "pictures have %u bits", pp->bit_depth,
+				 in->bit_depth);
 	if (!pp->pic_fields.bits.subsampling_x ||
 	    !pp->pic_fields.bits.subsampling_y)
 		return BAD("vp9: subsampling_x = %u, subsampling_y = %u "
-			   "(profile 0 is 4:2:0)",
+			   "(profiles 0 and 2 are 4:2:0)",
 			   pp->pic_fields.bits.subsampling_x,
 			   pp->pic_fields.bits.subsampling_y);
 	if (!pp->frame_width || !pp->frame_height)
@@ -170,6 +184,9 @@ static VAStatus check_against_header(const VADecPictureParameterBufferVP9 *pp,
 	if (h->profile != pp->profile)
 		return BAD("vp9: profile = %u; the frame header codes %u",
 			   pp->profile, h->profile);
+	if (h->color_config_read && h->bit_depth != pp->bit_depth)
+		return BAD("vp9: bit_depth = %u; the frame header codes %u",
+			   pp->bit_depth, h->bit_depth);
 	if (h->key_frame != !pp->pic_fields.bits.frame_type ||
 	    h->intra_only != pp->pic_fields.bits.intra_only)
 		return BAD("vp9: frame_type = %u, intra_only = %u; the frame "
@@ -427,7 +444,7 @@ static VAStatus vp9_translate(void *state, const struct va_picture_input *in,
 	if (in->n_slices != 1)
 		return BAD("vp9: %u slice buffers (a frame is one)",
 			   in->n_slices);
-	if ((ret = check_picture(pp)) != VA_STATUS_SUCCESS)
+	if ((ret = check_picture(pp, in)) != VA_STATUS_SUCCESS)
 		return ret;
 
 	const struct va_slice *s = &in->slices[0];
@@ -477,15 +494,20 @@ static void vp9_plan_request(void *state, const struct va_decode_mode *mode,
 	plan->n_slices = 1;
 }
 
-/* No menu: profile 0, which every VP9 decoder has. */
+/* The menu's profiles 0 and 2. No menu (hantro has none): both, profile
+ * 2 kept only when the device makes 10-bit pictures (driver.c checks). */
 static unsigned vp9_profiles(uint64_t v4l2_profiles, VAProfile *out,
 			     unsigned max)
 {
-	if (!max || (v4l2_profiles &&
-		     !(v4l2_profiles & (1ull << V4L2_MPEG_VIDEO_VP9_PROFILE_0))))
-		return 0;
-	out[0] = VAProfileVP9Profile0;
-	return 1;
+	unsigned n = 0;
+
+	if (n < max && (!v4l2_profiles ||
+			(v4l2_profiles & (1ull << V4L2_MPEG_VIDEO_VP9_PROFILE_0))))
+		out[n++] = VAProfileVP9Profile0;
+	if (n < max && (!v4l2_profiles ||
+			(v4l2_profiles & (1ull << V4L2_MPEG_VIDEO_VP9_PROFILE_2))))
+		out[n++] = VAProfileVP9Profile2;
+	return n;
 }
 
 const struct va_codec_ops va_codec_vp9 = {

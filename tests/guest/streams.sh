@@ -16,7 +16,7 @@ stream_wanted() { # NAME CODEC FEATURES
 	*) _streams_seen="$_streams_seen $2"; return 0 ;;
 	esac
 	case ",$3," in
-	*,interlaced,* | *,field-pictures,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
+	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
 		return 0 ;;
 	esac
 	return 1

@@ -22,12 +22,47 @@ export GST_REGISTRY=${GST_REGISTRY:-${TMPDIR:-/tmp}/v4l2r-gst-registry.bin}
 # FFmpeg cannot derive a DRM device from a VA one, so the VA device is made
 # from a DRM one and hwmap walks back to it, as players owning a DRM device
 # do. Exit: FFmpeg's; its messages in ERR.
-ffmpeg_prime_md5() { # IN OUT ERR
-	for _sw in nv12 yuv420p; do
+# Whether the driver lists VA profile $1 on this device (vainfo, read once).
+va_offers() { # PROFILE
+	[ -n "${_va_profiles+x}" ] ||
+		_va_profiles=$(vainfo --display drm --device "$VA_RENDER_NODE" 2>/dev/null |
+			sed -n 's/^[[:space:]]*\(VAProfile[A-Za-z0-9_]*\)[[:space:]]*:.*/\1/p')
+	echo "$_va_profiles" | grep -qx "$1"
+}
+
+# Why a stream of CODEC with FEATURES (streams.tsv) is not offered on this
+# device, printed; nothing when it is. A 10-bit stream needs its 10-bit
+# profile listed: HEVC Main 10 or VP9 profile 2, which the driver lists only
+# where the device makes a 10-bit format (hantro's P010, not visl);
+# H.264 High 10 never is.
+va_not_offered() { # CODEC FEATURES
+	case ",$2," in *,10bit,*) ;; *) return 0 ;; esac
+	case $1 in
+	hevc) _vp=VAProfileHEVCMain10 ;;
+	vp9) _vp=VAProfileVP9Profile2 ;;
+	*) echo "10-bit $1: the driver has no 10-bit $1 profile"; return 0 ;;
+	esac
+	va_offers $_vp || echo "10-bit: $_vp not offered (the device makes no 10-bit format)"
+}
+
+# The FFmpeg pixel format frames of a stream come back as: P010 for 10-bit.
+va_sw_format() { # FEATURES
+	case ",$1," in *,10bit,*) echo p010le ;; *) echo nv12 ;; esac
+}
+
+# FFmpeg's zero-copy path: surfaces mapped to DRM PRIME and the DMABUFs read
+# back, as framemd5 of FMT (nv12, default, or p010le) frames.
+ffmpeg_prime_md5() { # IN OUT ERR [FMT]
+	_fmt=${4:-nv12}
+	_labels=$_fmt
+	# FFmpeg 5.1 labels NV12 surfaces with the format it picked (I420 on
+	# visl): download as that label, then convert.
+	[ "$_fmt" = nv12 ] && _labels="nv12 yuv420p"
+	for _sw in $_labels; do
 		ffmpeg -nostdin -y -v error \
 			-init_hw_device "drm=drm:$VA_RENDER_NODE" -init_hw_device vaapi=va@drm \
 			-hwaccel vaapi -hwaccel_device va -hwaccel_output_format vaapi -i "$1" \
-			-vf "hwmap=derive_device=drm,format=drm_prime,hwdownload,format=$_sw,format=nv12" \
+			-vf "hwmap=derive_device=drm,format=drm_prime,hwdownload,format=$_sw,format=$_fmt" \
 			-f framemd5 "$2" >"$3" 2>&1
 		_st=$?
 		grep -q 'Invalid output format' "$3" || return $_st

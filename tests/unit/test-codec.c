@@ -8,6 +8,7 @@
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/bit_depth.h"
 #include "v4l2r/codec.h"
 
 struct expected_control {
@@ -212,6 +213,68 @@ START_TEST(fourcc_strings)
 }
 END_TEST
 
+/* The controls that tell a driver the bit depth pass the kernel's checks
+ * (v4l2-ctrls-core.c: VP9 profile 2 is 10/12-bit 4:2:0, profile 0 8-bit)
+ * and hantro's and rkvdec's try_ctrl (4:2:0, luma depth = chroma depth). */
+/* An SPS (H.264 or HEVC) saying 4:2:0 at depth bits for luma and chroma. */
+#define ASSERT_SPS_DEPTH(sps, depth) do { \
+		ck_assert_uint_eq((sps).chroma_format_idc, 1); \
+		ck_assert_uint_eq((sps).bit_depth_luma_minus8, (depth) - 8); \
+		ck_assert_uint_eq((sps).bit_depth_chroma_minus8, (depth) - 8); \
+	} while (0)
+
+/* The control of codec for a 320x240 picture of depth bits: cid, of size
+ * bytes, its payload in p. */
+static void make_control(enum v4l2r_codec codec, unsigned depth, uint32_t cid,
+			 size_t size, union v4l2r_bit_depth_payload *p)
+{
+	struct v4l2_ext_control c;
+
+	ck_assert(v4l2r_bit_depth_control(codec, depth, 320, 240, p, &c));
+	ck_assert_uint_eq(c.id, cid);
+	ck_assert_uint_eq(c.size, size);
+	ck_assert_ptr_eq(c.ptr, p);
+}
+
+START_TEST(bit_depth_controls)
+{
+	union v4l2r_bit_depth_payload p;
+	struct v4l2_ext_control c;
+
+	for (unsigned depth = 8; depth <= 10; depth += 2) {
+		make_control(V4L2R_CODEC_HEVC, depth, V4L2_CID_STATELESS_HEVC_SPS,
+			     sizeof(p.hevc), &p);
+		ASSERT_SPS_DEPTH(p.hevc, depth);
+		ck_assert_uint_eq(p.hevc.pic_width_in_luma_samples, 320);
+		ck_assert_uint_eq(p.hevc.pic_height_in_luma_samples, 240);
+
+		make_control(V4L2R_CODEC_VP9, depth, V4L2_CID_STATELESS_VP9_FRAME,
+			     sizeof(p.vp9), &p);
+		ck_assert_uint_eq(p.vp9.bit_depth, depth);
+		ck_assert_uint_eq(p.vp9.profile, depth == 10 ? 2 : 0);
+		ck_assert_uint_eq(p.vp9.flags & (V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
+						 V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING),
+				  V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
+				  V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING);
+		ck_assert_uint_eq(p.vp9.frame_width_minus_1, 319);
+		ck_assert_uint_eq(p.vp9.frame_height_minus_1, 239);
+
+		make_control(V4L2R_CODEC_H264, depth, V4L2_CID_STATELESS_H264_SPS,
+			     sizeof(p.h264), &p);
+		ASSERT_SPS_DEPTH(p.h264, depth);
+		ck_assert_uint_eq(p.h264.pic_width_in_mbs_minus1, 19);
+		ck_assert_uint_eq(p.h264.pic_height_in_map_units_minus1, 14);
+	}
+	/* No control carries a depth: no 10-bit probe for these. */
+	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_MPEG2, 10, 320, 240,
+					   &p, &c));
+	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_VP8, 10, 320, 240,
+					   &p, &c));
+	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_AV1, 10, 320, 240,
+					   &p, &c));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("codec");
@@ -223,6 +286,7 @@ int main(void)
 	tcase_add_test(tc, menus);
 	tcase_add_test(tc, av1_follows_headers);
 	tcase_add_test(tc, fourcc_strings);
+	tcase_add_test(tc, bit_depth_controls);
 	suite_add_tcase(s, tc);
 
 	return unit_run(s);

@@ -153,6 +153,20 @@ START_TEST(unknown_lookups)
 	ck_assert_ptr_null(v4l2r_format_by_drm(DRM_NV12, MOD_INVALID));
 	ck_assert_ptr_null(v4l2r_format_by_drm(0, MOD_LINEAR));
 	ck_assert_ptr_null(v4l2r_format_by_drm(DRM_NV12, 0x0100000000000001ULL));
+	ck_assert_ptr_null(v4l2r_format_by_name("YUYV"));
+	ck_assert_ptr_null(v4l2r_format_by_name(""));
+	ck_assert_ptr_null(v4l2r_format_by_name(NULL));
+}
+END_TEST
+
+/* LIBVA_V4L2_REQUEST_CAPTURE_FORMAT names formats so, in any case. */
+START_TEST(name_lookups)
+{
+	ck_assert_ptr_eq(v4l2r_format_by_name("P010_4L4"),
+			 fmt(V4L2_PIX_FMT_P010_4L4));
+	ck_assert_ptr_eq(v4l2r_format_by_name("p010"), fmt(V4L2_PIX_FMT_P010));
+	ck_assert_ptr_eq(v4l2r_format_by_name("NV15"), fmt(FMT_NV15));
+	ck_assert_ptr_eq(v4l2r_format_by_name("nv12"), fmt(V4L2_PIX_FMT_NV12));
 }
 END_TEST
 
@@ -375,6 +389,7 @@ int main(void)
 	tcase_add_test(tc, rows_consistent);
 	tcase_add_test(tc, round_trips);
 	tcase_add_test(tc, unknown_lookups);
+	tcase_add_test(tc, name_lookups);
 	tcase_add_test(tc, linear_layouts);
 	tcase_add_test(tc, linear_refusals);
 	tcase_add_test(tc, device_layouts);

@@ -168,6 +168,7 @@ struct va_pic {
 	unsigned n_slices;
 	VASurfaceID target;
 	VAProfile profile;
+	unsigned bit_depth;	/* of the context's pictures */
 };
 
 static void va_pic_free(struct va_pic *v)
@@ -201,6 +202,7 @@ static VAStatus translate(struct va_pic *v, const struct va_decode_mode *mode)
 		.slices = v->slices,
 		.target = v->target,
 		.profile = v->profile,
+		.bit_depth = v->bit_depth,
 	};
 	for (unsigned i = 0; i < v->n_slices; i++)
 		v->slices[i].params = &v->sp[i];
@@ -297,6 +299,7 @@ static void build_fixture(struct va_pic *v, const struct fx_picture *f)
 	build_stream_params(p, s);
 	v->profile = s->bit_depth_luma_minus8 ? VAProfileHEVCMain10 :
 		VAProfileHEVCMain;
+	v->bit_depth = 8 + s->bit_depth_luma_minus8;
 	v->target = f->surface;
 	p->CurrPic.picture_id = f->surface;
 	p->CurrPic.pic_order_cnt = f->poc;
@@ -1005,6 +1008,26 @@ START_TEST(bad_picture_parameters)
 	build_fixture(&v, f);
 	v.pic.bit_depth_luma_minus8 = 2;	/* 10 bit in a Main context */
 	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_UNSUPPORTED_PROFILE);
+	/* Main 10 with pictures of another depth than the stream's: refused,
+	 * never decoded into the wrong format. */
+	build_fixture(&v, f);
+	v.profile = VAProfileHEVCMain10;
+	v.bit_depth = 10;	/* an 8-bit stream into 10-bit pictures */
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_log, "bit_depth_luma_minus8 = 0"));
+	ck_assert_ptr_nonnull(strstr(last_log, "pictures have 10 bits"));
+	build_fixture(&v, f);
+	v.profile = VAProfileHEVCMain10;
+	v.pic.bit_depth_luma_minus8 = 2;	/* 10-bit into 8-bit pictures */
+	v.pic.bit_depth_chroma_minus8 = 2;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_log, "pictures have 8 bits"));
+	build_fixture(&v, f);
+	v.profile = VAProfileHEVCMain10;
+	v.bit_depth = 10;
+	v.pic.bit_depth_luma_minus8 = 2;	/* luma 10, chroma 8 */
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_log, "bit_depth_chroma_minus8 = 0"));
 	build_fixture(&v, f);
 	v.pic.pic_fields.bits.chroma_format_idc = 2;
 	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_ERROR_UNSUPPORTED_PROFILE);
@@ -1359,6 +1382,7 @@ static void syn_pic(struct va_pic *v)
 	memset(v, 0, sizeof(*v));
 	build_stream_params(&v->pic, &s);
 	v->profile = VAProfileHEVCMain;
+	v->bit_depth = 8;
 	v->target = 0x1a0;
 	v->pic.CurrPic.picture_id = v->target;
 	for (unsigned i = 0; i < 15; i++)

@@ -480,6 +480,70 @@ START_TEST(capture_formats)
 }
 END_TEST
 
+/* 10-bit: hantro lists P010_4L4 before P010 once the sequence control
+ * says 10 bits (the probe adds them after its 8-bit formats); rkvdec NV15.
+ * A 10-bit context takes linear P010 first, else what there is; clients
+ * see P010 either way. */
+START_TEST(capture_formats_10_bit)
+{
+	const uint32_t hantro[] = { V4L2_PIX_FMT_NV12_4L4, V4L2_PIX_FMT_NV12,
+				    V4L2_PIX_FMT_P010_4L4, V4L2_PIX_FMT_P010 };
+	const uint32_t nv15 = v4l2_fourcc('N', 'V', '1', '5');
+	const uint32_t rkvdec[] = { V4L2_PIX_FMT_NV12, nv15 };
+	struct v4l2r_codec_caps caps;
+
+	ck_assert_uint_eq(va_choose_capture_format(hantro, 4,
+						   VA_RT_FORMAT_YUV420_10, 0),
+			  V4L2_PIX_FMT_P010);
+	ck_assert_uint_eq(va_choose_capture_format(hantro, 4,
+						   VA_RT_FORMAT_YUV420_10,
+						   VA_FOURCC_P010),
+			  V4L2_PIX_FMT_P010);
+	ck_assert_uint_eq(va_choose_capture_format(hantro, 3,
+						   VA_RT_FORMAT_YUV420_10, 0),
+			  V4L2_PIX_FMT_P010_4L4);
+	ck_assert_uint_eq(va_choose_capture_format(hantro, 4,
+						   VA_RT_FORMAT_YUV420, 0),
+			  V4L2_PIX_FMT_NV12);
+	ck_assert_uint_eq(va_choose_capture_format(hantro, 4,
+						   VA_RT_FORMAT_YUV420_10,
+						   VA_FOURCC_NV12), 0);
+	ck_assert_uint_eq(va_choose_capture_format(rkvdec, 2,
+						   VA_RT_FORMAT_YUV420_10, 0),
+			  nv15);
+
+	memset(&caps, 0, sizeof(caps));
+	memcpy(caps.capture_fourccs, hantro, sizeof(hantro));
+	caps.n_capture = 4;
+	ck_assert_uint_eq(va_rt_formats(&caps),
+			  VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10);
+	ck_assert(va_codec_produces(&caps, VA_FOURCC_P010, VA_RT_FORMAT_YUV420_10));
+	ck_assert(!va_codec_produces(&caps, VA_FOURCC_P010, VA_RT_FORMAT_YUV420));
+}
+END_TEST
+
+/* Which pictures a profile decodes into: a config of a 10-bit profile
+ * defaults to 10 bits (FFmpeg names no RT format), and the driver lists
+ * such a profile only where the device makes 10-bit pictures. */
+START_TEST(profile_rt_formats)
+{
+	ck_assert_uint_eq(va_profile_rt_formats(VAProfileHEVCMain),
+			  VA_RT_FORMAT_YUV420);
+	ck_assert_uint_eq(va_profile_rt_formats(VAProfileHEVCMain10),
+			  VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10);
+	ck_assert_uint_eq(va_profile_default_rt_format(VAProfileHEVCMain10),
+			  VA_RT_FORMAT_YUV420_10);
+	ck_assert_uint_eq(va_profile_rt_formats(VAProfileVP9Profile0),
+			  VA_RT_FORMAT_YUV420);
+	ck_assert_uint_eq(va_profile_rt_formats(VAProfileVP9Profile2),
+			  VA_RT_FORMAT_YUV420_10);
+	ck_assert_uint_eq(va_profile_default_rt_format(VAProfileVP9Profile2),
+			  VA_RT_FORMAT_YUV420_10);
+	ck_assert_uint_eq(va_profile_default_rt_format(VAProfileH264High),
+			  VA_RT_FORMAT_YUV420);
+}
+END_TEST
+
 START_TEST(image_formats_are_makeable)
 {
 	/* Every image format the driver names has a core format to make and
@@ -586,6 +650,35 @@ START_TEST(pixel_copies)
 }
 END_TEST
 
+/* vaGetImage of a 10-bit picture: P010 into a P010 image of another
+ * stride, whole 16-bit samples cropped; never into an 8-bit image. */
+START_TEST(pixel_copies_10_bit)
+{
+	struct v4l2r_layout p010, wide, nv12;
+	uint16_t a[16 * 8 * 3 / 2], b[32 * 8 * 3 / 2];
+
+	fill_layout(V4L2_PIX_FMT_P010, 16, 8, &p010);
+	fill_layout(V4L2_PIX_FMT_P010, 32, 8, &wide);
+	fill_layout(V4L2_PIX_FMT_NV12, 16, 8, &nv12);
+	for (unsigned i = 0; i < sizeof(a) / 2; i++)
+		a[i] = (uint16_t)((i * 37 + 5) << 6);	/* 10 bits, MSB aligned */
+	const uint8_t *src[3] = { (const uint8_t *)a, NULL, NULL };
+	uint8_t *dst[3] = { (uint8_t *)b, NULL, NULL };
+
+	memset(b, 0, sizeof(b));
+	ck_assert_int_eq(va_copy_picture(&p010, src, &wide, dst, 16, 8), 0);
+	for (unsigned y = 0; y < 8; y++)
+		ck_assert_mem_eq(b + y * 32, a + y * 16, 16 * 2);
+	const uint16_t *uv = a + p010.plane[1].offset / 2;
+	const uint16_t *wuv = b + wide.plane[1].offset / 2;
+	for (unsigned y = 0; y < 4; y++)
+		ck_assert_mem_eq(wuv + y * 32, uv + y * 16, 16 * 2);
+	ck_assert_uint_eq(b[16], 0);	/* past the width: untouched */
+	ck_assert_int_eq(va_copy_picture(&p010, src, &nv12, dst, 16, 8), -EINVAL);
+	ck_assert_int_eq(va_copy_picture(&nv12, src, &p010, dst, 16, 8), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("va-picture");
@@ -610,9 +703,12 @@ int main(void)
 	tcase_add_test(tc2, decode_mode_choice);
 	tcase_add_test(tc2, decode_mode_forced);
 	tcase_add_test(tc2, capture_formats);
+	tcase_add_test(tc2, capture_formats_10_bit);
+	tcase_add_test(tc2, profile_rt_formats);
 	tcase_add_test(tc2, image_formats_are_makeable);
 	tcase_add_test(tc2, object_ids);
 	tcase_add_test(tc2, pixel_copies);
+	tcase_add_test(tc2, pixel_copies_10_bit);
 	suite_add_tcase(s, tc2);
 
 	return unit_run(s);

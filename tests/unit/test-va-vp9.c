@@ -88,6 +88,7 @@ static void put_su(struct bit_writer *w, int v, unsigned n)
 
 /* What a test frame codes. */
 struct desc {
+	unsigned profile;		/* 0, or 2: 10 bits */
 	bool show_existing;
 	unsigned show_idx;
 	bool key, show, error_res, intra_only;
@@ -173,6 +174,8 @@ static void put_frame_kind(struct bit_writer *w, const struct desc *d)
 	put(w, d->error_res, 1);
 	if (d->key) {
 		put(w, SYNC_CODE, 24);
+		if (d->profile >= 2)
+			put(w, 0, 1);	/* ten_or_twelve_bit: 10 */
 		put(w, 1, 3);		/* color_space: BT.601 */
 		put(w, d->color_full, 1);
 		put_size(w, d->width, d->height);
@@ -185,6 +188,11 @@ static void put_frame_kind(struct bit_writer *w, const struct desc *d)
 		put(w, d->reset_ctx, 2);
 	if (d->intra_only) {
 		put(w, SYNC_CODE, 24);
+		if (d->profile > 0) {	/* color_config(), profile 2: 4:2:0 */
+			put(w, 0, 1);	/* ten_or_twelve_bit: 10 */
+			put(w, 1, 3);	/* color_space: BT.601 */
+			put(w, d->color_full, 1);
+		}
 		put(w, d->refresh, 8);
 		put_size(w, d->width, d->height);
 		put_render(w, d);
@@ -246,7 +254,8 @@ static void put_uncompressed(struct bit_writer *w, const struct desc *d,
 
 	memset(w, 0, sizeof(*w));
 	put(w, 2, 2);			/* frame_marker */
-	put(w, 0, 2);			/* profile 0 */
+	put(w, d->profile & 1, 1);	/* profile_low_bit */
+	put(w, d->profile >> 1, 1);	/* profile_high_bit */
 	put(w, d->show_existing, 1);
 	if (d->show_existing) {
 		put(w, d->show_idx, 3);
@@ -380,8 +389,8 @@ static void fill_pic(const struct desc *d)
 	pic.first_partition_size = (uint16_t)comp_size;
 	memcpy(pic.mb_segment_tree_probs, d->tree, 7);
 	memcpy(pic.segment_pred_probs, d->pred, 3);
-	pic.profile = 0;
-	pic.bit_depth = 8;
+	pic.profile = (uint8_t)d->profile;
+	pic.bit_depth = d->profile >= 2 ? 10 : 8;
 }
 
 static struct va_picture_input input(const struct desc *d)
@@ -405,7 +414,9 @@ static struct va_picture_input input(const struct desc *d)
 				   .size = (uint32_t)frame_size };
 	return (struct va_picture_input){
 		.pic_params = &pic, .n_slices = 1, .slices = &slice,
-		.profile = VAProfileVP9Profile0,
+		.profile = d->profile == 2 ? VAProfileVP9Profile2 :
+					     VAProfileVP9Profile0,
+		.bit_depth = d->profile == 2 ? 10 : 8,
 	};
 }
 
@@ -832,10 +843,13 @@ START_TEST(bad_picture_parameters)
 	expect_bad(&in, "slice buffers");
 	in = input(&d);
 	pic.profile = 2;
-	expect_bad(&in, "profile");
+	expect_bad(&in, "profile = 2 in a VP9 profile 0 context");
+	in = input(&d);
+	pic.profile = 1;
+	expect_bad(&in, "profile = 1 in a VP9 profile 0 context");
 	in = input(&d);
 	pic.bit_depth = 10;
-	expect_bad(&in, "bit_depth");
+	expect_bad(&in, "bit_depth = 10 (profile 0 decodes 8 bits)");
 	in = input(&d);
 	pic.pic_fields.bits.subsampling_x = 0;
 	expect_bad(&in, "subsampling_x");
@@ -884,6 +898,85 @@ START_TEST(bad_picture_parameters)
 }
 END_TEST
 
+/* Profile 2: the 10-bit frame header read, profile and depth passed on;
+ * an intra-only frame reads its colour config (profile > 0). */
+START_TEST(profile_2)
+{
+	struct desc d = key_desc();
+	struct va_picture_input in;
+
+	d.profile = 2;
+	in = input(&d);
+	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
+	const struct v4l2_ctrl_vp9_frame *f = frame();
+	ck_assert_uint_eq(f->profile, 2);
+	ck_assert_uint_eq(f->bit_depth, 10);
+	ck_assert_uint_eq(f->uncompressed_header_size, unc_size);
+	ck_assert_uint_eq(f->flags & V4L2_VP9_FRAME_FLAG_COLOR_RANGE_FULL_SWING,
+			  V4L2_VP9_FRAME_FLAG_COLOR_RANGE_FULL_SWING);
+	ck_assert_uint_eq(f->tile_rows_log2, 1);
+
+	d.key = false;
+	d.show = false;
+	d.intra_only = true;
+	d.color_full = false;
+	d.refresh = 0x02;
+	d.render_w = 0;
+	in = input(&d);
+	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
+	f = frame();
+	ck_assert_uint_eq(f->flags & (V4L2_VP9_FRAME_FLAG_INTRA_ONLY |
+				      V4L2_VP9_FRAME_FLAG_COLOR_RANGE_FULL_SWING),
+			  V4L2_VP9_FRAME_FLAG_INTRA_ONLY);
+	ck_assert_uint_eq(f->profile, 2);
+	ck_assert_uint_eq(f->bit_depth, 10);
+	ck_assert_str_eq(last_error, "");
+}
+END_TEST
+
+/* A stream whose depth is not that of the context's pictures is refused
+ * with its own error, never decoded into them; so are VA values the frame
+ * header contradicts. */
+START_TEST(profile_2_refusals)
+{
+	struct desc d = key_desc();
+	struct va_picture_input in;
+
+	d.profile = 2;
+	in = input(&d);
+	in.bit_depth = 8;	/* 10-bit frame, 8-bit pictures */
+	ck_assert_int_eq(translate(&in), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_error, "bit_depth = 10 but the "
+					     "context's pictures have 8 bits"));
+	in = input(&d);
+	pic.bit_depth = 12;
+	expect_bad(&in, "bit_depth = 12 (profile 2 decodes 10 bits)");
+	in = input(&d);
+	pic.profile = 0;
+	expect_bad(&in, "profile = 0 in a VP9 profile 2 context");
+
+	d.profile = 0;		/* 8-bit frame, 10-bit pictures */
+	in = input(&d);
+	in.bit_depth = 10;
+	ck_assert_int_eq(translate(&in), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_error, "bit_depth = 8 but the "
+					     "context's pictures have 10 bits"));
+
+	/* VA says profile 2, the header profile 0 */
+	in = input(&d);
+	in.profile = VAProfileVP9Profile2;
+	in.bit_depth = 10;
+	pic.profile = 2;
+	pic.bit_depth = 10;
+	expect_bad(&in, "the frame header codes 0");
+
+	/* later pictures decode */
+	d.profile = 2;
+	in = input(&d);
+	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
+}
+END_TEST
+
 START_TEST(bad_frame_data)
 {
 	struct desc d = key_desc();
@@ -927,14 +1020,26 @@ START_TEST(profiles)
 {
 	VAProfile out[4];
 
-	ck_assert_uint_eq(va_codec_vp9.profiles(0, out, 4), 1);
+	/* no menu (hantro): both; the driver keeps profile 2 only where
+	 * the device makes 10-bit pictures */
+	ck_assert_uint_eq(va_codec_vp9.profiles(0, out, 4), 2);
 	ck_assert_int_eq(out[0], VAProfileVP9Profile0);
+	ck_assert_int_eq(out[1], VAProfileVP9Profile2);
 	ck_assert_uint_eq(va_codec_vp9.profiles((1u << V4L2_MPEG_VIDEO_VP9_PROFILE_0) |
 						(1u << V4L2_MPEG_VIDEO_VP9_PROFILE_2),
+						out, 4), 2);
+	ck_assert_int_eq(out[0], VAProfileVP9Profile0);
+	ck_assert_int_eq(out[1], VAProfileVP9Profile2);
+	/* rkvdec's menu: profile 0 only */
+	ck_assert_uint_eq(va_codec_vp9.profiles(1u << V4L2_MPEG_VIDEO_VP9_PROFILE_0,
 						out, 4), 1);
 	ck_assert_int_eq(out[0], VAProfileVP9Profile0);
 	ck_assert_uint_eq(va_codec_vp9.profiles(1u << V4L2_MPEG_VIDEO_VP9_PROFILE_2,
+						out, 4), 1);
+	ck_assert_int_eq(out[0], VAProfileVP9Profile2);
+	ck_assert_uint_eq(va_codec_vp9.profiles(1u << V4L2_MPEG_VIDEO_VP9_PROFILE_1,
 						out, 4), 0);
+	ck_assert_uint_eq(va_codec_vp9.profiles(0, out, 1), 1);
 	ck_assert_uint_eq(va_codec_vp9.profiles(0, out, 0), 0);
 }
 END_TEST
@@ -952,6 +1057,8 @@ int main(void)
 	tcase_add_test(tc, segmentation);
 	tcase_add_test(tc, tiles);
 	tcase_add_test(tc, bad_picture_parameters);
+	tcase_add_test(tc, profile_2);
+	tcase_add_test(tc, profile_2_refusals);
 	tcase_add_test(tc, bad_frame_data);
 	tcase_add_test(tc, profiles);
 	suite_add_tcase(s, tc);
