@@ -135,10 +135,6 @@ static VAStatus check_frame(const VADecPictureParameterBufferAV1 *pp)
 	if (pp->primary_ref_frame > AV1_PRIMARY_REF_NONE)
 		return BAD("av1: primary_ref_frame = %u out of range 0..%u",
 			   pp->primary_ref_frame, AV1_PRIMARY_REF_NONE);
-	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
-		if (pp->ref_frame_idx[i] >= AV1_NUM_REF_FRAMES)
-			return BAD("av1: ref_frame_idx[%u] = %u out of range "
-				   "0..7", i, pp->ref_frame_idx[i]);
 	if (pp->interp_filter > V4L2_AV1_INTERPOLATION_FILTER_SWITCHABLE)
 		return BAD("av1: interp_filter = %u out of range 0..%u",
 			   pp->interp_filter,
@@ -295,6 +291,15 @@ static VAStatus fill_tile_info(struct v4l2_av1_tile_info *t,
 	return VA_STATUS_SUCCESS;
 }
 
+static unsigned n_buffers(const struct va_picture_input *in)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < in->n_slices; i++)
+		n += !i || in->slices[i].buffer != in->slices[i - 1].buffer;
+	return n;
+}
+
 /* Each distinct data buffer goes once into the OUTPUT buffer; FFmpeg 5.1's
  * repeats of a tile group (a new buffer with the same bytes, right after)
  * are the same group. Tiles then point into the copies. */
@@ -343,6 +348,8 @@ static VAStatus place_tiles(struct av1_state *st,
 		}
 	}
 	st->n_tiles = in->n_slices;
+	v4l2r_dbg("av1: %u tiles in %u data buffers, %u distinct (%u bytes)",
+		  in->n_slices, n_buffers(in), st->n_groups, st->data_size);
 	return VA_STATUS_SUCCESS;
 }
 
@@ -640,11 +647,13 @@ static VAStatus fill_references(struct av1_state *st,
 		const struct av1_surface_hint *h = find_hint(st, id);
 		slot_hint[i] = h ? h->order_hint : 0;
 	}
-	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++) {
+	/* an intra frame has no references: GStreamer leaves 255 there */
+	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME && !intra; i++) {
 		unsigned slot = pp->ref_frame_idx[i];
+		if (slot >= AV1_NUM_REF_FRAMES)
+			return BAD("av1: ref_frame_idx[%u] = %u out of range "
+				   "0..7", i, slot);
 		f->ref_frame_idx[i] = (int8_t)slot;
-		if (intra)
-			continue;
 		if (!f->reference_frame_ts[slot])
 			return BAD("av1: ref_frame_idx[%u] = %u: "
 				   "ref_frame_map[%u] (surface 0x%x) holds no "

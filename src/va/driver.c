@@ -213,6 +213,7 @@ static void build_profiles(struct va_driver *drv)
 		V4L2R_CODEC_MPEG2, V4L2R_CODEC_H264, V4L2R_CODEC_HEVC,
 		V4L2R_CODEC_VP8,
 		V4L2R_CODEC_VP9,
+		V4L2R_CODEC_AV1,
 	};
 
 	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {

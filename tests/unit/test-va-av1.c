@@ -80,7 +80,8 @@ static void sequence(VADecPictureParameterBufferAV1 *p)
 	p->loop_filter_info_fields.bits.mode_ref_delta_enabled = 1;
 }
 
-/* Frame 0: shown key frame, order hint 0, base_q_idx 32. */
+/* Frame 0: shown key frame, order hint 0, base_q_idx 32; no references
+ * (GStreamer's vaav1dec leaves 255 in ref_frame_idx). */
 static void key_frame(void)
 {
 	memset(&pic, 0, sizeof(pic));
@@ -88,6 +89,7 @@ static void key_frame(void)
 	pic.current_frame = pic.current_display_picture = KEY_SURFACE;
 	for (unsigned i = 0; i < 8; i++)
 		pic.ref_frame_map[i] = VA_INVALID_SURFACE;
+	memset(pic.ref_frame_idx, 0xff, sizeof(pic.ref_frame_idx));
 	pic.primary_ref_frame = 7;
 	pic.pic_info_fields.bits.frame_type = 0;
 	pic.pic_info_fields.bits.show_frame = 1;
@@ -290,6 +292,8 @@ START_TEST(key_frame_controls)
 	ck_assert_uint_eq(f->tile_info.height_in_sbs_minus_1[0], 3);
 	for (unsigned i = 0; i < 8; i++)
 		ck_assert_uint_eq(f->reference_frame_ts[i], 0);
+	for (unsigned i = 0; i < 7; i++)
+		ck_assert_int_eq(f->ref_frame_idx[i], 0);
 	ck_assert_int_eq(f->global_motion.params[1][2], 1 << 16);
 	ck_assert_uint_eq(f->global_motion.flags[1], 0);
 	ck_assert_ptr_null(control(&pl, V4L2_CID_STATELESS_AV1_FILM_GRAIN,
