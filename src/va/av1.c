@@ -313,7 +313,9 @@ static VAStatus place_tiles(struct av1_state *st,
 	if (in->n_slices > n_tiles)
 		return BAD("av1: %u tiles sent, tile_cols x tile_rows = %u",
 			   in->n_slices, n_tiles);
-	st->frame.tile_info.tile_size_bytes = 4;
+	/* coded only for several tiles (5.9.15); unknown when no group has
+	 * two tiles, where no driver reads the sizes from the data */
+	st->frame.tile_info.tile_size_bytes = n_tiles > 1 ? 4 : 0;
 	for (unsigned i = 0; i < in->n_slices; i++) {
 		const struct va_slice *s = &in->slices[i];
 		const VASliceParameterBufferAV1 *sp = s->params;
@@ -520,8 +522,11 @@ static void fill_loop_restoration(struct v4l2_av1_loop_restoration *lr,
 		lr->flags |= V4L2_AV1_LOOP_RESTORATION_FLAG_USES_CHROMA_LR;
 	lr->lr_unit_shift = b->lr_unit_shift;
 	lr->lr_uv_shift = b->lr_uv_shift;
-	/* LoopRestorationSize (5.9.20): RESTORATION_TILESIZE_MAX (256) >>
-	 * (2 - lr_unit_shift), chroma >> lr_uv_shift */
+	/* LoopRestorationSize (5.9.20), defined only when a plane uses LR:
+	 * RESTORATION_TILESIZE_MAX (256) >> (2 - lr_unit_shift), chroma >>
+	 * lr_uv_shift */
+	if (!lr->flags)
+		return;
 	lr->loop_restoration_size[0] = 256u >> (2 - b->lr_unit_shift);
 	lr->loop_restoration_size[1] =
 		lr->loop_restoration_size[0] >> b->lr_uv_shift;

@@ -290,6 +290,9 @@ START_TEST(key_frame_controls)
 	ck_assert_uint_eq(f->tile_info.mi_row_starts[1], 60);
 	ck_assert_uint_eq(f->tile_info.width_in_sbs_minus_1[0], 4);
 	ck_assert_uint_eq(f->tile_info.height_in_sbs_minus_1[0], 3);
+	ck_assert_uint_eq(f->tile_info.tile_size_bytes, 0);	/* one tile */
+	ck_assert_uint_eq(f->loop_restoration.flags, 0);
+	ck_assert_uint_eq(f->loop_restoration.loop_restoration_size[0], 0);
 	for (unsigned i = 0; i < 8; i++)
 		ck_assert_uint_eq(f->reference_frame_ts[i], 0);
 	for (unsigned i = 0; i < 7; i++)
