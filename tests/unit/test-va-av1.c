@@ -418,6 +418,30 @@ START_TEST(order_hints_and_skip_mode)
 }
 END_TEST
 
+START_TEST(intra_only_frame)
+{
+	/* an intra-only frame keeps the slots (the client names them) but
+	 * uses none: GStreamer's 255 indices are not read */
+	decode_key_frame();
+	inter_frame();
+	pic.pic_info_fields.bits.frame_type = V4L2_AV1_INTRA_ONLY_FRAME;
+	pic.pic_info_fields.bits.use_ref_frame_mvs = 0;
+	pic.pic_info_fields.bits.allow_warped_motion = 0;
+	memset(pic.ref_frame_idx, 0xff, sizeof(pic.ref_frame_idx));
+	pic.primary_ref_frame = 7;
+	pic.ref_frame_map[3] = 0x30000099;	/* never decoded: not used */
+	render_one_tile(400);
+	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
+	const struct v4l2_ctrl_av1_frame *f = frame();
+	ck_assert_int_eq(f->frame_type, V4L2_AV1_INTRA_ONLY_FRAME);
+	ck_assert_uint_eq(f->reference_frame_ts[0], 1000);
+	ck_assert_uint_eq(f->reference_frame_ts[3], 0);
+	ck_assert_int_eq(f->ref_frame_idx[0], 0);
+	ck_assert_uint_eq(f->refresh_frame_flags, 0);
+	ck_assert(!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED));
+}
+END_TEST
+
 /* 640x480 in 2x2 uniform tiles (10x8 superblocks: 5 and 4 wide). */
 static void two_by_two(void)
 {
@@ -750,6 +774,7 @@ int main(void)
 	tcase_add_test(tc, key_frame_controls);
 	tcase_add_test(tc, inter_frame_controls);
 	tcase_add_test(tc, order_hints_and_skip_mode);
+	tcase_add_test(tc, intra_only_frame);
 	tcase_add_test(tc, tiles_ffmpeg_5_1_shape);
 	tcase_add_test(tc, tiles_gstreamer_shape);
 	tcase_add_test(tc, odd_size_and_superres);
