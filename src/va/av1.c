@@ -17,9 +17,9 @@
  * enables it, so the context keeps the union of what its frames used (and
  * the largest frame size). The references' order hints are not in VA
  * either: the context remembers the order hint each surface was decoded
- * with, and derives OrderHints[] and the skip mode frames (spec 7.20)
+ * with, and derives OrderHints[] and the skip mode frames (spec 5.9.22)
  * from them. refresh_frame_flags is not in VA nor in FFmpeg's data: it is
- * 0xff for a shown key frame (spec 7.20 refreshes every slot) and 0
+ * 0xff for a shown key frame (spec 5.9.2 refreshes every slot) and 0
  * otherwise.
  *
  * Film grain is refused: VA clients give two surfaces for a grain frame
@@ -27,7 +27,6 @@
  * grain), a V4L2 request writes one CAPTURE buffer, grained or not by
  * driver (docs/va-driver.md).
  * 10-bit (bit_depth_idx != 0) is refused until 10-bit surfaces exist. */
-#include <stdio.h>
 #include <string.h>
 
 #include <linux/videodev2.h>
@@ -37,10 +36,9 @@
 
 #define AV1_NUM_REF_FRAMES 8
 #define AV1_MAX_LF_LEVEL 63
-#define AV1_MAX_SHARPNESS 7
 #define AV1_PRIMARY_REF_NONE 7
 #define AV1_MAX_TILE_COLS 64	/* VA's width_in_sbs_minus_1 holds 63 */
-#define AV1_REMEMBERED_SURFACES 64
+#define AV1_REMEMBERED_SURFACES 64	/* more than any client's pool */
 
 /* What the sequence control carries that VA does not: the tools some frame
  * of the context used, and the largest frame size. */
@@ -745,7 +743,7 @@ static VAStatus fill_frame(struct av1_state *st,
 	f->render_width_minus_1 = (uint16_t)(upscaled - 1);
 	f->render_height_minus_1 = (uint16_t)(height - 1);
 	fill_frame_flags(f, pp, st->sequence.order_hint_bits);
-	/* a shown key frame refreshes every slot (7.20); other frames' flags
+	/* a shown key frame refreshes every slot (5.9.2); other frames' flags
 	 * are in no VA buffer */
 	f->refresh_frame_flags =
 		b->frame_type == V4L2_AV1_KEY_FRAME && b->show_frame ? 0xff : 0;
