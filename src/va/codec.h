@@ -22,12 +22,17 @@ struct v4l2_ext_control;
  * (slice_data_offset/slice_data_size already checked against the data
  * buffer by picture.c; data starts where the VA parameters say). The
  * slice_data_offset bytes of that buffer in front of data are readable
- * too, at data - lead. */
+ * too, at data - lead. buffer/buffer_size is the whole slice data buffer
+ * the slice's bytes lie in: slices that share one data buffer have the
+ * same buffer pointer, and each data buffer the client rendered has its
+ * own (AV1 clients send one buffer per tile group, some once per tile). */
 struct va_slice {
 	const void *params;
 	const uint8_t *data;
 	uint32_t size;
 	uint32_t lead;
+	const uint8_t *buffer;
+	uint32_t buffer_size;
 };
 
 struct va_picture_input {
@@ -117,6 +122,16 @@ struct va_codec_ops {
 	 * only). A field decoded right after a first field into the same
 	 * surface is that frame's second field and shares its timestamp. */
 	bool (*is_field)(const struct va_picture_input *in);
+	/* Optional: writes the OUTPUT data of the request whose plan holds
+	 * slices first..first+n-1 itself, instead of picture.c writing each
+	 * slice's prefix and bytes in turn (AV1 copies each tile group once,
+	 * however many times the client sent it, and its tile offsets are
+	 * positions in that copy, fixed by translate). Called after translate
+	 * with the same in. Returns the byte count the data takes, and writes
+	 * it to dst only when dst is not NULL and it fits in cap. */
+	size_t (*write_data)(void *state, const struct va_picture_input *in,
+			     unsigned first, unsigned n, uint8_t *dst,
+			     size_t cap);
 };
 
 #define VA_CODEC_MAX_PREFIX 16	/* VP8 key frame: tag, start code, sizes (10) */
@@ -126,5 +141,6 @@ extern const struct va_codec_ops va_codec_h264;
 extern const struct va_codec_ops va_codec_hevc;
 extern const struct va_codec_ops va_codec_vp8;
 extern const struct va_codec_ops va_codec_vp9;
+extern const struct va_codec_ops va_codec_av1;
 
 #endif

@@ -34,6 +34,7 @@ extern const struct va_codec_ops va_codec_h264 __attribute__((weak));
 extern const struct va_codec_ops va_codec_hevc __attribute__((weak));
 extern const struct va_codec_ops va_codec_vp8 __attribute__((weak));
 extern const struct va_codec_ops va_codec_vp9 __attribute__((weak));
+extern const struct va_codec_ops va_codec_av1 __attribute__((weak));
 
 const struct va_codec_ops *va_codec_by_id(enum v4l2r_codec codec)
 {
@@ -48,6 +49,8 @@ const struct va_codec_ops *va_codec_by_id(enum v4l2r_codec codec)
 		return &va_codec_vp8;
 	case V4L2R_CODEC_VP9:
 		return &va_codec_vp9;
+	case V4L2R_CODEC_AV1:
+		return &va_codec_av1;
 	default:
 		return NULL;
 	}
@@ -210,6 +213,7 @@ static void build_profiles(struct va_driver *drv)
 		V4L2R_CODEC_MPEG2, V4L2R_CODEC_H264, V4L2R_CODEC_HEVC,
 		V4L2R_CODEC_VP8,
 		V4L2R_CODEC_VP9,
+		V4L2R_CODEC_AV1,
 	};
 
 	for (unsigned k = 0; k < sizeof(order) / sizeof(order[0]); k++) {

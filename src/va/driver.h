@@ -95,6 +95,8 @@ struct va_picture_accum {
 	uint8_t *pic, *iq, *prob;	/* sized by ops */
 	uint8_t *slice_params;		/* n_slices * ops->slice_param_size */
 	uint32_t *slice_offset;		/* where each slice's bytes sit in data */
+	uint32_t *buffer_offset;	/* where its data buffer sits in data */
+	uint32_t *buffer_size;		/* and that buffer's size */
 	unsigned n_slices, cap_slices;
 	unsigned first_without_data;	/* slices still waiting for data */
 	uint8_t *data;

@@ -56,6 +56,8 @@ void va_accum_fini(struct va_picture_accum *a)
 	free(a->prob);
 	free(a->slice_params);
 	free(a->slice_offset);
+	free(a->buffer_offset);
+	free(a->buffer_size);
 	free(a->data);
 	free(a->slices);
 	memset(a, 0, sizeof(*a));
@@ -131,10 +133,16 @@ static VAStatus add_slice_params(struct va_picture_accum *a, const void *data,
 		uint32_t *o = realloc(a->slice_offset, cap * sizeof(*o));
 		if (o)
 			a->slice_offset = o;
+		uint32_t *bo = realloc(a->buffer_offset, cap * sizeof(*bo));
+		if (bo)
+			a->buffer_offset = bo;
+		uint32_t *bs = realloc(a->buffer_size, cap * sizeof(*bs));
+		if (bs)
+			a->buffer_size = bs;
 		struct va_slice *s = realloc(a->slices, cap * sizeof(*s));
 		if (s)
 			a->slices = s;
-		if (!p || !o || !s)
+		if (!p || !o || !bo || !bs || !s)
 			return refuse(why, why_size,
 				      VA_STATUS_ERROR_ALLOCATION_FAILED,
 				      "out of memory for %u slices", need);
@@ -200,9 +208,12 @@ static VAStatus add_slice_data(struct va_picture_accum *a, const uint8_t *data,
 		a->data_cap = cap;
 	}
 	memcpy(a->data + a->data_size, data, size);
-	for (unsigned i = a->first_without_data; i < a->n_slices; i++)
+	for (unsigned i = a->first_without_data; i < a->n_slices; i++) {
 		a->slice_offset[i] = (uint32_t)a->data_size +
 				     slice_base(a, i).slice_data_offset;
+		a->buffer_offset[i] = (uint32_t)a->data_size;
+		a->buffer_size[i] = (uint32_t)size;
+	}
 	a->data_size += size;
 	a->first_without_data = a->n_slices;
 	return VA_STATUS_SUCCESS;
@@ -260,6 +271,8 @@ VAStatus va_accum_finish(struct va_picture_accum *a,
 		a->slices[i].data = a->data + a->slice_offset[i];
 		a->slices[i].size = slice_base(a, i).slice_data_size;
 		a->slices[i].lead = slice_base(a, i).slice_data_offset;
+		a->slices[i].buffer = a->data + a->buffer_offset[i];
+		a->slices[i].buffer_size = a->buffer_size[i];
 	}
 	memset(in, 0, sizeof(*in));
 	in->pic_params = a->pic;
@@ -302,6 +315,8 @@ size_t va_bitstream_size(const struct va_codec_ops *ops, void *state,
 	size_t total = 0;
 	uint8_t prefix[VA_CODEC_MAX_PREFIX];
 
+	if (ops->write_data)
+		return ops->write_data(state, in, first, n, NULL, 0);
 	for (unsigned i = first; i < first + n && i < in->n_slices; i++)
 		total += prefix_of(ops, state, in, mode, i, prefix) +
 			 (size_t)in->slices[i].size;
@@ -319,6 +334,13 @@ int va_bitstream_write(const struct va_codec_ops *ops, void *state,
 	*written = 0;
 	if (first > in->n_slices || n > in->n_slices - first)
 		return -EINVAL;
+	if (ops->write_data) {
+		size_t need = ops->write_data(state, in, first, n, dst, cap);
+		if (need > cap)
+			return -ENOSPC;
+		*written = need;
+		return 0;
+	}
 	for (unsigned i = first; i < first + n; i++) {
 		const struct va_slice *s = &in->slices[i];
 		unsigned p = prefix_of(ops, state, in, mode, i, prefix);

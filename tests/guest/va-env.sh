@@ -16,12 +16,13 @@ export VA_RENDER_NODE
 export GST_VA_ALL_DRIVERS=1
 export GST_REGISTRY=${GST_REGISTRY:-${TMPDIR:-/tmp}/v4l2r-gst-registry.bin}
 
-# FFmpeg's zero-copy path into OUT (framemd5, NV12): frames left on the
-# surfaces, mapped as DRM PRIME frames, the DMABUFs mapped and read in the
-# frames' own format (FFmpeg picks it among those the driver lists).
-# FFmpeg cannot derive a DRM device from a VA one, so the VA device is made
-# from a DRM one and hwmap walks back to it, as players owning a DRM device
-# do. Exit: FFmpeg's; its messages in ERR.
+# FFmpeg's decoder option for CODEC, placed before -i: AV1 needs its native
+# decoder named (-c:v av1) for the VA hwaccel, as FFmpeg prefers libdav1d,
+# which has none; every other codec's default decoder has one.
+ffmpeg_decoder() { # CODEC
+	case $1 in av1) echo "-c:v av1" ;; esac
+}
+
 # Whether the driver lists VA profile $1 on this device (vainfo, read once).
 va_offers() { # PROFILE
 	[ -n "${_va_profiles+x}" ] ||
@@ -50,18 +51,24 @@ va_sw_format() { # FEATURES
 	case ",$1," in *,10bit,*) echo p010le ;; *) echo nv12 ;; esac
 }
 
-# FFmpeg's zero-copy path: surfaces mapped to DRM PRIME and the DMABUFs read
-# back, as framemd5 of FMT (nv12, default, or p010le) frames.
-ffmpeg_prime_md5() { # IN OUT ERR [FMT]
+# FFmpeg's zero-copy path into OUT (framemd5 of FMT frames: nv12, the
+# default, or p010le): frames left on the surfaces, mapped as DRM PRIME
+# frames, the DMABUFs mapped and read back. FFmpeg cannot derive a DRM
+# device from a VA one, so the VA device is made from a DRM one and hwmap
+# walks back to it, as players owning a DRM device do. CODEC (optional)
+# picks the decoder (ffmpeg_decoder). Exit: FFmpeg's; its messages in ERR.
+ffmpeg_prime_md5() { # IN OUT ERR [FMT] [CODEC]
 	_fmt=${4:-nv12}
 	_labels=$_fmt
 	# FFmpeg 5.1 labels NV12 surfaces with the format it picked (I420 on
 	# visl): download as that label, then convert.
 	[ "$_fmt" = nv12 ] && _labels="nv12 yuv420p"
 	for _sw in $_labels; do
+		# shellcheck disable=SC2046 # the decoder option is words
 		ffmpeg -nostdin -y -v error \
 			-init_hw_device "drm=drm:$VA_RENDER_NODE" -init_hw_device vaapi=va@drm \
-			-hwaccel vaapi -hwaccel_device va -hwaccel_output_format vaapi -i "$1" \
+			-hwaccel vaapi -hwaccel_device va -hwaccel_output_format vaapi \
+			$(ffmpeg_decoder "${5:-}") -i "$1" \
 			-vf "hwmap=derive_device=drm,format=drm_prime,hwdownload,format=$_sw,format=$_fmt" \
 			-f framemd5 "$2" >"$3" 2>&1
 		_st=$?

@@ -341,6 +341,91 @@ START_TEST(annex_b_prefix)
 }
 END_TEST
 
+START_TEST(slices_know_their_data_buffer)
+{
+	/* Two slices in one data buffer, then one in a buffer of its own
+	 * with identical bytes (AV1 from FFmpeg 5.1: a tile group per
+	 * tile): each slice sees the whole buffer it came in, and the two
+	 * buffers stay apart. */
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s[2] = { slice(0, 7, 0), slice(7, 6, 1) };
+	VASliceParameterBufferMPEG2 s2 = slice(7, 6, 2);
+	struct va_picture_input in;
+
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, s, sizeof(s[0]), 2), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s2, sizeof(s2), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1), 0);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_ptr_eq(in.slices[0].buffer, in.slices[1].buffer);
+	ck_assert_ptr_ne(in.slices[1].buffer, in.slices[2].buffer);
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_uint_eq(in.slices[i].buffer_size, sizeof(data));
+		ck_assert_mem_eq(in.slices[i].buffer, data, sizeof(data));
+		ck_assert_ptr_eq(in.slices[i].data,
+				 in.slices[i].buffer + in.slices[i].lead);
+	}
+}
+END_TEST
+
+/* A codec writing its own data: the slices' bytes in reverse order of
+ * slices, to tell it from picture.c's own writing. */
+static size_t reversed_write(void *state, const struct va_picture_input *in,
+			     unsigned first, unsigned n, uint8_t *dst,
+			     size_t cap)
+{
+	size_t need = 0, pos = 0;
+	(void)state;
+
+	for (unsigned i = first; i < first + n; i++)
+		need += in->slices[i].size;
+	if (!dst || need > cap)
+		return need;
+	for (unsigned i = first + n; i-- > first;) {
+		memcpy(dst + pos, in->slices[i].data, in->slices[i].size);
+		pos += in->slices[i].size;
+	}
+	return need;
+}
+
+static const struct va_codec_ops writing_ops = {
+	.slice_param_size = sizeof(VASliceParameterBufferMPEG2),
+	.pic_param_size = sizeof(VAPictureParameterBufferMPEG2),
+	.write_data = reversed_write,
+};
+
+START_TEST(codec_writes_its_data)
+{
+	struct va_picture_input in;
+	const struct va_decode_mode mode = { .annex_b = true };
+	uint8_t out[32];
+	size_t written;
+
+	add_good_picture();
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	/* no Annex-B prefix added: the codec's writing is the data */
+	ck_assert_uint_eq(va_bitstream_size(&writing_ops, NULL, &in, &mode, 0, 2),
+			  13);
+	memset(out, 0x5a, sizeof(out));
+	ck_assert_int_eq(va_bitstream_write(&writing_ops, NULL, &in, &mode, 0, 2,
+					    out, sizeof(out), &written), 0);
+	ck_assert_uint_eq(written, 13);
+	ck_assert_mem_eq(out, data + 7, 6);
+	ck_assert_mem_eq(out + 6, data, 7);
+	ck_assert_uint_eq(out[13], 0x5a);
+	/* one byte short: refused, nothing written */
+	memset(out, 0x5a, sizeof(out));
+	ck_assert_int_eq(va_bitstream_write(&writing_ops, NULL, &in, &mode, 0, 2,
+					    out, 12, &written), -ENOSPC);
+	ck_assert_uint_eq(written, 0);
+	ck_assert_uint_eq(out[0], 0x5a);
+	ck_assert_int_eq(va_bitstream_write(&writing_ops, NULL, &in, &mode, 2, 1,
+					    out, sizeof(out), &written),
+			 -EINVAL);
+}
+END_TEST
+
 START_TEST(optional_controls_dropped)
 {
 	const struct v4l2r_codec_desc *d = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
@@ -696,6 +781,8 @@ int main(void)
 	tcase_add_test(tc, slice_data_bounded);
 	tcase_add_test(tc, bitstream_never_overflows);
 	tcase_add_test(tc, annex_b_prefix);
+	tcase_add_test(tc, slices_know_their_data_buffer);
+	tcase_add_test(tc, codec_writes_its_data);
 	suite_add_tcase(s, tc);
 
 	TCase *tc2 = tcase_create("parts");

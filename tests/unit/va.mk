@@ -30,6 +30,19 @@ unit_test_va_vp9_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
 unit_test_va_vp9_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
 endif
 
+# AV1 translation (src/va/av1.c), through picture.c's collecting of the
+# buffers in FFmpeg's and GStreamer's shapes
+if ENABLE_VA_DRIVER
+if HAVE_AV1_UAPI
+TESTS += unit/test-va-av1
+check_PROGRAMS += unit/test-va-av1
+unit_test_va_av1_SOURCES = unit/test-va-av1.c
+unit_test_va_av1_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
+unit_test_va_av1_LDADD = $(top_builddir)/src/va/libvadriver.la \
+	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
+endif
+endif
+
 # MPEG-2 translation (src/va/mpeg2.c)
 if HAVE_LIBVA
 TESTS += unit/test-va-mpeg2
