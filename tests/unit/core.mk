@@ -30,3 +30,7 @@ unit_test_trace_SOURCES = unit/test-trace.c
 unit_test_trace_LDADD = $(CORE_LIBS)
 unit_test_trace_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTRACE_DATA_DIR='"$(abs_top_srcdir)/data/traces"'
+
+# The fuzz targets' own copy of the source list is complete.
+TESTS += unit/fuzz-sources.sh
+EXTRA_DIST += unit/fuzz-sources.sh
