@@ -193,15 +193,6 @@ static int visl_transtime_ms(const struct replay_device *dev)
 	return n == 1 ? (int)v : -1;
 }
 
-static void json_double(struct json_writer *w, const char *key, double v)
-{
-	/* json.h writes integers only; a number with a fraction goes
-	 * straight after its key. */
-	json_key(w, key);
-	w->after_key = false;
-	fprintf(w->f, "%.3f", isfinite(v) ? v : 0.0);
-}
-
 static int parse_depths(const char *cmd, const char *arg, unsigned *depths,
 			unsigned *n)
 {
@@ -266,89 +257,75 @@ static void print_table(const struct bench_result *res, unsigned n,
 	}
 }
 
+/* v with three decimals (0 when not finite). */
+static struct json_object *json_decimal(double v)
+{
+	return tool_json_fixed3(isfinite(v) ? v : 0.0);
+}
+
 /* v when positive, else null (unknown). */
-static void json_positive(struct json_writer *w, const char *key, double v)
+static struct json_object *json_positive(double v)
 {
-	if (v > 0) {
-		json_double(w, key, v);
-	} else {
-		json_key(w, key);
-		json_null(w);
-	}
+	return v > 0 ? json_decimal(v) : NULL;
 }
 
-static void json_ratio(struct json_writer *w, const char *key, double fps,
-		       double limit)
+static struct json_object *json_ratio(double fps, double limit)
 {
-	json_positive(w, key, limit > 0 ? fps / limit : 0);
+	return json_positive(limit > 0 ? fps / limit : 0);
 }
 
-static void print_json(const char *path, const struct v4l2r_trace *t,
-		       const struct replay_device *dev, bool md5,
-		       const struct bench_result *res, unsigned n,
-		       const struct bench_limits *l)
+static struct json_object *json_result(const struct bench_result *r,
+				       const struct bench_limits *l)
 {
-	struct json_writer w;
+	struct json_object *o = json_object_new_object();
 
-	json_init(&w, stdout);
-	json_begin_object(&w);
-	json_key(&w, "trace");
-	json_string(&w, path);
-	json_key(&w, "codec");
-	json_string(&w, dev->desc->name);
-	json_key(&w, "frames_per_run");
-	json_uint(&w, t->n_frames);
-	json_key(&w, "requests_per_run");
-	json_uint(&w, t->n_requests);
-	json_key(&w, "device");
-	json_string(&w, dev->node.video_path);
-	json_key(&w, "driver");
-	json_string(&w, dev->caps.driver);
-	json_key(&w, "md5");
-	json_bool(&w, md5);
-	json_key(&w, "visl_transtime_ms");
-	if (l->transtime >= 0)
-		json_uint(&w, (unsigned)l->transtime);
-	else
-		json_null(&w);
-	json_positive(&w, "device_limit_fps", l->nominal_fps);
-	json_positive(&w, "measured_job_ms", l->job_ms);
-	json_positive(&w, "measured_limit_fps", measured_fps(l));
-	json_key(&w, "measured_from");
-	json_string(&w, l->job_from_calibration ?
+	json_object_object_add(o, "depth", json_object_new_uint64(r->depth));
+	json_object_object_add(o, "runs", json_object_new_uint64(r->runs));
+	json_object_object_add(o, "frames", json_object_new_uint64(r->frames));
+	json_object_object_add(o, "failed_frames", json_object_new_uint64(r->failed));
+	json_object_object_add(o, "fps", json_decimal(r->fps));
+	json_object_object_add(o, "latency_median_ms", json_decimal(r->median_ms));
+	json_object_object_add(o, "latency_p99_ms", json_decimal(r->p99_ms));
+	json_object_object_add(o, "latency_mean_ms", json_decimal(r->mean_ms));
+	json_object_object_add(o, "cpu_user_ms_per_frame", json_decimal(r->user_ms_per_frame));
+	json_object_object_add(o, "cpu_system_ms_per_frame", json_decimal(r->sys_ms_per_frame));
+	json_object_object_add(o, "in_flight_max", json_object_new_uint64(r->max_in_flight));
+	json_object_object_add(o, "in_flight_mean", json_decimal(r->mean_in_flight));
+	json_object_object_add(o, "queue_call_median_ms", json_decimal(r->in_call_median_ms));
+	json_object_object_add(o, "fps_over_limit", json_ratio(r->fps, l->nominal_fps));
+	json_object_object_add(o, "fps_over_measured_limit",
+			       json_ratio(r->fps, measured_fps(l)));
+	return o;
+}
+
+static int print_json(const char *path, const struct v4l2r_trace *t,
+		      const struct replay_device *dev, bool md5,
+		      const struct bench_result *res, unsigned n,
+		      const struct bench_limits *l)
+{
+	struct json_object *doc = json_object_new_object();
+	struct json_object *results = json_object_new_array();
+
+	json_object_object_add(doc, "trace", tool_json_string(path));
+	json_object_object_add(doc, "codec", tool_json_string(dev->desc->name));
+	json_object_object_add(doc, "frames_per_run", json_object_new_uint64(t->n_frames));
+	json_object_object_add(doc, "requests_per_run", json_object_new_uint64(t->n_requests));
+	json_object_object_add(doc, "device", tool_json_string(dev->node.video_path));
+	json_object_object_add(doc, "driver", tool_json_string(dev->caps.driver));
+	json_object_object_add(doc, "md5", json_object_new_boolean(md5));
+	json_object_object_add(doc, "visl_transtime_ms", l->transtime >= 0 ?
+			       json_object_new_uint64((unsigned)l->transtime) : NULL);
+	json_object_object_add(doc, "device_limit_fps", json_positive(l->nominal_fps));
+	json_object_object_add(doc, "measured_job_ms", json_positive(l->job_ms));
+	json_object_object_add(doc, "measured_limit_fps", json_positive(measured_fps(l)));
+	json_object_object_add(doc, "measured_from", tool_json_string(
+		l->job_from_calibration ?
 			"median latency of a depth 1 calibration run" :
-			"median latency at depth 1");
-	json_key(&w, "results");
-	json_begin_array(&w);
-	for (unsigned i = 0; i < n; i++) {
-		const struct bench_result *r = &res[i];
-		json_begin_object(&w);
-		json_key(&w, "depth");
-		json_uint(&w, r->depth);
-		json_key(&w, "runs");
-		json_uint(&w, r->runs);
-		json_key(&w, "frames");
-		json_uint(&w, r->frames);
-		json_key(&w, "failed_frames");
-		json_uint(&w, r->failed);
-		json_double(&w, "fps", r->fps);
-		json_double(&w, "latency_median_ms", r->median_ms);
-		json_double(&w, "latency_p99_ms", r->p99_ms);
-		json_double(&w, "latency_mean_ms", r->mean_ms);
-		json_double(&w, "cpu_user_ms_per_frame", r->user_ms_per_frame);
-		json_double(&w, "cpu_system_ms_per_frame", r->sys_ms_per_frame);
-		json_key(&w, "in_flight_max");
-		json_uint(&w, r->max_in_flight);
-		json_double(&w, "in_flight_mean", r->mean_in_flight);
-		json_double(&w, "queue_call_median_ms", r->in_call_median_ms);
-		json_ratio(&w, "fps_over_limit", r->fps, l->nominal_fps);
-		json_ratio(&w, "fps_over_measured_limit", r->fps,
-			   measured_fps(l));
-		json_end_object(&w);
-	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+			"median latency at depth 1"));
+	for (unsigned i = 0; i < n; i++)
+		json_object_array_add(results, json_result(&res[i], l));
+	json_object_object_add(doc, "results", results);
+	return tool_json_print(stdout, doc);
 }
 
 static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
@@ -469,7 +446,8 @@ static int bench_cmd_run(const struct tool_cmd *cmd, int argc, char **argv)
 		}
 	}
 	if (json) {
-		print_json(path, t, &dev, md5, res, n_depths, &lim);
+		if (print_json(path, t, &dev, md5, res, n_depths, &lim) < 0)
+			status = TOOL_EXIT_FAIL;
 	} else {
 		if (lim.job_ms > 0)
 			printf("measured device limit %.2f fps: one job takes "

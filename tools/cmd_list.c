@@ -153,149 +153,120 @@ static void print_decoder(const struct decoder *d)
 
 /* ---- JSON ---- */
 
-static void json_member_string(struct json_writer *w, const char *key,
-			       const char *value)
-{
-	json_key(w, key);
-	json_string(w, value);
-}
-
-static void json_member_bool(struct json_writer *w, const char *key, bool b)
-{
-	json_key(w, key);
-	json_bool(w, b);
-}
-
-static void json_member_uint(struct json_writer *w, const char *key,
-			     uint64_t v)
-{
-	json_key(w, key);
-	json_uint(w, v);
-}
-
 /* "key": [names...] and "default_key": name, or nulls without a menu. */
-static void json_menu(struct json_writer *w, const char *key,
+static void json_menu(struct json_object *o, const char *key,
 		      const char *default_key, bool present, uint64_t values,
 		      int32_t def, tool_value_name_fn *name_of,
 		      const struct v4l2r_codec_desc *desc)
 {
+	struct json_object *names = NULL;
 	char buf[16];
 
-	json_key(w, key);
-	if (!present) {
-		json_null(w);
-	} else {
-		json_begin_array(w);
+	if (present) {
+		names = json_object_new_array();
 		for (unsigned v = 0; v < 64; v++)
 			if (values & (UINT64_C(1) << v))
-				json_string(w, value_name(name_of, desc, v,
-							  buf));
-		json_end_array(w);
+				json_object_array_add(names, tool_json_string(
+					value_name(name_of, desc, v, buf)));
 	}
+	json_object_object_add(o, key, names);
 	if (default_key)
-		json_member_string(w, default_key,
-				   def >= 0 ? value_name(name_of, desc, def, buf) :
-					      NULL);
+		json_object_object_add(o, default_key, tool_json_string(
+			def >= 0 ? value_name(name_of, desc, def, buf) : NULL));
 }
 
-static void json_sizes(struct json_writer *w, const struct v4l2r_size_range *r)
+static struct json_object *json_sizes(const struct v4l2r_size_range *r)
 {
-	json_key(w, "frame_sizes");
-	if (!r->known) {
-		json_null(w);
-		return;
-	}
-	json_begin_object(w);
-	json_member_uint(w, "min_width", r->min_width);
-	json_member_uint(w, "max_width", r->max_width);
-	json_member_uint(w, "step_width", r->step_width);
-	json_member_uint(w, "min_height", r->min_height);
-	json_member_uint(w, "max_height", r->max_height);
-	json_member_uint(w, "step_height", r->step_height);
-	json_end_object(w);
+	struct json_object *o;
+
+	if (!r->known)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "min_width", json_object_new_uint64(r->min_width));
+	json_object_object_add(o, "max_width", json_object_new_uint64(r->max_width));
+	json_object_object_add(o, "step_width", json_object_new_uint64(r->step_width));
+	json_object_object_add(o, "min_height", json_object_new_uint64(r->min_height));
+	json_object_object_add(o, "max_height", json_object_new_uint64(r->max_height));
+	json_object_object_add(o, "step_height", json_object_new_uint64(r->step_height));
+	return o;
 }
 
-static void json_codec(struct json_writer *w,
-		       const struct v4l2r_codec_desc *desc,
-		       const struct v4l2r_codec_caps *cc, bool hold_capture)
+static struct json_object *json_codec(const struct v4l2r_codec_desc *desc,
+				      const struct v4l2r_codec_caps *cc,
+				      bool hold_capture)
 {
+	struct json_object *o = json_object_new_object();
+	struct json_object *formats = json_object_new_array();
 	char name[8];
 
-	json_begin_object(w);
-	json_member_string(w, "name", desc->name);
-	json_member_string(w, "coded_format",
-			   v4l2r_fourcc_str(desc->coded_fourcc, name));
-	json_member_bool(w, "compiled", desc->compiled);
-	json_member_bool(w, "usable", cc->usable);
-	json_member_bool(w, "hold_capture", cc->hold_capture);
-	json_member_string(w, "problem", cc->problem[0] ? cc->problem : NULL);
-	json_member_string(w, "limitation",
-			   cc->usable ? v4l2r_codec_caps_limitation(
-					       desc, hold_capture, cc) :
-					NULL);
-	json_key(w, "capture_formats");
-	json_begin_array(w);
+	json_object_object_add(o, "name", tool_json_string(desc->name));
+	json_object_object_add(o, "coded_format", tool_json_string(
+		v4l2r_fourcc_str(desc->coded_fourcc, name)));
+	json_object_object_add(o, "compiled", json_object_new_boolean(desc->compiled));
+	json_object_object_add(o, "usable", json_object_new_boolean(cc->usable));
+	json_object_object_add(o, "hold_capture", json_object_new_boolean(cc->hold_capture));
+	json_object_object_add(o, "problem", tool_json_string(
+		cc->problem[0] ? cc->problem : NULL));
+	json_object_object_add(o, "limitation", tool_json_string(
+		cc->usable ? v4l2r_codec_caps_limitation(desc, hold_capture, cc) :
+			     NULL));
 	for (unsigned i = 0; i < cc->n_capture; i++)
-		json_string(w, v4l2r_fourcc_str(cc->capture_fourccs[i], name));
-	json_end_array(w);
-	json_sizes(w, &cc->sizes);
-	json_menu(w, "decode_modes", "default_decode_mode",
+		json_object_array_add(formats, tool_json_string(
+			v4l2r_fourcc_str(cc->capture_fourccs[i], name)));
+	json_object_object_add(o, "capture_formats", formats);
+	json_object_object_add(o, "frame_sizes", json_sizes(&cc->sizes));
+	json_menu(o, "decode_modes", "default_decode_mode",
 		  cc->default_decode_mode >= 0, cc->decode_modes,
 		  cc->default_decode_mode, tool_decode_mode_name, desc);
-	json_menu(w, "start_codes", "default_start_code",
+	json_menu(o, "start_codes", "default_start_code",
 		  cc->default_start_code >= 0, cc->start_codes,
 		  cc->default_start_code, tool_start_code_name, desc);
-	json_menu(w, "profiles", NULL, cc->has_profile_menu, cc->profiles, -1,
+	json_menu(o, "profiles", NULL, cc->has_profile_menu, cc->profiles, -1,
 		  tool_profile_name, desc);
-	json_end_object(w);
+	return o;
 }
 
-static void json_decoder(struct json_writer *w, const struct decoder *d)
+static struct json_object *json_decoder(const struct decoder *d)
 {
 	const struct v4l2r_device_caps *caps = &d->caps;
+	struct json_object *o = json_object_new_object(), *codecs;
 
-	json_begin_object(w);
-	json_member_string(w, "video", d->node.video_path);
-	json_member_string(w, "media",
-			   d->node.media_path[0] ? d->node.media_path : NULL);
-	json_member_string(w, "model",
-			   d->node.model[0] ? d->node.model : NULL);
-	json_member_string(w, "error", d->error ? strerror(-d->error) : NULL);
-	if (!d->error) {
-		json_member_string(w, "driver", caps->driver);
-		json_member_string(w, "card", caps->card);
-		json_member_string(w, "bus", caps->bus_info);
-		json_member_bool(w, "multiplanar", caps->mplane);
-		json_member_bool(w, "requests", caps->supports_requests);
-		json_member_bool(w, "hold_capture", caps->hold_capture);
-		json_key(w, "codecs");
-		json_begin_array(w);
-		for (int c = 0; c < V4L2R_CODEC_COUNT; c++) {
-			const struct v4l2r_codec_desc *desc =
-				v4l2r_codec_get(c);
+	json_object_object_add(o, "video", tool_json_string(d->node.video_path));
+	json_object_object_add(o, "media", tool_json_string(
+		d->node.media_path[0] ? d->node.media_path : NULL));
+	json_object_object_add(o, "model", tool_json_string(
+		d->node.model[0] ? d->node.model : NULL));
+	json_object_object_add(o, "error", tool_json_string(
+		d->error ? strerror(-d->error) : NULL));
+	if (d->error)
+		return o;
+	json_object_object_add(o, "driver", tool_json_string(caps->driver));
+	json_object_object_add(o, "card", tool_json_string(caps->card));
+	json_object_object_add(o, "bus", tool_json_string(caps->bus_info));
+	json_object_object_add(o, "multiplanar", json_object_new_boolean(caps->mplane));
+	json_object_object_add(o, "requests", json_object_new_boolean(caps->supports_requests));
+	json_object_object_add(o, "hold_capture", json_object_new_boolean(caps->hold_capture));
+	codecs = json_object_new_array();
+	for (int c = 0; c < V4L2R_CODEC_COUNT; c++) {
+		const struct v4l2r_codec_desc *desc = v4l2r_codec_get(c);
 
-			if (desc && caps->codec[c].present)
-				json_codec(w, desc, &caps->codec[c],
-					   caps->codec[c].hold_capture);
-		}
-		json_end_array(w);
+		if (desc && caps->codec[c].present)
+			json_object_array_add(codecs, json_codec(desc, &caps->codec[c],
+								 caps->codec[c].hold_capture));
 	}
-	json_end_object(w);
+	json_object_object_add(o, "codecs", codecs);
+	return o;
 }
 
-static void print_json(const struct decoder *decoders, unsigned n)
+static int print_json(const struct decoder *decoders, unsigned n)
 {
-	struct json_writer w;
+	struct json_object *doc = json_object_new_object();
+	struct json_object *list = json_object_new_array();
 
-	json_init(&w, stdout);
-	json_begin_object(&w);
-	json_key(&w, "decoders");
-	json_begin_array(&w);
 	for (unsigned i = 0; i < n; i++)
-		json_decoder(&w, &decoders[i]);
-	json_end_array(&w);
-	json_end_object(&w);
-	json_finish(&w);
+		json_object_array_add(list, json_decoder(&decoders[i]));
+	json_object_object_add(doc, "decoders", list);
+	return tool_json_print(stdout, doc);
 }
 
 /* ---- command ---- */
@@ -342,7 +313,7 @@ static int list_run(const struct tool_cmd *cmd, int argc, char **argv)
 			probed++;
 	}
 	if (json) {
-		print_json(decoders, n);
+		ret = print_json(decoders, (unsigned)n);
 	} else {
 		for (int i = 0; i < n; i++) {
 			if (i)
@@ -351,6 +322,8 @@ static int list_run(const struct tool_cmd *cmd, int argc, char **argv)
 		}
 	}
 	free(decoders);
+	if (json && ret < 0)
+		return TOOL_EXIT_FAIL;
 	if (!probed) {
 		fprintf(stderr, "%s: no stateless decoder found\n", TOOL_NAME);
 		return TOOL_EXIT_FAIL;

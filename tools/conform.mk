@@ -6,7 +6,6 @@ if HAVE_LIBAV
 v4l2_request_test_SOURCES += \
 	conform_compare.c conform_compare.h \
 	conform_decode.c conform_decode.h \
-	conform_jsonread.c conform_jsonread.h \
 	conform_report.c conform_report.h \
 	conform_suite.c conform_suite.h
 v4l2_request_test_CPPFLAGS += $(LIBAV_CFLAGS)

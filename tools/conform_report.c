@@ -100,98 +100,66 @@ void conform_report_summary(FILE *f, const struct conform_result *rs,
 
 /* ---- JSON ---- */
 
-/* json.h writes no floating-point numbers: this one goes right after its
- * key, where the writer expects a value, then tells the writer that the
- * value is written. Not finite: null. */
-static void json_key_double(struct json_writer *w, const char *key, double v)
+static struct json_object *json_nonempty(const char *s)
 {
-	json_key(w, key);
-	if (!isfinite(v)) {
-		json_null(w);
-		return;
-	}
-	fprintf(w->f, "%.3f", v);
-	w->after_key = false;
+	return tool_json_string(s && s[0] ? s : NULL);
 }
 
-static void json_key_string(struct json_writer *w, const char *key,
-			    const char *s)
+static struct json_object *json_result(const struct conform_result *r)
 {
-	json_key(w, key);
-	json_string(w, s && s[0] ? s : NULL);
-}
+	struct json_object *o = json_object_new_object(), *psnr = NULL;
 
-static void json_key_uint(struct json_writer *w, const char *key, uint64_t v)
-{
-	json_key(w, key);
-	json_uint(w, v);
-}
-
-static void json_result(struct json_writer *w, const struct conform_result *r)
-{
-	json_begin_object(w);
-	json_key_string(w, "name", r->name);
-	json_key_string(w, "suite", r->suite);
-	json_key_string(w, "file", r->path);
-	json_key_string(w, "codec", r->codec);
-	json_key_string(w, "profile", r->profile);
-	json_key_string(w, "result", conform_status_name(r->status));
-	json_key(w, "detail");
-	json_string(w, r->detail ? r->detail : "");
-	json_key_uint(w, "frames", r->frames);
-	json_key_uint(w, "reference_frames", r->ref_frames);
-	json_key_uint(w, "differing_frames", r->differing);
-	json_key(w, "first_differing_frame");
-	if (r->first_diff >= 0)
-		json_int(w, r->first_diff);
-	else
-		json_null(w);
+	json_object_object_add(o, "name", json_nonempty(r->name));
+	json_object_object_add(o, "suite", json_nonempty(r->suite));
+	json_object_object_add(o, "file", json_nonempty(r->path));
+	json_object_object_add(o, "codec", json_nonempty(r->codec));
+	json_object_object_add(o, "profile", json_nonempty(r->profile));
+	json_object_object_add(o, "result", tool_json_string(conform_status_name(r->status)));
+	json_object_object_add(o, "detail", tool_json_string(r->detail ? r->detail : ""));
+	json_object_object_add(o, "frames", json_object_new_uint64(r->frames));
+	json_object_object_add(o, "reference_frames", json_object_new_uint64(r->ref_frames));
+	json_object_object_add(o, "differing_frames", json_object_new_uint64(r->differing));
+	json_object_object_add(o, "first_differing_frame", r->first_diff >= 0 ?
+			       json_object_new_int64(r->first_diff) : NULL);
 	/* PSNR per plane of the first differing frame; null for a plane
 	 * that is identical (infinite PSNR) */
-	json_key(w, "psnr");
 	if (r->nb_psnr) {
-		json_begin_object(w);
+		psnr = json_object_new_object();
 		for (unsigned i = 0; i < r->nb_psnr; i++)
-			json_key_double(w, conform_plane_name(&r->psnr_layout, i),
-					r->psnr[i]);
-		json_end_object(w);
-	} else {
-		json_null(w);
+			json_object_object_add(psnr, conform_plane_name(&r->psnr_layout, i),
+					       tool_json_fixed3(r->psnr[i]));
 	}
-	json_key_string(w, "md5", r->md5);
-	json_key_string(w, "reference_md5", r->ref_md5);
-	json_key_string(w, "expected_md5", r->expected_md5);
-	json_key(w, "expected_md5_checked");
-	json_bool(w, r->expected_checked);
-	json_key_string(w, "va_driver", r->va_driver);
-	json_key_double(w, "seconds", r->seconds);
-	json_end_object(w);
+	json_object_object_add(o, "psnr", psnr);
+	json_object_object_add(o, "md5", json_nonempty(r->md5));
+	json_object_object_add(o, "reference_md5", json_nonempty(r->ref_md5));
+	json_object_object_add(o, "expected_md5", json_nonempty(r->expected_md5));
+	json_object_object_add(o, "expected_md5_checked",
+			       json_object_new_boolean(r->expected_checked));
+	json_object_object_add(o, "va_driver", json_nonempty(r->va_driver));
+	json_object_object_add(o, "seconds", tool_json_fixed3(r->seconds));
+	return o;
 }
 
 void conform_report_json(FILE *f, const struct conform_run *run,
 			 const struct conform_result *rs, size_t n)
 {
-	struct json_writer w;
+	struct json_object *doc = json_object_new_object();
+	struct json_object *streams = json_object_new_array();
 	unsigned c[3];
 
 	count(rs, n, c);
-	json_init(&w, f);
-	json_begin_object(&w);
-	json_key_string(&w, "command", "conform");
-	json_key_string(&w, "test", run->test);
-	json_key_string(&w, "reference", run->reference);
-	json_key_string(&w, "device", run->device);
-	json_key(&w, "streams");
-	json_begin_array(&w);
+	json_object_object_add(doc, "command", tool_json_string("conform"));
+	json_object_object_add(doc, "test", json_nonempty(run->test));
+	json_object_object_add(doc, "reference", json_nonempty(run->reference));
+	json_object_object_add(doc, "device", json_nonempty(run->device));
 	for (size_t i = 0; i < n; i++)
-		json_result(&w, &rs[i]);
-	json_end_array(&w);
-	json_key_uint(&w, "passed", c[CONFORM_PASS]);
-	json_key_uint(&w, "failed", c[CONFORM_FAIL]);
-	json_key_uint(&w, "errors", c[CONFORM_ERROR]);
-	json_key_double(&w, "seconds", run->seconds);
-	json_end_object(&w);
-	json_finish(&w);
+		json_object_array_add(streams, json_result(&rs[i]));
+	json_object_object_add(doc, "streams", streams);
+	json_object_object_add(doc, "passed", json_object_new_uint64(c[CONFORM_PASS]));
+	json_object_object_add(doc, "failed", json_object_new_uint64(c[CONFORM_FAIL]));
+	json_object_object_add(doc, "errors", json_object_new_uint64(c[CONFORM_ERROR]));
+	json_object_object_add(doc, "seconds", tool_json_fixed3(run->seconds));
+	tool_json_print(f, doc);	/* says so on stderr when it fails */
 }
 
 /* ---- JUnit XML ---- */

@@ -4,16 +4,20 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "conform_jsonread.h"
+#include <json-c/json.h>
+
 #include "conform_suite.h"
 
 /* Suite files are small; anything bigger is not one. */
 #define SUITE_MAX_BYTES (64u << 20)
+/* Deeper nesting than any suite has is refused before it costs memory. */
+#define SUITE_MAX_DEPTH 64
 
 static char *join3(const char *a, const char *b, const char *c)
 {
@@ -72,31 +76,115 @@ static int suite_error(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* "null", "boolean", "number", "string", "array", "object". */
+static const char *type_name(const struct json_object *v)
+{
+	enum json_type t = json_object_get_type(v);
+
+	return t == json_type_int || t == json_type_double ? "number" :
+							       json_type_to_name(t);
+}
+
+/* "an array", "a number" ... */
+static const char *article(const struct json_object *v)
+{
+	enum json_type t = json_object_get_type(v);
+
+	return t == json_type_array || t == json_type_object ? "an" : "a";
+}
+
+/* A JSON syntax error at text[pos], named by line and column and by what
+ * is there. */
+static void syntax_error(const char *text, size_t len, size_t pos,
+			 const char *what, char *err, size_t errlen)
+{
+	unsigned line = 1, column = 1;
+	unsigned char c = pos < len ? (unsigned char)text[pos] : 0;
+	char found[24] = "";
+
+	for (size_t i = 0; i < pos && i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			column = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			column++;	/* count characters, not UTF-8 bytes */
+		}
+	}
+	if (pos < len && c >= 0x20 && c < 0x7f)
+		snprintf(found, sizeof(found), ", found '%c'", c);
+	else if (pos < len)
+		snprintf(found, sizeof(found), ", found byte %02x", c);
+	suite_error(err, errlen, "not valid JSON: line %u, column %u: %s%s",
+		    line, column, what, found);
+}
+
+/* text[0..len) as one JSON value (RFC 8259: no comments, no trailing
+ * commas), or NULL with a message naming the line and column. */
+static struct json_object *parse_json(const char *text, size_t len,
+				      char *err, size_t errlen)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	enum json_tokener_error e;
+	size_t pos;
+
+	/* A UTF-8 byte order mark is tolerated, as many editors write one. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
+	if (len > SUITE_MAX_BYTES) {
+		suite_error(err, errlen, "larger than %u MiB", SUITE_MAX_BYTES >> 20);
+		return NULL;
+	}
+	tok = json_tokener_new_ex(SUITE_MAX_DEPTH);
+	if (!tok) {
+		suite_error(err, errlen, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	e = json_tokener_get_error(tok);
+	pos = json_tokener_get_parse_end(tok);
+	if (e == json_tokener_continue) {
+		/* json-c waits for more; a NUL byte says there is none */
+		root = json_tokener_parse_ex(tok, "", 1);
+		e = json_tokener_get_error(tok);
+		pos = len;
+	}
+	json_tokener_free(tok);
+	if (e == json_tokener_success)
+		return root;
+	syntax_error(text, len, pos, json_tokener_error_desc(e), err, errlen);
+	return NULL;
+}
+
 /* A string member of obj: *out points into the tree, NULL when absent
- * and optional. Returns -1 with a message for a wrong type or a missing
- * required member. */
-static int get_string(const struct jr_value *obj, const char *key,
+ * and optional. Returns -1 with a message for a wrong type, a NUL
+ * character inside or a missing required member. */
+static int get_string(struct json_object *obj, const char *key,
 		      bool required, const char *where, const char **out,
 		      char *err, size_t errlen)
 {
-	const struct jr_value *v = jr_get(obj, key);
+	struct json_object *v;
 
 	*out = NULL;
-	if (!v || (v->type == JR_NULL && !required)) {
+	if (!json_object_object_get_ex(obj, key, &v) || (!v && !required)) {
 		if (required)
 			return suite_error(err, errlen, "%sno \"%s\"", where, key);
 		return 0;
 	}
-	if (v->type != JR_STRING)
-		return suite_error(err, errlen, "%s\"%s\" is a%s %s, not a string",
-				   where, key,
-				   v->type == JR_ARRAY || v->type == JR_OBJECT ? "n" : "",
-				   jr_type_name(v->type));
-	*out = v->string;
+	if (!json_object_is_type(v, json_type_string))
+		return suite_error(err, errlen, "%s\"%s\" is %s %s, not a string",
+				   where, key, article(v), type_name(v));
+	*out = json_object_get_string(v);
+	if (strlen(*out) != (size_t)json_object_get_string_len(v))
+		return suite_error(err, errlen, "%s\"%s\" holds a NUL character (\\u0000)",
+				   where, key);
 	return 0;
 }
 
-static int parse_vector(const struct jr_value *jv, size_t index,
+static int parse_vector(struct json_object *jv, size_t index,
 			const char *dir, const char *resources,
 			const char *suite_name, struct conform_vector *vec,
 			char *err, size_t errlen)
@@ -106,10 +194,9 @@ static int parse_vector(const struct jr_value *jv, size_t index,
 	size_t len;
 
 	snprintf(where, sizeof(where), "test_vectors[%zu]: ", index);
-	if (jv->type != JR_OBJECT)
-		return suite_error(err, errlen, "%sa%s %s, not an object", where,
-				   jv->type == JR_ARRAY ? "n" : "",
-				   jr_type_name(jv->type));
+	if (!json_object_is_type(jv, json_type_object))
+		return suite_error(err, errlen, "%s%s %s, not an object", where,
+				   article(jv), type_name(jv));
 	if (get_string(jv, "name", true, where, &name, err, errlen) < 0)
 		return -1;
 	if (!*name)
@@ -149,55 +236,54 @@ int conform_suite_parse(const char *text, size_t len, const char *dir,
 			const char *resources, const char *fallback_name,
 			struct conform_suite *s, char *err, size_t errlen)
 {
-	const struct jr_value *vectors;
+	struct json_object *root, *vectors;
 	const char *name, *codec;
-	struct jr_value root;
-	char jerr[200];
+	size_t n;
 
 	*s = (struct conform_suite){ 0 };
-	if (jr_parse(text, len, &root, jerr, sizeof(jerr)) < 0)
-		return suite_error(err, errlen, "not valid JSON: %s", jerr);
-	if (root.type != JR_OBJECT) {
-		suite_error(err, errlen, "the top level is a%s %s, not an object",
-			    root.type == JR_ARRAY ? "n" : "",
-			    jr_type_name(root.type));
+	root = parse_json(text, len, err, errlen);
+	if (!root)
+		return -1;
+	if (!json_object_is_type(root, json_type_object)) {
+		suite_error(err, errlen, "the top level is %s %s, not an object",
+			    article(root), type_name(root));
 		goto fail;
 	}
-	if (get_string(&root, "name", false, "", &name, err, errlen) < 0 ||
-	    get_string(&root, "codec", false, "", &codec, err, errlen) < 0)
+	if (get_string(root, "name", false, "", &name, err, errlen) < 0 ||
+	    get_string(root, "codec", false, "", &codec, err, errlen) < 0)
 		goto fail;
-	vectors = jr_get(&root, "test_vectors");
-	if (!vectors) {
+	if (!json_object_object_get_ex(root, "test_vectors", &vectors)) {
 		suite_error(err, errlen, "no \"test_vectors\" (not a fluster suite?)");
 		goto fail;
 	}
-	if (vectors->type != JR_ARRAY) {
-		suite_error(err, errlen, "\"test_vectors\" is a%s %s, not an array",
-			    vectors->type == JR_OBJECT ? "n" : "",
-			    jr_type_name(vectors->type));
+	if (!json_object_is_type(vectors, json_type_array)) {
+		suite_error(err, errlen, "\"test_vectors\" is %s %s, not an array",
+			    article(vectors), type_name(vectors));
 		goto fail;
 	}
-	if (vectors->array.n == 0) {
+	n = json_object_array_length(vectors);
+	if (n == 0) {
 		suite_error(err, errlen, "\"test_vectors\" is empty");
 		goto fail;
 	}
 	s->name = strdup(name && *name ? name : fallback_name);
 	s->codec = codec ? strdup(codec) : NULL;
-	s->vectors = calloc(vectors->array.n, sizeof(*s->vectors));
+	s->vectors = calloc(n, sizeof(*s->vectors));
 	if (!s->name || (codec && !s->codec) || !s->vectors) {
 		suite_error(err, errlen, "out of memory");
 		goto fail;
 	}
-	for (size_t i = 0; i < vectors->array.n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		s->n = i + 1;	/* so a partial vector is freed too */
-		if (parse_vector(&vectors->array.items[i], i, dir, resources,
-				 s->name, &s->vectors[i], err, errlen) < 0)
+		if (parse_vector(json_object_array_get_idx(vectors, i), i, dir,
+				 resources, s->name, &s->vectors[i], err,
+				 errlen) < 0)
 			goto fail;
 	}
-	jr_free(&root);
+	json_object_put(root);
 	return 0;
 fail:
-	jr_free(&root);
+	json_object_put(root);
 	conform_suite_free(s);
 	return -1;
 }

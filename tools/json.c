@@ -1,86 +1,11 @@
-/* A small streaming JSON writer (see json.h). */
+/* The test tool's JSON output (see json.h). */
 #include "config.h"
 
-#include <assert.h>
-#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "json.h"
-
-void json_init(struct json_writer *w, FILE *f)
-{
-	*w = (struct json_writer){ .f = f };
-}
-
-void json_finish(struct json_writer *w)
-{
-	fputc('\n', w->f);
-}
-
-static void indent(struct json_writer *w)
-{
-	fputc('\n', w->f);
-	for (unsigned i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
-}
-
-/* Separates a new value from the previous one of its container. */
-static void begin_value(struct json_writer *w)
-{
-	if (w->after_key) {
-		w->after_key = false;
-		return;
-	}
-	if (w->depth == 0)
-		return;
-	if (w->has_items[w->depth - 1])
-		fputc(',', w->f);
-	w->has_items[w->depth - 1] = true;
-	indent(w);
-}
-
-static void open_container(struct json_writer *w, char c)
-{
-	begin_value(w);
-	fputc(c, w->f);
-	assert(w->depth < JSON_MAX_DEPTH);
-	w->has_items[w->depth++] = false;
-}
-
-static void close_container(struct json_writer *w, char c)
-{
-	assert(w->depth > 0);
-	if (w->has_items[--w->depth])
-		indent(w);
-	fputc(c, w->f);
-}
-
-void json_begin_object(struct json_writer *w)
-{
-	open_container(w, '{');
-}
-
-void json_end_object(struct json_writer *w)
-{
-	close_container(w, '}');
-}
-
-void json_begin_array(struct json_writer *w)
-{
-	open_container(w, '[');
-}
-
-void json_end_array(struct json_writer *w)
-{
-	close_container(w, ']');
-}
-
-void json_key(struct json_writer *w, const char *key)
-{
-	begin_value(w);
-	json_write_escaped(w->f, key);
-	fputs(": ", w->f);
-	w->after_key = true;
-}
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 when invalid. */
 static unsigned utf8_sequence_length(const unsigned char *s)
@@ -103,73 +28,59 @@ static unsigned utf8_sequence_length(const unsigned char *s)
 	return len;
 }
 
-void json_write_escaped(FILE *f, const char *str)
+struct json_object *tool_json_string(const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	struct json_object *v;
+	char *repaired, *o;
 
-	fputc('"', f);
+	if (!str)
+		return NULL;
+	repaired = o = malloc(3 * strlen(str) + 1);	/* U+FFFD: 3 bytes */
+	if (!repaired)
+		return NULL;
 	while (*s) {
 		unsigned len = utf8_sequence_length(s);
 
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20)
-				fprintf(f, "\\u%04x", *s);
-			else if (len == 0)
-				fputs("\\ufffd", f);
-			else
-				fwrite(s, 1, len, f);
+		if (len) {
+			memcpy(o, s, len);
+			o += len;
+			s += len;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			s++;
 		}
-		s += len ? len : 1;
 	}
-	fputc('"', f);
+	*o = '\0';
+	v = json_object_new_string(repaired);
+	free(repaired);
+	return v;
 }
 
-void json_string(struct json_writer *w, const char *s)
+struct json_object *tool_json_fixed3(double v)
 {
-	if (!s) {
-		json_null(w);
-		return;
+	char text[320];	/* DBL_MAX has 309 digits */
+
+	if (!isfinite(v))
+		return NULL;
+	snprintf(text, sizeof(text), "%.3f", v);
+	return json_object_new_double_s(v, text);
+}
+
+int tool_json_print(FILE *f, struct json_object *doc)
+{
+	const char *text = json_object_to_json_string_ext(doc,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+		JSON_C_TO_STRING_NOSLASHESCAPE);
+	int ret = 0;
+
+	if (text && doc)
+		fprintf(f, "%s\n", text);
+	else {
+		fprintf(stderr, "cannot write JSON: out of memory\n");
+		ret = -1;
 	}
-	begin_value(w);
-	json_write_escaped(w->f, s);
-}
-
-void json_uint(struct json_writer *w, uint64_t v)
-{
-	begin_value(w);
-	fprintf(w->f, "%" PRIu64, v);
-}
-
-void json_int(struct json_writer *w, int64_t v)
-{
-	begin_value(w);
-	fprintf(w->f, "%" PRId64, v);
-}
-
-void json_bool(struct json_writer *w, bool v)
-{
-	begin_value(w);
-	fputs(v ? "true" : "false", w->f);
-}
-
-void json_null(struct json_writer *w)
-{
-	begin_value(w);
-	fputs("null", w->f);
+	json_object_put(doc);
+	return ret;
 }

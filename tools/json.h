@@ -1,41 +1,23 @@
-/* A small streaming JSON writer: values are written as they come, with
- * commas and two-space indentation handled here. */
+/* The test tool's JSON output: documents are json-c trees, built with
+ * json-c's own calls and these few helpers, printed in one layout. */
 #ifndef TOOL_JSON_H
 #define TOOL_JSON_H
 
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#define JSON_MAX_DEPTH 16
+#include <json-c/json.h>
 
-struct json_writer {
-	FILE *f;
-	unsigned depth;
-	bool has_items[JSON_MAX_DEPTH];	/* per open container */
-	bool after_key;
-};
+/* A string value, or null for NULL. Bytes that are not valid UTF-8
+ * become U+FFFD: json-c writes strings as given, and a document with
+ * them would not be JSON. */
+struct json_object *tool_json_string(const char *s);
 
-void json_init(struct json_writer *w, FILE *f);
-/* Ends the document with a newline. */
-void json_finish(struct json_writer *w);
+/* A number written with three decimals ("12.500"); null when not finite. */
+struct json_object *tool_json_fixed3(double v);
 
-void json_begin_object(struct json_writer *w);
-void json_end_object(struct json_writer *w);
-void json_begin_array(struct json_writer *w);
-void json_end_array(struct json_writer *w);
-
-/* The key of the next value, inside an object. */
-void json_key(struct json_writer *w, const char *key);
-
-void json_string(struct json_writer *w, const char *s);	/* NULL: null */
-void json_uint(struct json_writer *w, uint64_t v);
-void json_int(struct json_writer *w, int64_t v);
-void json_bool(struct json_writer *w, bool v);
-void json_null(struct json_writer *w);
-
-/* s as a JSON string literal, quotes included: control characters
- * escaped, bytes that are not valid UTF-8 replaced by U+FFFD. */
-void json_write_escaped(FILE *f, const char *s);
+/* Writes doc with two-space indentation, "key": value and "/" as it is,
+ * then a newline, and releases doc. Returns 0, or -1 when json-c ran out
+ * of memory (said on stderr). */
+int tool_json_print(FILE *f, struct json_object *doc);
 
 #endif

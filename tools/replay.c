@@ -266,10 +266,7 @@ static void finish_output(struct run *ru, unsigned f, struct replay_frame *out)
 	}
 	size_t size = v4l2r_picture_canonical_size(fourcc, w, h);
 	if (o->md5) {
-		struct v4l2r_md5 m;
-		v4l2r_md5_init(&m);
-		v4l2r_md5_update(&m, ru->canonical, size);
-		v4l2r_md5_final(&m, out->md5);
+		v4l2r_md5_sum(ru->canonical, size, out->md5);
 		out->has_md5 = true;
 		out->md5_fourcc = fourcc;
 		out->md5_width = w;

@@ -189,15 +189,8 @@ int v4l2r_trace_writer_close(struct v4l2r_trace_writer *w);
 
 /* ---- picture checksums ---- */
 
-struct v4l2r_md5 {
-	uint32_t state[4];
-	uint64_t length;
-	uint8_t block[64];
-};
-
-void v4l2r_md5_init(struct v4l2r_md5 *m);
-void v4l2r_md5_update(struct v4l2r_md5 *m, const void *data, size_t size);
-void v4l2r_md5_final(struct v4l2r_md5 *m, uint8_t out[16]);
+/* The MD5 (RFC 1321) of size bytes. */
+void v4l2r_md5_sum(const void *data, size_t size, uint8_t out[16]);
 /* 32 lower-case hex digits and a NUL. */
 const char *v4l2r_md5_hex(const uint8_t md5[16], char out[33]);
 

@@ -6,109 +6,22 @@
 #include <string.h>
 
 #include <linux/videodev2.h>
+#include <md5.h>
 
 #include "trace_private.h"
 
 /* ---- MD5 ---- */
 
-/* floor(|sin(i + 1)| * 2^32) */
-static const uint32_t md5_k[64] = {
-	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
-	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
-	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
-	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
-	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
-	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
-	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
-	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
-};
-
-/* Left-rotation amounts, four per round. */
-static const uint8_t md5_r[4][4] = {
-	{ 7, 12, 17, 22 }, { 5, 9, 14, 20 }, { 4, 11, 16, 23 }, { 6, 10, 15, 21 },
-};
-
-static uint32_t rotl(uint32_t x, unsigned n)
+/* libmd's: faster than the plain C of our own that it replaced, and
+ * libmd0 is on every Debian system (dpkg needs it), so the VA driver
+ * loads nothing new into a player (docs/trace-format.md, "Checksums"). */
+void v4l2r_md5_sum(const void *data, size_t size, uint8_t out[16])
 {
-	return x << n | x >> (32 - n);
-}
+	MD5_CTX ctx;
 
-static void md5_block(uint32_t state[4], const uint8_t *block)
-{
-	uint32_t m[16], a = state[0], b = state[1], c = state[2], d = state[3];
-
-	for (unsigned i = 0; i < 16; i++)
-		m[i] = trace_le32(block + 4 * i);
-	for (unsigned i = 0; i < 64; i++) {
-		uint32_t f;
-		unsigned g, round = i / 16;
-		switch (round) {
-		case 0: f = (b & c) | (~b & d); g = i; break;
-		case 1: f = (d & b) | (~d & c); g = (5 * i + 1) % 16; break;
-		case 2: f = b ^ c ^ d; g = (3 * i + 5) % 16; break;
-		default: f = c ^ (b | ~d); g = (7 * i) % 16; break;
-		}
-		uint32_t t = d;
-		d = c;
-		c = b;
-		b = b + rotl(a + f + md5_k[i] + m[g], md5_r[round][i % 4]);
-		a = t;
-	}
-	state[0] += a;
-	state[1] += b;
-	state[2] += c;
-	state[3] += d;
-}
-
-void v4l2r_md5_init(struct v4l2r_md5 *m)
-{
-	m->state[0] = 0x67452301;
-	m->state[1] = 0xefcdab89;
-	m->state[2] = 0x98badcfe;
-	m->state[3] = 0x10325476;
-	m->length = 0;
-}
-
-void v4l2r_md5_update(struct v4l2r_md5 *m, const void *data, size_t size)
-{
-	const uint8_t *p = data;
-	size_t used = m->length % 64;
-
-	m->length += size;
-	if (used) {
-		size_t n = 64 - used < size ? 64 - used : size;
-		memcpy(m->block + used, p, n);
-		p += n;
-		size -= n;
-		if (used + n < 64)
-			return;
-		md5_block(m->state, m->block);
-	}
-	for (; size >= 64; p += 64, size -= 64)
-		md5_block(m->state, p);
-	memcpy(m->block, p, size);
-}
-
-void v4l2r_md5_final(struct v4l2r_md5 *m, uint8_t out[16])
-{
-	static const uint8_t pad[64] = { 0x80 };
-	uint8_t bits[8];
-	uint64_t length = m->length;
-	size_t used = length % 64;
-
-	trace_put64(bits, length * 8);
-	v4l2r_md5_update(m, pad, used < 56 ? 56 - used : 120 - used);
-	v4l2r_md5_update(m, bits, 8);
-	for (unsigned i = 0; i < 4; i++)
-		trace_put32(out + 4 * i, m->state[i]);
+	MD5Init(&ctx);
+	MD5Update(&ctx, data, size);
+	MD5Final(out, &ctx);
 }
 
 const char *v4l2r_md5_hex(const uint8_t md5[16], char out[33])

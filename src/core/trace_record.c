@@ -597,11 +597,8 @@ void v4l2r_trace_hook_settled(struct v4l2r_session *s, unsigned capture_index)
 				    rec->canonical, rec->canonical_size,
 				    &fourcc, &w, &h) < 0)
 		goto out;
-	struct v4l2r_md5 m;
-	v4l2r_md5_init(&m);
-	v4l2r_md5_update(&m, rec->canonical,
-			 v4l2r_picture_canonical_size(fourcc, w, h));
-	v4l2r_md5_final(&m, md5);
+	v4l2r_md5_sum(rec->canonical, v4l2r_picture_canonical_size(fourcc, w, h),
+		      md5);
 	int ret = v4l2r_trace_write_md5(rec->w, cs->frame, fourcc, w, h, md5);
 	if (ret < 0)
 		write_failed(rec, ret);

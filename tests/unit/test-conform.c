@@ -1,6 +1,6 @@
 /* v4l2-request-test conform: the frame comparison, the canonical layout
  * of decoded frames (NV12, P010 ... as a raw planar file has them), the
- * fluster suite parser and its JSON reader, and the escaping of the
+ * fluster suite parser (JSON syntax errors included), and the escaping of the
  * JSON and JUnit XML reports. No decoding, no device. */
 #include "config.h"
 
@@ -19,9 +19,10 @@
 #include <libavutil/md5.h>
 #include <libavutil/pixfmt.h>
 
+#include <json-c/json.h>
+
 #include "conform_compare.h"
 #include "conform_decode.h"
-#include "conform_jsonread.h"
 #include "conform_report.h"
 #include "conform_suite.h"
 
@@ -392,87 +393,6 @@ START_TEST(test_layout_of_format)
 }
 END_TEST
 
-/* ---- the JSON reader ---- */
-
-static int parse(const char *text, struct jr_value *v, char *err)
-{
-	return jr_parse(text, strlen(text), v, err, 200);
-}
-
-START_TEST(test_json_values)
-{
-	struct jr_value v;
-	char err[200];
-	const struct jr_value *a;
-
-	ck_assert_int_eq(parse(" {\"a\": [1, -2.5e1, true, false, null, \"x\\u00e9\\ud83c\\udfa5\\n\"],"
-			       " \"b\": {}, \"a\": 7} ", &v, err), 0);
-	a = jr_get(&v, "a");	/* the last of a repeated key */
-	ck_assert_ptr_nonnull(a);
-	ck_assert_int_eq(a->type, JR_NUMBER);
-	ck_assert_double_eq(a->number, 7);
-	a = &v.object.members[0].value;
-	ck_assert_uint_eq(a->array.n, 6);
-	ck_assert_double_eq(a->array.items[1].number, -25);
-	ck_assert(a->array.items[2].boolean);
-	ck_assert(!a->array.items[3].boolean);
-	ck_assert_int_eq(a->array.items[4].type, JR_NULL);
-	ck_assert_str_eq(a->array.items[5].string, "x\xc3\xa9\xf0\x9f\x8e\xa5\n");
-	ck_assert_int_eq(jr_get(&v, "b")->type, JR_OBJECT);
-	ck_assert_ptr_null(jr_get(&v, "c"));
-	jr_free(&v);
-}
-END_TEST
-
-START_TEST(test_json_errors)
-{
-	static const struct {
-		const char *text, *message;
-	} cases[] = {
-		{ "", "line 1, column 1: expected a value, found the end of the text" },
-		{ "{\"a\": 1,\n \"b\" 2}", "line 2, column 6: expected ':' after a key, found '2'" },
-		{ "[1, 2", "line 1, column 6: expected ',' or ']' in an array, found the end of the text" },
-		{ "{\"a\": tru}", "line 1, column 7: expected a value, found 't'" },
-		{ "\"tab\there\"", "line 1, column 5: control character (byte 09) in a string" },
-		{ "\"\\ud800\"", "unpaired UTF-16 surrogate" },
-		{ "\"\\q\"", "unknown escape '\\q'" },
-		{ "01", "unexpected '1' after the value" },
-		{ "{} x", "line 1, column 4: unexpected 'x' after the value" },
-		{ "{1: 2}", "expected a key (a string) in an object, found '1'" },
-		{ "[-]", "expected a digit" },
-		{ "\"open", "unterminated string" },
-	};
-	struct jr_value v;
-	char err[200];
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ck_assert_int_eq(parse(cases[i].text, &v, err), -1);
-		ck_assert_msg(strstr(err, cases[i].message), "%s: got \"%s\"",
-			      cases[i].text, err);
-		ck_assert_int_eq(v.type, JR_NULL);
-	}
-}
-END_TEST
-
-START_TEST(test_json_depth_limit)
-{
-	char text[2 * (JR_MAX_DEPTH + 1) + 1];
-	struct jr_value v;
-	char err[200];
-
-	memset(text, '[', JR_MAX_DEPTH);
-	memset(text + JR_MAX_DEPTH, ']', JR_MAX_DEPTH);
-	text[2 * JR_MAX_DEPTH] = '\0';
-	ck_assert_int_eq(parse(text, &v, err), 0);
-	jr_free(&v);
-	memset(text, '[', JR_MAX_DEPTH + 1);
-	memset(text + JR_MAX_DEPTH + 1, ']', JR_MAX_DEPTH + 1);
-	text[2 * (JR_MAX_DEPTH + 1)] = '\0';
-	ck_assert_int_eq(parse(text, &v, err), -1);
-	ck_assert_msg(strstr(err, "nested deeper than"), "%s", err);
-}
-END_TEST
-
 /* ---- suites ---- */
 
 static const char valid_suite[] =
@@ -573,7 +493,7 @@ START_TEST(test_suite_errors)
 	static const struct {
 		const char *text, *message;
 	} cases[] = {
-		{ "{\"test_vectors\": [}", "not valid JSON: line 1, column 19: expected a value, found '}'" },
+		{ "{\"test_vectors\": [}", "not valid JSON: line 1, column 19: unexpected character, found '}'" },
 		{ "[]", "the top level is an array, not an object" },
 		{ "{\"name\": \"x\"}", "no \"test_vectors\" (not a fluster suite?)" },
 		{ "{\"test_vectors\": {}}", "\"test_vectors\" is an object, not an array" },
@@ -606,6 +526,122 @@ START_TEST(test_suite_errors)
 			      cases[i].text, err);
 		ck_assert_uint_eq(s.n, 0);
 		ck_assert_ptr_null(s.vectors);
+	}
+}
+END_TEST
+
+/* Not JSON (RFC 8259: no comments, no trailing commas): the message
+ * names the line, the column and what is there. */
+START_TEST(test_suite_syntax_errors)
+{
+	static const struct {
+		const char *text;
+		size_t len;	/* 0: strlen(text) */
+		const char *message;
+	} cases[] = {
+		{ "", 0, "not valid JSON: line 1, column 1: unexpected end of data" },
+		{ "{\"a\": 1,\n \"b\" 2}", 0, "not valid JSON: line 2, column 6: "
+		  "object property name separator ':' expected, found '2'" },
+		{ "{\n  \"test_vectors\": [\n    { \"name\": \"x\" ]\n}\n", 0,
+		  "not valid JSON: line 3, column 19: object value separator ',' expected, found ']'" },
+		{ "[1, 2", 0, "not valid JSON: line 1, column 6: unexpected end of data" },
+		{ "{\"a\": tru}", 0, "not valid JSON: line 1, column 10: boolean expected, found '}'" },
+		{ "\"\\q\"", 0, "not valid JSON: line 1, column 3: invalid string sequence, found 'q'" },
+		{ "{} x", 0, "not valid JSON: line 1, column 4: unexpected character, found 'x'" },
+		{ "{\"caf\xc3\xa9\": 1 2}", 0, "line 1, column 12: object value separator ',' expected, found '2'" },
+		{ "{1: 2}", 0, "found '1'" },
+		{ "[-]", 0, "number expected" },
+		{ "\"open", 0, "unexpected end of data" },
+		{ "[1,]", 0, "unexpected character, found ']'" },
+		{ "{\"a\": 1,}", 0, "found '}'" },
+		{ "/* c */ {}", 0, "found '/'" },
+		{ "{\"a\": 1}\x01", 0, "found byte 01" },
+		{ "{\"a\": [1,\0 2]}", 14, "line 1, column 10: unexpected end of data, found byte 00" },
+	};
+	struct conform_suite s;
+	char err[300];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+
+		ck_assert_int_eq(conform_suite_parse(cases[i].text, len, ".", NULL,
+						     "x", &s, err, sizeof(err)), -1);
+		ck_assert_msg(strstr(err, cases[i].message), "%s: got \"%s\"",
+			      cases[i].text, err);
+		ck_assert_uint_eq(s.n, 0);
+	}
+}
+END_TEST
+
+/* {"x": [[...]], "test_vectors": [...]}: depth levels of nesting. */
+static char *suite_nested(unsigned depth)
+{
+	static const char tail[] = ", \"test_vectors\": [{\"name\": \"a\", "
+				   "\"input_file\": \"a\", \"result\": \"\"}]}";
+	char *text = malloc(2 * depth + sizeof(tail) + 16), *p = text;
+
+	ck_assert_ptr_nonnull(text);
+	p += sprintf(p, "{\"x\": ");
+	for (unsigned i = 1; i < depth; i++)
+		*p++ = '[';
+	for (unsigned i = 1; i < depth; i++)
+		*p++ = ']';
+	strcpy(p, tail);
+	return text;
+}
+
+START_TEST(test_suite_depth_limit)
+{
+	struct conform_suite s;
+	char err[300], *text;
+
+	text = suite_nested(64);
+	ck_assert_msg(conform_suite_parse(text, strlen(text), ".", NULL, "x", &s,
+					  err, sizeof(err)) == 0, "%s", err);
+	conform_suite_free(&s);
+	free(text);
+	text = suite_nested(65);
+	ck_assert_int_eq(conform_suite_parse(text, strlen(text), ".", NULL, "x",
+					     &s, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, "not valid JSON: line 1, column 70: nesting too deep, found '['"),
+		      "%s", err);
+	free(text);
+}
+END_TEST
+
+/* Numbers out of any range are no error where no number is read, and a
+ * type error where a string is; a NUL character in a string is refused. */
+START_TEST(test_suite_odd_values)
+{
+	static const char huge[] =
+		"\xef\xbb\xbf{\"x\": [1e999, -1e999, 99999999999999999999999999, "
+		"-99999999999999999999999999, 1e-999, 0.1e1],"
+		" \"test_vectors\": [{\"name\": \"a\", \"input_file\": \"a\","
+		" \"result\": \"\", \"size\": 184467440737095516160}]}";
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{ "{\"test_vectors\": [{\"name\": \"a\", \"input_file\": \"a\", \"result\": 1e999}]}",
+		  "test_vectors[0] (\"a\"): \"result\" is a number, not a string" },
+		{ "{\"test_vectors\": [{\"name\": \"a\\u0000b\", \"input_file\": \"a\", \"result\": \"\"}]}",
+		  "test_vectors[0]: \"name\" holds a NUL character (\\u0000)" },
+		{ "{\"test_vectors\": [{\"name\": null, \"input_file\": \"a\", \"result\": \"\"}]}",
+		  "test_vectors[0]: \"name\" is a null, not a string" },
+		{ "{\"test_vectors\": [true]}", "test_vectors[0]: a boolean, not an object" },
+	};
+	struct conform_suite s;
+	char err[300];
+
+	ck_assert_msg(conform_suite_parse(huge, strlen(huge), ".", NULL, "x", &s,
+					  err, sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(s.vectors[0].name, "a");
+	conform_suite_free(&s);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(conform_suite_parse(cases[i].text, strlen(cases[i].text),
+						     ".", NULL, "x", &s, err,
+						     sizeof(err)), -1);
+		ck_assert_msg(strstr(err, cases[i].message), "%s: got \"%s\"",
+			      cases[i].text, err);
 	}
 }
 END_TEST
@@ -658,39 +694,47 @@ static char *write_report(void (*fn)(FILE *, const struct conform_run *,
 	return buf;
 }
 
+/* A member that must be there (its value may be null: NULL). */
+static struct json_object *member(struct json_object *obj, const char *key)
+{
+	struct json_object *v;
+
+	ck_assert_msg(json_object_object_get_ex(obj, key, &v), "no \"%s\"", key);
+	return v;
+}
+
 START_TEST(test_json_report_round_trip)
 {
 	struct conform_result r[3];
-	const struct jr_value *streams, *s1, *psnr;
-	struct jr_value doc;
-	char err[200], *out;
+	struct json_object *doc, *streams, *s1, *psnr;
+	char *out;
 
 	make_results(r);
 	out = write_report(conform_report_json, r, 3);
-	ck_assert_msg(jr_parse(out, strlen(out), &doc, err, sizeof(err)) == 0,
-		      "%s\n%s", err, out);
-	ck_assert_double_eq(jr_get(&doc, "passed")->number, 1);
-	ck_assert_double_eq(jr_get(&doc, "failed")->number, 1);
-	ck_assert_double_eq(jr_get(&doc, "errors")->number, 1);
-	ck_assert_str_eq(jr_get(&doc, "device")->string, "/dev/dri/renderD128");
-	streams = jr_get(&doc, "streams");
-	ck_assert_uint_eq(streams->array.n, 3);
-	s1 = &streams->array.items[1];
-	ck_assert_str_eq(jr_get(s1, "name")->string, NASTY_AS_UTF8);
-	ck_assert_str_eq(jr_get(s1, "suite")->string, "suite<1>");
-	ck_assert_str_eq(jr_get(s1, "detail")->string,
+	doc = json_tokener_parse(out);
+	ck_assert_msg(doc, "not JSON:\n%s", out);
+	ck_assert_int_eq(json_object_get_int(member(doc, "passed")), 1);
+	ck_assert_int_eq(json_object_get_int(member(doc, "failed")), 1);
+	ck_assert_int_eq(json_object_get_int(member(doc, "errors")), 1);
+	ck_assert_str_eq(json_object_get_string(member(doc, "device")), "/dev/dri/renderD128");
+	streams = member(doc, "streams");
+	ck_assert_uint_eq(json_object_array_length(streams), 3);
+	s1 = json_object_array_get_idx(streams, 1);
+	ck_assert_str_eq(json_object_get_string(member(s1, "name")), NASTY_AS_UTF8);
+	ck_assert_str_eq(json_object_get_string(member(s1, "suite")), "suite<1>");
+	ck_assert_str_eq(json_object_get_string(member(s1, "detail")),
 			 "first differing frame 0: " NASTY_AS_UTF8);
-	ck_assert_str_eq(jr_get(s1, "result")->string, "FAIL");
-	ck_assert_double_eq(jr_get(s1, "first_differing_frame")->number, 0);
-	psnr = jr_get(s1, "psnr");
-	ck_assert_double_eq(jr_get(psnr, "Y")->number, 12.5);
-	ck_assert_int_eq(jr_get(psnr, "U")->type, JR_NULL);	/* identical */
-	ck_assert_double_eq(jr_get(psnr, "V")->number, 30.25);
-	ck_assert_int_eq(jr_get(&streams->array.items[0], "suite")->type, JR_NULL);
-	ck_assert_int_eq(jr_get(&streams->array.items[0], "first_differing_frame")->type,
-			 JR_NULL);
-	ck_assert_int_eq(jr_get(&streams->array.items[2], "psnr")->type, JR_NULL);
-	jr_free(&doc);
+	ck_assert_str_eq(json_object_get_string(member(s1, "result")), "FAIL");
+	ck_assert_int_eq(json_object_get_int(member(s1, "first_differing_frame")), 0);
+	psnr = member(s1, "psnr");
+	ck_assert_double_eq(json_object_get_double(member(psnr, "Y")), 12.5);
+	ck_assert_ptr_null(member(psnr, "U"));	/* identical: null */
+	ck_assert_double_eq(json_object_get_double(member(psnr, "V")), 30.25);
+	ck_assert_ptr_null(member(json_object_array_get_idx(streams, 0), "suite"));
+	ck_assert_ptr_null(member(json_object_array_get_idx(streams, 0),
+				  "first_differing_frame"));
+	ck_assert_ptr_null(member(json_object_array_get_idx(streams, 2), "psnr"));
+	json_object_put(doc);
 	free(out);
 	for (int i = 0; i < 3; i++)
 		conform_result_free(&r[i]);
@@ -794,16 +838,13 @@ static Suite *conform_suite(void)
 	tcase_add_test(tc, test_layout_of_format);
 	suite_add_tcase(s, tc);
 
-	tc = tcase_create("json");
-	tcase_add_test(tc, test_json_values);
-	tcase_add_test(tc, test_json_errors);
-	tcase_add_test(tc, test_json_depth_limit);
-	suite_add_tcase(s, tc);
-
 	tc = tcase_create("suite");
 	tcase_add_test(tc, test_suite_valid);
 	tcase_add_test(tc, test_suite_file_and_resolution);
 	tcase_add_test(tc, test_suite_errors);
+	tcase_add_test(tc, test_suite_syntax_errors);
+	tcase_add_test(tc, test_suite_depth_limit);
+	tcase_add_test(tc, test_suite_odd_values);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("report");

@@ -1,113 +1,101 @@
-/* The test tool's JSON writer: string escaping and document layout. */
+/* The test tool's JSON output on json-c: strings made valid UTF-8,
+ * fixed-point numbers, and the document layout the tool prints. */
 #include "config.h"
 
 #include <check.h>
 
 #include "unit.h"
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "json.h"
 
-/* Runs write() on a memory stream and returns what it wrote. */
-static char *capture(void (*write)(FILE *f, const void *arg), const void *arg)
+/* What tool_json_print writes for doc. */
+static char *printed(struct json_object *doc)
 {
 	char *buf = NULL;
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
 	ck_assert_ptr_nonnull(f);
-	write(f, arg);
+	ck_assert_int_eq(tool_json_print(f, doc), 0);
 	fclose(f);
 	return buf;
 }
 
-static void write_escaped(FILE *f, const void *arg)
+static void check_string(const char *in, const char *expected)
 {
-	json_write_escaped(f, arg);
+	struct json_object *v = tool_json_string(in);
+
+	ck_assert_str_eq(json_object_get_string(v), expected);
+	json_object_put(v);
 }
 
-static void check_escaped(const char *in, const char *expected)
+START_TEST(test_string_utf8_kept)
 {
-	char *out = capture(write_escaped, in);
-
-	ck_assert_str_eq(out, expected);
-	free(out);
-}
-
-START_TEST(test_escape_plain)
-{
-	check_escaped("", "\"\"");
-	check_escaped("visl", "\"visl\"");
+	check_string("", "");
+	check_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5",
+		     "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5");
 }
 END_TEST
 
-START_TEST(test_escape_quote_and_backslash)
-{
-	check_escaped("a\"b\\c", "\"a\\\"b\\\\c\"");
-}
-END_TEST
-
-START_TEST(test_escape_control_characters)
-{
-	check_escaped("l1\nl2\r\t", "\"l1\\nl2\\r\\t\"");
-	check_escaped("\x01\x1f", "\"\\u0001\\u001f\"");
-}
-END_TEST
-
-START_TEST(test_escape_utf8_kept)
-{
-	check_escaped("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5",
-		      "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xa5\"");
-}
-END_TEST
-
-START_TEST(test_escape_invalid_utf8)
+START_TEST(test_string_invalid_utf8_replaced)
 {
 	/* a lone continuation byte, a Latin-1 byte, a cut sequence */
-	check_escaped("a\x80" "b\xe9" "c\xe2\x82", "\"a\\ufffdb\\ufffdc\\ufffd\\ufffd\"");
+	check_string("a\x80" "b\xe9" "c\xe2\x82",
+		     "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd");
 }
 END_TEST
 
-static void write_document(FILE *f, const void *arg)
+START_TEST(test_string_null)
 {
-	struct json_writer w;
-
-	json_init(&w, f);
-	json_begin_object(&w);
-	json_key(&w, "name");
-	json_string(&w, "h\"264");
-	json_key(&w, "list");
-	json_begin_array(&w);
-	json_uint(&w, 1);
-	json_int(&w, -2);
-	json_bool(&w, true);
-	json_string(&w, NULL);
-	json_end_array(&w);
-	json_key(&w, "empty");
-	json_begin_array(&w);
-	json_end_array(&w);
-	json_key(&w, "object");
-	json_begin_object(&w);
-	json_end_object(&w);
-	json_end_object(&w);
-	json_finish(&w);
+	ck_assert_ptr_null(tool_json_string(NULL));
 }
+END_TEST
 
+START_TEST(test_fixed3)
+{
+	struct json_object *doc = json_object_new_array();
+	char *out;
+
+	json_object_array_add(doc, tool_json_fixed3(12.5));
+	json_object_array_add(doc, tool_json_fixed3(-0.0004));
+	json_object_array_add(doc, tool_json_fixed3(1e30));	/* every digit */
+	json_object_array_add(doc, tool_json_fixed3(INFINITY));
+	json_object_array_add(doc, tool_json_fixed3(NAN));
+	out = printed(doc);
+	ck_assert_str_eq(out, "[\n  12.500,\n  -0.000,\n  1000000000000000019884624838656.000,\n  null,\n  null\n]\n");
+	free(out);
+}
+END_TEST
+
+/* Escapes only what JSON needs ("/" stays), indents by two spaces. */
 START_TEST(test_document_layout)
 {
-	char *out = capture(write_document, NULL);
+	struct json_object *doc = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+	char *out;
 
+	json_object_object_add(doc, "name", tool_json_string("h\"264 /dev/\\\n\t\x01"));
+	json_object_array_add(list, json_object_new_uint64(UINT64_MAX));
+	json_object_array_add(list, json_object_new_int64(-2));
+	json_object_array_add(list, json_object_new_boolean(1));
+	json_object_array_add(list, tool_json_string(NULL));
+	json_object_object_add(doc, "list", list);
+	json_object_object_add(doc, "object", json_object_new_object());
+	out = printed(doc);
 	ck_assert_str_eq(out, "{\n"
-			      "  \"name\": \"h\\\"264\",\n"
+			      "  \"name\": \"h\\\"264 /dev/\\\\\\n\\t\\u0001\",\n"
 			      "  \"list\": [\n"
-			      "    1,\n"
+			      "    18446744073709551615,\n"
 			      "    -2,\n"
 			      "    true,\n"
 			      "    null\n"
 			      "  ],\n"
-			      "  \"empty\": [],\n"
-			      "  \"object\": {}\n"
+			      "  \"object\": {\n"
+			      "  }\n"
 			      "}\n");
 	free(out);
 }
@@ -116,15 +104,14 @@ END_TEST
 static Suite *json_suite(void)
 {
 	Suite *s = suite_create("json");
-	TCase *escape = tcase_create("escaping");
+	TCase *strings = tcase_create("strings");
 	TCase *writer = tcase_create("writer");
 
-	tcase_add_test(escape, test_escape_plain);
-	tcase_add_test(escape, test_escape_quote_and_backslash);
-	tcase_add_test(escape, test_escape_control_characters);
-	tcase_add_test(escape, test_escape_utf8_kept);
-	tcase_add_test(escape, test_escape_invalid_utf8);
-	suite_add_tcase(s, escape);
+	tcase_add_test(strings, test_string_utf8_kept);
+	tcase_add_test(strings, test_string_invalid_utf8_replaced);
+	tcase_add_test(strings, test_string_null);
+	suite_add_tcase(s, strings);
+	tcase_add_test(writer, test_fixed3);
 	tcase_add_test(writer, test_document_layout);
 	suite_add_tcase(s, writer);
 	return s;

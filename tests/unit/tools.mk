@@ -1,15 +1,18 @@
 # unit tests: the test tool's conform pieces (see tests/Makefile.am):
-# frame comparison, canonical frame layout, suite parser, reports.
+# frame comparison, canonical frame layout, suite parser, reports (they
+# need json-c, as the tool does).
 if HAVE_LIBAV
+if ENABLE_TOOLS
 TESTS += unit/test-conform
 check_PROGRAMS += unit/test-conform
 
 unit_test_conform_SOURCES = unit/test-conform.c \
 	../tools/conform_compare.c ../tools/conform_decode.c \
-	../tools/conform_jsonread.c ../tools/conform_report.c \
-	../tools/conform_suite.c ../tools/json.c
-unit_test_conform_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools $(LIBAV_CFLAGS)
-unit_test_conform_LDADD = $(CHECK_LIBS) $(LIBAV_LIBS) -lm
+	../tools/conform_report.c ../tools/conform_suite.c ../tools/json.c
+unit_test_conform_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools $(LIBAV_CFLAGS) \
+	$(JSON_C_CFLAGS)
+unit_test_conform_LDADD = $(CHECK_LIBS) $(LIBAV_LIBS) $(JSON_C_LIBS) -lm
+endif
 endif
 
 # Synthetic streams of the record command: supported codecs are filled.
