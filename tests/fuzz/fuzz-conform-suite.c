@@ -1,5 +1,5 @@
-/* conform's reader of fluster test suites (tools/conform_suite.c and its
- * JSON reader) on any text. Input files are looked up under a directory
+/* conform's reader of fluster test suites (tools/conform_suite.c, on json-c)
+ * on any text. Input files are looked up under a directory
  * that does not exist, so nothing outside is touched. */
 #include "config.h"
 

@@ -1,5 +1,5 @@
 # unit tests: probe (see tests/Makefile.am): device discovery, the
-# capability probe and the test tool's JSON writer.
+# capability probe and, when the tool is built, the tool's JSON output.
 TESTS += test-discovery test-probe
 check_PROGRAMS += test-discovery test-probe
 
