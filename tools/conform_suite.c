@@ -118,8 +118,9 @@ static void syntax_error(const char *text, size_t len, size_t pos,
 		    line, column, what, found);
 }
 
-/* text[0..len) as one JSON value (RFC 8259: no comments, no trailing
- * commas), or NULL with a message naming the line and column. */
+/* text[0..len) as one JSON value, read by json-c's strict mode (no
+ * comments, no trailing commas), or NULL with a message naming the line
+ * and column. */
 static struct json_object *parse_json(const char *text, size_t len,
 				      char *err, size_t errlen)
 {

@@ -609,15 +609,17 @@ START_TEST(test_suite_depth_limit)
 }
 END_TEST
 
-/* Numbers out of any range are no error where no number is read, and a
- * type error where a string is; a NUL character in a string is refused. */
+/* Numbers out of range are no error where no number is read, and a type
+ * error where a string is; a NUL character in a string is refused. */
 START_TEST(test_suite_odd_values)
 {
 	static const char huge[] =
-		"\xef\xbb\xbf{\"x\": [1e999, -1e999, 99999999999999999999999999, "
-		"-99999999999999999999999999, 1e-999, 0.1e1],"
+		"\xef\xbb\xbf{\"x\": [1e999, -1e999, 1e-999, 0.1e1],"
 		" \"test_vectors\": [{\"name\": \"a\", \"input_file\": \"a\","
-		" \"result\": \"\", \"size\": 184467440737095516160}]}";
+		" \"result\": \"\", \"size\": 1e400}]}";
+	/* json-c 0.16 clamps an integer beyond 64 bits, 0.18 refuses it */
+	static const char too_long[] = "{\"x\": 99999999999999999999999999, "
+		"\"test_vectors\": [{\"name\": \"a\", \"input_file\": \"a\", \"result\": \"\"}]}";
 	static const struct {
 		const char *text, *message;
 	} cases[] = {
@@ -636,6 +638,12 @@ START_TEST(test_suite_odd_values)
 					  err, sizeof(err)) == 0, "%s", err);
 	ck_assert_str_eq(s.vectors[0].name, "a");
 	conform_suite_free(&s);
+	if (conform_suite_parse(too_long, strlen(too_long), ".", NULL, "x", &s,
+				err, sizeof(err)) == 0)
+		conform_suite_free(&s);
+	else
+		ck_assert_msg(strstr(err, "not valid JSON: line 1, column 33: number expected"),
+			      "%s", err);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_int_eq(conform_suite_parse(cases[i].text, strlen(cases[i].text),
 						     ".", NULL, "x", &s, err,

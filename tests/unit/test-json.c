@@ -71,7 +71,9 @@ START_TEST(test_fixed3)
 }
 END_TEST
 
-/* Escapes only what JSON needs ("/" stays), indents by two spaces. */
+/* Escapes only what JSON needs ("/" stays), indents by two spaces. (An
+ * empty array or object is "[]" with json-c 0.18, over two lines with
+ * 0.16: not checked.) */
 START_TEST(test_document_layout)
 {
 	struct json_object *doc = json_object_new_object();
@@ -84,7 +86,6 @@ START_TEST(test_document_layout)
 	json_object_array_add(list, json_object_new_boolean(1));
 	json_object_array_add(list, tool_json_string(NULL));
 	json_object_object_add(doc, "list", list);
-	json_object_object_add(doc, "object", json_object_new_object());
 	out = printed(doc);
 	ck_assert_str_eq(out, "{\n"
 			      "  \"name\": \"h\\\"264 /dev/\\\\\\n\\t\\u0001\",\n"
@@ -93,9 +94,7 @@ START_TEST(test_document_layout)
 			      "    -2,\n"
 			      "    true,\n"
 			      "    null\n"
-			      "  ],\n"
-			      "  \"object\": {\n"
-			      "  }\n"
+			      "  ]\n"
 			      "}\n");
 	free(out);
 }
