@@ -14,7 +14,7 @@
 
 /* libmd's: faster than the plain C of our own that it replaced, and
  * libmd0 is on every Debian system (dpkg needs it), so the VA driver
- * loads nothing new into a player (docs/trace-format.md, "Checksums"). */
+ * loads nothing new into a player (docs/trace-format.md, FRAME_MD5). */
 void v4l2r_md5_sum(const void *data, size_t size, uint8_t out[16])
 {
 	MD5_CTX ctx;
