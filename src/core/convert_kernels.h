@@ -25,7 +25,7 @@ extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_c;
 #if defined(__x86_64__)
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_sse2;
 #endif
-#if defined(__ARM_NEON)
+#if defined(__ARM_NEON) || defined(V4L2R_NEON_AT_RUNTIME)
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_neon;
 #endif
 

@@ -6,6 +6,8 @@
  * between guard bytes that must stay untouched.
  *
  * `test-convert --bench` prints the speed of each kernel instead. */
+#include "config.h"
+
 #include <check.h>
 
 #include "unit.h"
@@ -18,6 +20,10 @@
 #include <unistd.h>
 
 #include <linux/videodev2.h>
+#if defined(__arm__) && defined(V4L2R_NEON_AT_RUNTIME)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 #include "core/convert_kernels.h"
 #include "v4l2r/format.h"
@@ -229,6 +235,22 @@ START_TEST(no_simd_selects_c)
 	setenv("V4L2R_NO_SIMD", "1", 1);
 	ck_assert_ptr_eq(v4l2r_convert_kernels_active(),
 			 &v4l2r_convert_kernels_c);
+}
+END_TEST
+
+/* The targets the project ships SIMD kernels for have them: x86-64 and
+ * aarch64 always, 32-bit arm when the CPU reports NEON (qemu-arm does). */
+START_TEST(simd_present_on_its_targets)
+{
+	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
+
+#if defined(__x86_64__) || defined(__aarch64__)
+	ck_assert_ptr_nonnull(simd);
+#elif defined(__arm__) && defined(V4L2R_NEON_AT_RUNTIME)
+	if (getauxval(AT_HWCAP) & HWCAP_NEON)
+		ck_assert_ptr_nonnull(simd);
+#endif
+	printf("SIMD kernels: %s\n", simd ? simd->name : "none");
 }
 END_TEST
 
@@ -667,6 +689,7 @@ int main(int argc, char **argv)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, no_simd_selects_c);
+	tcase_add_test(tc, simd_present_on_its_targets);
 	tcase_add_loop_test(tc, simd_matches_c, 0, N_TILE_KERNELS);
 	tcase_add_loop_test(tc, c_matches_naive, 0, N_TILE_KERNELS);
 	tcase_add_test(tc, generic_untile_matches_naive);
