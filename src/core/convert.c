@@ -60,9 +60,11 @@ static void unpack_nv15_rows(uint8_t *dst, size_t dst_stride,
 			     const uint8_t *src, size_t src_stride,
 			     size_t width_bytes, size_t height)
 {
+	v4l2r_unpack_row_fn unpack = v4l2r_convert_kernels_active()->unpack_nv15_row;
+
 	for (size_t y = 0; y < height; y++)
-		v4l2r_unpack_nv15_row(dst + y * dst_stride,
-				      src + y * src_stride, width_bytes / 2);
+		unpack(dst + y * dst_stride, src + y * src_stride,
+		       width_bytes / 2);
 }
 
 static v4l2r_untile_fn pick_untile(const struct v4l2r_format_desc *desc)

@@ -55,6 +55,7 @@ const struct v4l2r_convert_kernels v4l2r_convert_kernels_c = {
 	.untile_32x32 = untile_32x32_c,
 	.untile_4x4 = untile_4x4_c,
 	.untile_8x4 = untile_8x4_c,
+	.unpack_nv15_row = v4l2r_unpack_nv15_row,
 };
 
 /* Sample i of a group sits in bits 10i..10i+9 of the little-endian

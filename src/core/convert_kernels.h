@@ -14,18 +14,25 @@ typedef void (*v4l2r_untile_fn)(uint8_t *dst, size_t dst_stride,
 				const uint8_t *src, size_t src_stride,
 				size_t width_bytes, size_t height);
 
+/* NV15 row (four 10-bit samples in five little-endian bytes) to a P010
+ * row (16-bit little-endian samples, value in the 10 high bits). Reads only
+ * the ceil(samples * 10 / 8) bytes those samples occupy. */
+typedef void (*v4l2r_unpack_row_fn)(uint8_t *dst, const uint8_t *src,
+				    size_t samples);
+
 struct v4l2r_convert_kernels {
 	const char *name;
 	v4l2r_untile_fn untile_32x32;	/* NV12_32L32: 32 bytes x 32 rows */
 	v4l2r_untile_fn untile_4x4;	/* NV12_4L4: 4 bytes x 4 rows */
 	v4l2r_untile_fn untile_8x4;	/* P010_4L4: 4 16-bit samples x 4 rows */
+	v4l2r_unpack_row_fn unpack_nv15_row;
 };
 
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_c;
 #if defined(__x86_64__)
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_sse2;
 #endif
-#if defined(__ARM_NEON)
+#if defined(__ARM_NEON) || defined(V4L2R_NEON_AT_RUNTIME)
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_neon;
 #endif
 
@@ -40,9 +47,23 @@ void v4l2r_untile_c(uint8_t *dst, size_t dst_stride, const uint8_t *src,
 		    size_t src_stride, size_t width_bytes, size_t height,
 		    size_t tile_w_bytes, size_t tile_h);
 
-/* NV15 row (four 10-bit samples in five little-endian bytes) to a P010
- * row (16-bit little-endian samples, value in the 10 high bits). Reads only
- * the ceil(samples * 10 / 8) bytes those samples occupy. */
+/* The C reference of unpack_nv15_row; the SIMD versions end with it. */
 void v4l2r_unpack_nv15_row(uint8_t *dst, const uint8_t *src, size_t samples);
+
+/* Two NV15 groups as the SIMD kernels hold them: a 64-bit lane each, the
+ * group's 40 bits at the bottom (8 bytes read from its first byte, so 3
+ * past the group's end must be readable). Each lane becomes four P010
+ * words: sample i (bits 10i..10i+9) moves up by 6 + 6i bits into word i.
+ * NV15_MASK(i) keeps word i's 10 high bits. */
+#define NV15_MASK(i) (0xffc0ull << (16 * (i)))
+#define NV15_SHIFT(i) (6 * ((i) + 1))
+/* Full pairs of groups a SIMD loop may load so, for a row of `samples`:
+ * the last 8-byte load stays within the row's bytes. */
+static inline size_t nv15_simd_pairs(size_t samples)
+{
+	size_t bytes = (samples * 10 + 7) / 8;
+
+	return bytes < 13 ? 0 : (bytes - 13) / 10 + 1;
+}
 
 #endif

@@ -2,6 +2,7 @@
  * 16 bytes at a time, partial edge tiles through the C reference. */
 #if defined(__ARM_NEON)
 #include <arm_neon.h>
+#include <string.h>
 
 #include "convert_kernels.h"
 
@@ -121,10 +122,39 @@ static void untile_8x4_neon(uint8_t *dst, size_t dst_stride,
 			       width_bytes, height - full_h, 8, 4);
 }
 
+static inline uint64x2_t nv15_pair_neon(const uint8_t *src)
+{
+	uint64_t lo, hi;
+	uint64x2_t x, p;
+
+	memcpy(&lo, src, 8);
+	memcpy(&hi, src + 5, 8);
+	x = vcombine_u64(vcreate_u64(lo), vcreate_u64(hi));
+	p = vandq_u64(vshlq_n_u64(x, NV15_SHIFT(0)), vdupq_n_u64(NV15_MASK(0)));
+	p = vorrq_u64(p, vandq_u64(vshlq_n_u64(x, NV15_SHIFT(1)),
+				   vdupq_n_u64(NV15_MASK(1))));
+	p = vorrq_u64(p, vandq_u64(vshlq_n_u64(x, NV15_SHIFT(2)),
+				   vdupq_n_u64(NV15_MASK(2))));
+	return vorrq_u64(p, vandq_u64(vshlq_n_u64(x, NV15_SHIFT(3)),
+				      vdupq_n_u64(NV15_MASK(3))));
+}
+
+/* Two groups (8 samples) a step, the last ones through the C reference. */
+static void unpack_nv15_row_neon(uint8_t *dst, const uint8_t *src,
+				 size_t samples)
+{
+	size_t pairs = nv15_simd_pairs(samples);
+
+	for (size_t i = 0; i < pairs; i++, src += 10, dst += 16)
+		vst1q_u8(dst, vreinterpretq_u8_u64(nv15_pair_neon(src)));
+	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
+}
+
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_neon = {
 	.name = "neon",
 	.untile_32x32 = untile_32x32_neon,
 	.untile_4x4 = untile_4x4_neon,
 	.untile_8x4 = untile_8x4_neon,
+	.unpack_nv15_row = unpack_nv15_row_neon,
 };
 #endif

@@ -3,6 +3,7 @@
  * so both give the same bytes and touch the same memory. */
 #if defined(__x86_64__)
 #include <emmintrin.h>
+#include <string.h>
 
 #include "convert_kernels.h"
 
@@ -110,10 +111,40 @@ static void untile_8x4_sse2(uint8_t *dst, size_t dst_stride,
 			       width_bytes, height - full_h, 8, 4);
 }
 
+static inline __m128i nv15_pair_sse2(const uint8_t *src)
+{
+	uint64_t lo, hi;
+	__m128i x, p;
+
+	memcpy(&lo, src, 8);
+	memcpy(&hi, src + 5, 8);
+	x = _mm_set_epi64x((long long)hi, (long long)lo);
+	p = _mm_and_si128(_mm_slli_epi64(x, NV15_SHIFT(0)),
+			  _mm_set1_epi64x((long long)NV15_MASK(0)));
+	p = _mm_or_si128(p, _mm_and_si128(_mm_slli_epi64(x, NV15_SHIFT(1)),
+					  _mm_set1_epi64x((long long)NV15_MASK(1))));
+	p = _mm_or_si128(p, _mm_and_si128(_mm_slli_epi64(x, NV15_SHIFT(2)),
+					  _mm_set1_epi64x((long long)NV15_MASK(2))));
+	return _mm_or_si128(p, _mm_and_si128(_mm_slli_epi64(x, NV15_SHIFT(3)),
+					     _mm_set1_epi64x((long long)NV15_MASK(3))));
+}
+
+/* Two groups (8 samples) a step, the last ones through the C reference. */
+static void unpack_nv15_row_sse2(uint8_t *dst, const uint8_t *src,
+				 size_t samples)
+{
+	size_t pairs = nv15_simd_pairs(samples);
+
+	for (size_t i = 0; i < pairs; i++, src += 10, dst += 16)
+		STORE(dst, nv15_pair_sse2(src));
+	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
+}
+
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_sse2 = {
 	.name = "sse2",
 	.untile_32x32 = untile_32x32_sse2,
 	.untile_4x4 = untile_4x4_sse2,
 	.untile_8x4 = untile_8x4_sse2,
+	.unpack_nv15_row = unpack_nv15_row_sse2,
 };
 #endif

@@ -6,6 +6,8 @@
  * between guard bytes that must stay untouched.
  *
  * `test-convert --bench` prints the speed of each kernel instead. */
+#include "config.h"
+
 #include <check.h>
 
 #include "unit.h"
@@ -18,6 +20,10 @@
 #include <unistd.h>
 
 #include <linux/videodev2.h>
+#if defined(__arm__) && defined(V4L2R_NEON_AT_RUNTIME)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 #include "core/convert_kernels.h"
 #include "v4l2r/format.h"
@@ -232,6 +238,22 @@ START_TEST(no_simd_selects_c)
 }
 END_TEST
 
+/* The targets the project ships SIMD kernels for have them: x86-64 and
+ * aarch64 always, 32-bit arm when the CPU reports NEON (qemu-arm does). */
+START_TEST(simd_present_on_its_targets)
+{
+	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
+
+#if defined(__x86_64__) || defined(__aarch64__)
+	ck_assert_ptr_nonnull(simd);
+#elif defined(__arm__) && defined(V4L2R_NEON_AT_RUNTIME)
+	if (getauxval(AT_HWCAP) & HWCAP_NEON)
+		ck_assert_ptr_nonnull(simd);
+#endif
+	printf("SIMD kernels: %s\n", simd ? simd->name : "none");
+}
+END_TEST
+
 START_TEST(simd_matches_c)
 {
 	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
@@ -312,6 +334,38 @@ START_TEST(nv15_matches_naive)
 		guarded_check(&b);
 		ck_assert_msg(memcmp(a.data, b.data, a.size) == 0,
 			      "NV15 row of %zu samples", samples);
+		guarded_free(&src);
+		guarded_free(&a);
+		guarded_free(&b);
+	}
+}
+END_TEST
+
+/* Each row length up to 300 samples, then random ones: the SIMD kernel's
+ * pairs of groups and its C tail meet at every offset, and the source ends
+ * at an inaccessible page. */
+START_TEST(nv15_simd_matches_c)
+{
+	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
+
+	if (!simd) {
+		printf("unpack_nv15: no SIMD kernels on this target\n");
+		return;
+	}
+	for (size_t i = 1; i <= 300 + RANDOM_CASES; i++) {
+		size_t samples = i <= 300 ? i : 1 + rnd() % 4096;
+		struct guarded src = guarded_alloc((samples * 10 + 7) / 8, 0);
+		struct guarded a = guarded_alloc(2 * samples, GUARD);
+		struct guarded b = guarded_alloc(2 * samples, GUARD);
+
+		fill_random(src.data, src.size);
+		v4l2r_convert_kernels_c.unpack_nv15_row(a.data, src.data,
+							samples);
+		simd->unpack_nv15_row(b.data, src.data, samples);
+		guarded_check(&b);
+		ck_assert_msg(memcmp(a.data, b.data, a.size) == 0,
+			      "%s: NV15 row of %zu samples", simd->name,
+			      samples);
 		guarded_free(&src);
 		guarded_free(&a);
 		guarded_free(&b);
@@ -608,12 +662,14 @@ static double bench_memcpy(uint8_t *dst, uint8_t *src, size_t bytes)
 	return best;
 }
 
+static v4l2r_unpack_row_fn bench_nv15_fn;
+
 static void nv15_rows(uint8_t *dst, size_t dst_stride, const uint8_t *src,
 		      size_t src_stride, size_t width_bytes, size_t height)
 {
 	for (size_t y = 0; y < height; y++)
-		v4l2r_unpack_nv15_row(dst + y * dst_stride,
-				      src + y * src_stride, width_bytes / 2);
+		bench_nv15_fn(dst + y * dst_stride, src + y * src_stride,
+			      width_bytes / 2);
 }
 
 static int bench(void)
@@ -645,10 +701,15 @@ static int bench(void)
 			       mbs / copy);
 		}
 	}
+	/* 1920 samples a row: 2400 bytes in, 3840 out (memcpy of the output) */
 	double copy = bench_memcpy(dst, src, 3840 * height);
-	double mbs = bench_untile(nv15_rows, dst, src, 3840, height);
-	printf("%-14s %-6s %10.0f %10.0f %7.2f\n", "unpack_nv15", "c", mbs,
-	       copy, mbs / copy);
+	for (size_t s = 0; s < 2 && sets[s]; s++) {
+		bench_nv15_fn = sets[s]->unpack_nv15_row;
+		double mbs = bench_untile(nv15_rows, dst, src, 3840, height);
+
+		printf("%-14s %-6s %10.0f %10.0f %7.2f\n", "unpack_nv15",
+		       sets[s]->name, mbs, copy, mbs / copy);
+	}
 	free(src);
 	free(dst);
 	return EXIT_SUCCESS;
@@ -667,10 +728,12 @@ int main(int argc, char **argv)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, no_simd_selects_c);
+	tcase_add_test(tc, simd_present_on_its_targets);
 	tcase_add_loop_test(tc, simd_matches_c, 0, N_TILE_KERNELS);
 	tcase_add_loop_test(tc, c_matches_naive, 0, N_TILE_KERNELS);
 	tcase_add_test(tc, generic_untile_matches_naive);
 	tcase_add_test(tc, nv15_matches_naive);
+	tcase_add_test(tc, nv15_simd_matches_c);
 	tcase_add_loop_test(tc, conversions, 0, 10);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
