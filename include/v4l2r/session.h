@@ -58,6 +58,11 @@ int v4l2r_session_capture_layout(const struct v4l2r_session *s,
  * flight; n_capture pictures) and maps them. The driver may give more. */
 int v4l2r_session_alloc_buffers(struct v4l2r_session *s, unsigned n_output,
 				unsigned n_capture);
+/* Adds up to extra capture buffers while everything goes on
+ * (VIDIOC_CREATE_BUFS): the present buffers keep their pictures and the
+ * timestamps references are found by. Returns the new capture count, or
+ * -errno when the device cannot (then only a reallocation grows them). */
+int v4l2r_session_add_captures(struct v4l2r_session *s, unsigned extra);
 /* Stops streaming and frees both queues' buffers. */
 int v4l2r_session_free_buffers(struct v4l2r_session *s);
 

@@ -382,6 +382,23 @@ static void unmap_all(struct v4l2r_session *s)
 			munmap(s->slots[i].data, s->slots[i].capacity);
 }
 
+/* Maps capture buffers first..end-1 and counts them in. */
+static int map_captures(struct v4l2r_session *s, unsigned first, unsigned end)
+{
+	for (unsigned i = first; i < end; i++) {
+		struct capture_buffer *c = &s->captures[i];
+		unsigned planes;
+		int ret = map_buffer(s, s->capture_type, i, c->mem, c->length,
+				     &planes);
+		if (ret < 0)
+			return ret;
+		s->capture_mem_planes = planes;
+		c->result = V4L2R_IDLE;
+		s->n_captures = i + 1;
+	}
+	return 0;
+}
+
 static int alloc_captures(struct v4l2r_session *s, unsigned count)
 {
 	int n = request_buffers(s, s->capture_type, count);
@@ -393,21 +410,12 @@ static int alloc_captures(struct v4l2r_session *s, unsigned count)
 			  count);
 		return -ENOMEM;
 	}
-	s->captures = calloc((size_t)n, sizeof(*s->captures));
+	s->capture_capacity = (unsigned)n > VIDEO_MAX_FRAME ? (unsigned)n :
+							     VIDEO_MAX_FRAME;
+	s->captures = calloc(s->capture_capacity, sizeof(*s->captures));
 	if (!s->captures)
 		return -ENOMEM;
-	s->n_captures = (unsigned)n;
-	for (unsigned i = 0; i < s->n_captures; i++) {
-		struct capture_buffer *c = &s->captures[i];
-		unsigned planes;
-		int ret = map_buffer(s, s->capture_type, i, c->mem, c->length,
-				     &planes);
-		if (ret < 0)
-			return ret;
-		s->capture_mem_planes = planes;
-		c->result = V4L2R_IDLE;
-	}
-	return 0;
+	return map_captures(s, 0, (unsigned)n);
 }
 
 static int alloc_outputs(struct v4l2r_session *s, unsigned count)
@@ -460,6 +468,52 @@ int v4l2r_session_alloc_buffers(struct v4l2r_session *s, unsigned n_output,
 	return ret;
 }
 
+int v4l2r_session_add_captures(struct v4l2r_session *s, unsigned extra)
+{
+	struct v4l2_create_buffers create = {
+		.memory = V4L2_MEMORY_MMAP,
+		.format.type = s->capture_type,
+	};
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	if (!s->captures || extra == 0) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (extra > s->capture_capacity - s->n_captures)
+		extra = s->capture_capacity - s->n_captures;
+	if (extra == 0) {
+		ret = -ENOBUFS;
+		goto out;
+	}
+	create.count = extra;
+	ret = v4l2r_xioctl(s->video_fd, VIDIOC_G_FMT, &create.format);
+	if (ret == 0)
+		ret = v4l2r_xioctl(s->video_fd, VIDIOC_CREATE_BUFS, &create);
+	if (ret < 0) {
+		v4l2r_info("CREATE_BUFS(%u) on CAPTURE: %s", extra,
+			   strerror(-ret));
+		goto out;
+	}
+	/* Appended after the present buffers, as vb2 does when none was
+	 * freed; anything else would not match the array. */
+	if (create.count == 0 || create.index != s->n_captures ||
+	    create.count > extra) {
+		v4l2r_err("CREATE_BUFS gave %u capture buffers at index %u, "
+			  "%u wanted at %u", create.count, create.index, extra,
+			  s->n_captures);
+		ret = -EIO;
+		goto out;
+	}
+	ret = map_captures(s, s->n_captures, s->n_captures + create.count);
+	if (ret == 0)
+		ret = (int)s->n_captures;
+out:
+	pthread_mutex_unlock(&s->lock);
+	return ret;
+}
+
 int v4l2r_session_free_buffers(struct v4l2r_session *s)
 {
 	pthread_mutex_lock(&s->lock);
@@ -472,6 +526,7 @@ int v4l2r_session_free_buffers(struct v4l2r_session *s)
 	s->captures = NULL;
 	s->n_slots = 0;
 	s->n_captures = 0;
+	s->capture_capacity = 0;
 	s->capture_mem_planes = 0;
 	/* REQBUFS(0) after unmapping so the memory really goes away. */
 	struct v4l2_requestbuffers req = { .memory = V4L2_MEMORY_MMAP };

@@ -62,6 +62,10 @@ struct v4l2r_session {
 	unsigned n_slots;
 	struct capture_buffer *captures;
 	unsigned n_captures;
+	/* Entries of captures: room for buffers added while streaming
+	 * (v4l2r_session_add_captures), so the array never moves under a
+	 * queuer that dropped the lock. */
+	unsigned capture_capacity;
 	unsigned capture_mem_planes;
 	uint64_t next_seq;
 

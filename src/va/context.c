@@ -15,14 +15,18 @@
  *  - without, a generous count (LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS, default
  *    VA_DEFAULT_CAPTURE_BUFFERS: a full H.264/HEVC DPB plus the pictures a
  *    pipeline holds), and surfaces created later bind to free buffers.
- * Only when a surface finds no free buffer are the buffers reallocated
- * (va_context_grow): streaming stops, all buffers are freed and allocated
- * again, larger. That is done only when no picture is in flight or being
- * built and no image is derived from a surface; pixels already decoded are
+ * When a surface finds no free buffer, buffers are added beside the
+ * present ones (VIDIOC_CREATE_BUFS, va_context_grow): decoding goes on and
+ * every picture keeps its timestamp, so it stays a reference. FFmpeg 7's
+ * surface pool grows so when its pipeline holds more frames than usual (a
+ * loaded machine): the old way below cost the references of the moment.
+ * Only a device that cannot add buffers (or has no room left) has them
+ * reallocated: streaming stops, all buffers are freed and allocated again,
+ * larger. That is done only when no picture is in flight or being built
+ * and no image is derived from a surface; pixels already decoded are
  * copied over, but the device forgets their timestamps, so pictures
  * decoded before the growth can no longer serve as references (the client
- * sees errors until its next key frame; a warning says so). GStreamer
- * creates its pool before the first picture, when nothing is lost. */
+ * sees errors until its next key frame; a warning says so). */
 #include "config.h"
 
 #include <errno.h>
@@ -566,12 +570,34 @@ static void restore_pictures(struct va_context *c, struct saved_picture *saved,
 	}
 }
 
+/* More picture buffers added beside the present ones: nothing stops,
+ * nothing is lost. False when the device cannot add them. */
+static bool add_capture_buffers(struct va_context *c, unsigned n)
+{
+	unsigned old = c->n_capture;
+	VASurfaceID *bound = realloc(c->bound, n * sizeof(*bound));
+
+	if (!bound)
+		return false;
+	c->bound = bound;
+	int now = v4l2r_session_add_captures(c->session, n - old);
+	if (now <= (int)old)
+		return false;
+	for (unsigned i = old; i < (unsigned)now; i++)
+		c->bound[i] = VA_INVALID_ID;
+	c->n_capture = (unsigned)now;
+	va_info(c->drv, "picture buffers added: %u to %u", old, c->n_capture);
+	return true;
+}
+
 VAStatus va_context_grow(struct va_context *c, unsigned n)
 {
 	struct va_driver *drv = c->drv;
 	unsigned old = c->n_capture;
 
 	if (n <= old)
+		return VA_STATUS_SUCCESS;
+	if (add_capture_buffers(c, n))
 		return VA_STATUS_SUCCESS;
 	if (c->picture_open) {
 		va_err(drv, "no free picture buffer, and one cannot be added "

@@ -674,6 +674,58 @@ static void test_every_profile_makes_a_context(void)
 /* LIBVA_V4L2_REQUEST_DECODE_MODE on a fresh display: the H.264 context's
  * info line says which mode it got. visl offers both modes, so both can
  * be forced; an unknown value is logged and the default used. */
+/* Picture buffers added while pictures are references: a picture decoded
+ * before the growth is still one after it (FFmpeg 7 grows its pool so
+ * when its pipeline holds more frames). The driver says, at info level,
+ * that it added buffers, and never that a reference was never decoded. */
+static void test_growth_keeps_references(void)
+{
+	char why[128] = "";
+	VAConfigID cfg = VA_INVALID_ID;
+	VAContextID ctx = VA_INVALID_ID;
+	VASurfaceID g[28];
+	unsigned n = 0;
+
+	close_display();
+	setenv("LIBVA_V4L2_REQUEST_LOG_LEVEL", "2", 1);
+	bool ok = open_display();
+	unsetenv("LIBVA_V4L2_REQUEST_LOG_LEVEL");
+	ok = ok && (cfg = make_config()) != VA_INVALID_ID &&
+	     !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, NULL, 0, &ctx) &&
+	     !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, g, 3, NULL, 0);
+	if (ok)
+		n = 3;
+	ok = ok && decode_ipb(ctx, g, why, sizeof(why));
+	uint8_t *before = ok ? get_nv12(g[1]) : NULL;
+	/* 28 surfaces > the 24 picture buffers made for such a context; the
+	 * last one predicted from g[1], decoded before the growth. */
+	log_start();
+	ok = ok && !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, g + 3, 25,
+				     NULL, 0);
+	if (ok)
+		n = 28;
+	for (unsigned i = 3; ok && i < 27; i++)
+		ok = !decode(ctx, g[i], PIC_I, 0, 0, NULL);
+	VAStatus st = ok ? decode(ctx, g[27], PIC_P, g[1], 0, NULL) :
+			   (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+	ok = ok && !st && !vaSyncSurface(dpy, g[27]);
+	uint8_t *after = ok ? get_nv12(g[1]) : NULL;
+	bool added = strstr(log_text, "picture buffers added") != NULL;
+	bool lost = strstr(log_text, "never decoded") != NULL;
+	report("growth-keeps-references", ok && added && !lost && before &&
+	       after && !memcmp(before, after, W * H * 3 / 2),
+	       "%s %s; buffers added logged: %s; a reference lost: %s",
+	       vaErrorStr(st), why, added ? "yes" : "no", lost ? "yes" : "no");
+	free(before);
+	free(after);
+	if (ctx != VA_INVALID_ID)
+		vaDestroyContext(dpy, ctx);
+	if (n)
+		vaDestroySurfaces(dpy, g, (int)n);
+	if (cfg != VA_INVALID_ID)
+		vaDestroyConfig(dpy, cfg);
+}
+
 static void test_decode_mode(const char *value, const char *want,
 			     const char *want_log)
 {
@@ -1291,6 +1343,7 @@ int main(int argc, char **argv)
 	vaDestroyConfig(dpy, cfg);
 	free(ref);
 
+	test_growth_keeps_references();
 	test_decode_mode("frame", "frame-based", NULL);
 	test_decode_mode("slice", "slice-based", NULL);
 	test_decode_mode("bogus", "frame-based",
