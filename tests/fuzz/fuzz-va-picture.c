@@ -29,9 +29,13 @@
 #define MAX_PICTURES 8
 #define MAX_BUFFERS 128
 
+/* AV1 where the kernel headers have its uAPI (configure's condition). */
 static const struct va_codec_ops *const codecs[] = {
 	&va_codec_mpeg2, &va_codec_h264, &va_codec_hevc, &va_codec_vp8,
 	&va_codec_vp9,
+#ifdef V4L2_CID_STATELESS_AV1_SEQUENCE
+	&va_codec_av1,
+#endif
 };
 
 /* Surfaces 1..16 were decoded (timestamp id * 1000), others never. */
