@@ -115,9 +115,16 @@ enum v4l2r_result {
 	V4L2R_REFUSED,		/* the kernel refused a request for it */
 	V4L2R_TIMEOUT,		/* the device did not answer in time */
 	V4L2R_ABORTED,		/* streaming stopped before it finished */
+	V4L2R_DEVICE_LOST,	/* the device went away (driver unbound or
+				 * unloaded): nothing will decode again in
+				 * this session */
 };
 
 const char *v4l2r_result_str(enum v4l2r_result result);
+
+/* Whether the device went away (V4L2R_DEVICE_LOST): the session can only
+ * be closed; a new one decodes once the device is back. */
+bool v4l2r_session_lost(struct v4l2r_session *s);
 
 /* State of a capture buffer, collecting finished work without blocking. */
 enum v4l2r_result v4l2r_session_capture_status(struct v4l2r_session *s,

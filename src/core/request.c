@@ -127,6 +127,20 @@ static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
 	return ret;
 }
 
+/* The video node answered ENODEV: its driver was unbound or unloaded.
+ * Nothing in flight will come back, so it all fails now rather than after
+ * the timeout, and so does every later request. */
+static void device_lost_locked(struct v4l2r_session *s)
+{
+	if (s->lost)
+		return;
+	s->lost = true;
+	v4l2r_err("the decoder is gone (its driver was unbound or unloaded): "
+		  "the pictures in flight are lost");
+	s->streaming = false;
+	v4l2r_requests_abort(s, V4L2R_DEVICE_LOST);
+}
+
 /* Takes in every finished buffer without blocking. Not while a queuer is
  * inside its queue ioctls: the driver may be running a job inside one of
  * them with its queue lock held, and DQBUF would wait for the whole job
@@ -134,10 +148,11 @@ static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
 static void collect_locked(struct v4l2r_session *s)
 {
 	struct v4l2_buffer buf;
+	int ret;
 
 	if (!s->streaming || s->queueing)
 		return;
-	while (dequeue(s, s->output_type, &buf) == 0) {
+	while ((ret = dequeue(s, s->output_type, &buf)) == 0) {
 		if (buf.index >= s->n_slots)
 			continue;
 		struct v4l2r_request *r = &s->slots[buf.index];
@@ -158,7 +173,11 @@ static void collect_locked(struct v4l2r_session *s)
 		if (s->recorder)	/* trace hook */
 			v4l2r_trace_hook_settled(s, r->capture_index);
 	}
-	while (dequeue(s, s->capture_type, &buf) == 0) {
+	if (ret == -ENODEV) {
+		device_lost_locked(s);
+		return;
+	}
+	while ((ret = dequeue(s, s->capture_type, &buf)) == 0) {
 		if (buf.index >= s->n_captures)
 			continue;
 		struct capture_buffer *c = &s->captures[buf.index];
@@ -169,6 +188,8 @@ static void collect_locked(struct v4l2r_session *s)
 		if (s->recorder)	/* trace hook */
 			v4l2r_trace_hook_settled(s, buf.index);
 	}
+	if (ret == -ENODEV)
+		device_lost_locked(s);
 }
 
 static int64_t now_ms(void)
@@ -434,6 +455,15 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 		goto out;
 	}
 	struct capture_buffer *c = &s->captures[capture_index];
+	if (s->lost) {
+		v4l2r_err("request_queue: the decoder is gone (its driver was "
+			  "unbound or unloaded)");
+		slot_free(r);
+		if (c->pending == 0)
+			c->result = V4L2R_DEVICE_LOST;
+		ret = -ENODEV;
+		goto out;
+	}
 	if (c->result != V4L2R_PENDING) {
 		/* First request of a new picture into this buffer. */
 		c->error = false;
@@ -518,6 +548,8 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 			r->state = SLOT_QUEUED;
 		break;
 	}
+	if (ret == -ENODEV)
+		device_lost_locked(s);
 out:
 	pthread_mutex_unlock(&s->lock);
 	pthread_mutex_unlock(&s->queue_lock);
@@ -534,6 +566,14 @@ void v4l2r_request_release(struct v4l2r_request *r)
 	pthread_mutex_unlock(&s->lock);
 }
 
+bool v4l2r_session_lost(struct v4l2r_session *s)
+{
+	pthread_mutex_lock(&s->lock);
+	bool lost = s->lost;
+	pthread_mutex_unlock(&s->lock);
+	return lost;
+}
+
 const char *v4l2r_result_str(enum v4l2r_result result)
 {
 	switch (result) {
@@ -544,6 +584,7 @@ const char *v4l2r_result_str(enum v4l2r_result result)
 	case V4L2R_REFUSED: return "refused by the kernel";
 	case V4L2R_TIMEOUT: return "timed out";
 	case V4L2R_ABORTED: return "aborted";
+	case V4L2R_DEVICE_LOST: return "device lost";
 	}
 	return "unknown";
 }

@@ -66,6 +66,8 @@ struct v4l2r_session {
 	 * (v4l2r_session_add_captures), so the array never moves under a
 	 * queuer that dropped the lock. */
 	unsigned capture_capacity;
+	/* The video node answered ENODEV: its driver is gone. */
+	bool lost;
 	unsigned capture_mem_planes;
 	uint64_t next_seq;
 

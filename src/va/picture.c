@@ -20,6 +20,10 @@
 
 #include "va/driver.h"
 
+/* What a client is told once the device went away (V4L2R_DEVICE_LOST). */
+#define DEVICE_GONE "the decoder is gone (its driver was unbound or " \
+	"unloaded): destroy the context, and make a new one once it is back"
+
 /* Slices per picture: one per macroblock of an 8K picture is far less. */
 #define MAX_SLICES 65536u
 
@@ -428,6 +432,11 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 			"for surface 0x%x is dropped", c->target);
 		c->picture_open = false;
 	}
+	if (c->session && v4l2r_session_lost(c->session)) {
+		va_err(drv, "vaBeginPicture: %s", DEVICE_GONE);
+		st = VA_STATUS_ERROR_OPERATION_FAILED;
+		goto out;
+	}
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, target);
 	if (!s)
@@ -597,6 +606,10 @@ static VAStatus submit(struct va_driver *drv, struct va_context *c,
 		}
 		ret = v4l2r_request_queue(r, capture_index, ts, written, flags);
 		r = NULL;
+		if (ret == -ENODEV) {
+			va_err(drv, "surface 0x%x: %s", in->target, DEVICE_GONE);
+			return VA_STATUS_ERROR_OPERATION_FAILED;
+		}
 		if (ret < 0) {
 			/* The core marks the capture buffer refused. */
 			va_err(drv, "surface 0x%x: the kernel refused the request "

@@ -18,6 +18,8 @@ VAStatus va_result_status(enum v4l2r_result result)
 	case V4L2R_DONE:
 	case V4L2R_PENDING:
 		return VA_STATUS_SUCCESS;
+	case V4L2R_DEVICE_LOST:	/* not this picture's fault */
+		return VA_STATUS_ERROR_OPERATION_FAILED;
 	case V4L2R_DECODE_ERROR:
 	case V4L2R_REFUSED:
 	case V4L2R_TIMEOUT:

@@ -674,6 +674,94 @@ static void test_every_profile_makes_a_context(void)
 /* LIBVA_V4L2_REQUEST_DECODE_MODE on a fresh display: the H.264 context's
  * info line says which mode it got. visl offers both modes, so both can
  * be forced; an unknown value is logged and the default used. */
+/* visl's platform driver, bound to its one device (visl.0) or not. */
+static bool visl_bind(bool bind)
+{
+	const char *path = bind ? "/sys/bus/platform/drivers/visl/bind" :
+				  "/sys/bus/platform/drivers/visl/unbind";
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return false;
+	bool ok = fputs("visl.0", f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	for (int i = 0; ok && bind && i < 100; i++) {
+		if (access(device, F_OK) == 0 && access("/dev/video0", F_OK) == 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return ok && !bind;
+}
+
+/* The device goes away in the middle of a decode (visl unbound from its
+ * driver): every call that needs it fails, within the driver's timeout and
+ * without a crash; the context is destroyed cleanly; once the device is
+ * back, a new context on the same display decodes again. Run alone
+ * (--device-loss: tests/guest/device-loss.test), as it takes the device
+ * away from everything else. */
+static void test_device_loss(void)
+{
+	char why[128] = "";
+	VAConfigID cfg = make_config();
+	VAContextID ctx;
+	VASurfaceID s[4];
+	VAStatus st = VA_STATUS_ERROR_UNKNOWN;
+
+	bool ok = cfg != VA_INVALID_ID &&
+		  !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, s, 4, NULL, 0) &&
+		  !vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx) &&
+		  decode_ipb(ctx, s, why, sizeof(why));
+	report("device-loss-setup", ok, "%s", why);
+	if (!ok)
+		return;
+	/* A picture in flight (visl takes a while with each), then the
+	 * device goes. */
+	visl_param("visl_transtime_ms", 300);
+	VAStatus inflight = decode(ctx, s[3], PIC_P, s[1], 0, NULL);
+	bool unbound = visl_bind(false);
+	double t0 = now();
+	VAStatus sync = vaSyncSurface(dpy, s[3]);
+	VAStatus next = decode(ctx, s[0], PIC_I, 0, 0, NULL);
+	/* A context made meanwhile has no device to open. */
+	VASurfaceID t[2];
+	VAContextID other = VA_INVALID_ID;
+	VAStatus made = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, t, 2,
+					 NULL, 0);
+	if (!made)
+		made = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, t, 2, &other);
+	double took = now() - t0;
+	visl_param("visl_transtime_ms", 0);
+	report("device-loss-fails-every-call", unbound && !inflight &&
+	       sync != VA_STATUS_SUCCESS && next != VA_STATUS_SUCCESS &&
+	       made != VA_STATUS_SUCCESS && took < 10,
+	       "unbound %d; in flight %s; its sync %s; next picture %s; a new "
+	       "context %s; %.1f s", unbound, vaErrorStr(inflight),
+	       vaErrorStr(sync), vaErrorStr(next), vaErrorStr(made), took);
+	if (other != VA_INVALID_ID)
+		vaDestroyContext(dpy, other);
+	vaDestroySurfaces(dpy, t, 2);
+	report("device-loss-says-so", strstr(log_text, "the decoder is gone") != NULL,
+	       "no 'the decoder is gone' in the driver's messages");
+	uint8_t *img = get_nv12(s[1]);	/* memory still mapped: no crash */
+	free(img);
+	st = vaDestroyContext(dpy, ctx);
+	report("device-loss-context-destroyed", st == VA_STATUS_SUCCESS, "%s",
+	       vaErrorStr(st));
+
+	/* Back: a new context on the same display decodes. */
+	bool bound = visl_bind(true);
+	why[0] = '\0';
+	st = bound ? vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, s, 4, &ctx) :
+		     (VAStatus)VA_STATUS_ERROR_UNKNOWN;
+	ok = !st && decode_ipb(ctx, s, why, sizeof(why));
+	report("device-back-decodes", bound && ok, "bound %d; %s %s", bound,
+	       vaErrorStr(st), why);
+	if (!st)
+		vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, s, 4);
+	vaDestroyConfig(dpy, cfg);
+}
+
 /* Picture buffers added while pictures are references: a picture decoded
  * before the growth is still one after it (FFmpeg 7 grows its pool so
  * when its pipeline holds more frames). The driver says, at info level,
@@ -1248,8 +1336,12 @@ int main(int argc, char **argv)
 	char why[128] = "";
 	VAStatus st;
 
-	if (argc > 1)
+	bool device_loss = argc > 1 && !strcmp(argv[1], "--device-loss");
+
+	if (argc > 1 && !device_loss)
 		device = argv[1];
+	if (device_loss)
+		setenv("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS", "3000", 1);
 	if (!open_display()) {
 		fprintf(stderr, "cannot initialise VA on %s with the v4l2_request "
 			"driver\n", device);
@@ -1264,6 +1356,11 @@ int main(int argc, char **argv)
 	if (!mpeg2) {
 		fprintf(stderr, "no MPEG-2 Main profile: nothing to test\n");
 		return 77;
+	}
+	if (device_loss) {
+		test_device_loss();
+		close_display();	/* vaTerminate after it all */
+		return report_summary();
 	}
 	VAConfigID cfg = make_config();
 	test_export_probes(cfg);
