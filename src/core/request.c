@@ -119,6 +119,9 @@ static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
 	buf->type = type;
 	buf->memory = V4L2_MEMORY_MMAP;
 	if (s->mplane) {
+		/* reserved fields zeroed, as the uAPI asks (valgrind saw the
+		 * kernel read them uninitialised) */
+		memset(local, 0, sizeof(local));
 		buf->m.planes = local;
 		buf->length = VIDEO_MAX_PLANES;
 	}
