@@ -130,6 +130,8 @@ static int dequeue(struct v4l2r_session *s, enum v4l2_buf_type type,
 	return ret;
 }
 
+#define DEVICE_GONE "the decoder is gone (its driver was unbound or unloaded)"
+
 /* The video node answered ENODEV: its driver was unbound or unloaded.
  * Nothing in flight will come back, so it all fails now rather than after
  * the timeout, and so does every later request. */
@@ -138,8 +140,7 @@ static void device_lost_locked(struct v4l2r_session *s)
 	if (s->lost)
 		return;
 	s->lost = true;
-	v4l2r_err("the decoder is gone (its driver was unbound or unloaded): "
-		  "the pictures in flight are lost");
+	v4l2r_err(DEVICE_GONE ": the pictures in flight are lost");
 	s->streaming = false;
 	v4l2r_requests_abort(s, V4L2R_DEVICE_LOST);
 }
@@ -459,8 +460,7 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 	}
 	struct capture_buffer *c = &s->captures[capture_index];
 	if (s->lost) {
-		v4l2r_err("request_queue: the decoder is gone (its driver was "
-			  "unbound or unloaded)");
+		v4l2r_err("request_queue: " DEVICE_GONE);
 		slot_free(r);
 		if (c->pending == 0)
 			c->result = V4L2R_DEVICE_LOST;
