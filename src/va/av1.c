@@ -751,7 +751,7 @@ static VAStatus fill_frame(struct av1_state *st,
 }
 
 static VAStatus av1_translate(void *state, const struct va_picture_input *in,
-			      const struct va_decode_mode *mode,
+			      const struct v4l2r_decode_mode *mode,
 			      const struct va_ref_resolver *refs)
 {
 	struct av1_state *st = state;
@@ -786,7 +786,7 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static void av1_plan_request(void *state, const struct va_decode_mode *mode,
+static void av1_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan)
 {
 	struct av1_state *st = state;

@@ -15,6 +15,7 @@
 #include <va/va.h>
 
 #include "v4l2r/codec.h"
+#include "v4l2r/decode_mode.h"
 
 struct v4l2_ext_control;
 
@@ -47,13 +48,6 @@ struct va_picture_input {
 	 * VA_RT_FORMAT_YUV420_10 config): a stream of another depth is
 	 * refused, never decoded into the wrong format. */
 	unsigned bit_depth;
-};
-
-/* How the device wants its work, from its decode-mode and start-code menus. */
-struct va_decode_mode {
-	bool slice_based;	/* one request per slice, capture held between */
-	bool annex_b;		/* each slice's data starts with 00 00 01 */
-	uint32_t controls_present;	/* caps->controls_present: bit i set when v4l2r_codec_get(codec)->controls[i] is on the device, so a codec leaves out optional controls (HEVC SLICE_PARAMS, ENTRY_POINT_OFFSETS) the device lacks; 0: not known, send them */
 };
 
 /* Maps a reference surface to the timestamp (ns) its last decode was
@@ -91,15 +85,15 @@ struct va_codec_ops {
 	/* Translates a picture. Returns VA_STATUS_SUCCESS or a VA error, with
 	 * a log line naming the field at fault. */
 	VAStatus (*translate)(void *state, const struct va_picture_input *in,
-			      const struct va_decode_mode *mode,
+			      const struct v4l2r_decode_mode *mode,
 			      const struct va_ref_resolver *refs);
 	/* Optional: how many requests the last translated picture needs
 	 * (one per slice when slice based). NULL: one, as for every
 	 * frame-based codec. */
-	unsigned (*request_count)(void *state, const struct va_decode_mode *mode);
+	unsigned (*request_count)(void *state, const struct v4l2r_decode_mode *mode);
 	/* Fills plan for request i (< the request count); plan->controls has room
 	 * for VA_CODEC_MAX_CONTROLS. */
-	void (*plan_request)(void *state, const struct va_decode_mode *mode,
+	void (*plan_request)(void *state, const struct v4l2r_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan);
 	/* VA profiles this codec offers when the device decodes it, given the
 	 * device's profile menu (caps->profiles, 0 when there is none). */
@@ -109,7 +103,7 @@ struct va_codec_ops {
 	 * puts 00 00 01 in front when mode->annex_b and the data lacks one;
 	 * slice data is otherwise written as the client gave it. */
 	unsigned (*slice_prefix)(void *state, const struct va_picture_input *in,
-				 unsigned i, const struct va_decode_mode *mode,
+				 unsigned i, const struct v4l2r_decode_mode *mode,
 				 uint8_t *out);
 	/* Whether a slice_data_size that runs past the end of the slice's
 	 * data buffer is cut at that end instead of refused; the codec then

@@ -60,88 +60,6 @@ void va_context_unref(struct va_driver *drv, struct va_context *c)
 		context_free(c);
 }
 
-struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
-					    const struct v4l2r_codec_caps *caps,
-					    int forced, bool *ok)
-{
-	/* H.264 and HEVC number their menus alike: slice-based 0, frame-based
-	 * 1; no start code 0, Annex-B 1. */
-	const uint32_t slice = 1u << V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED;
-	const uint32_t frame = 1u << V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
-	const uint32_t none = 1u << V4L2_STATELESS_H264_START_CODE_NONE;
-	const uint32_t annexb = 1u << V4L2_STATELESS_H264_START_CODE_ANNEX_B;
-	struct va_decode_mode m = { .slice_based = false, .annex_b = false,
-				    .controls_present = caps->controls_present };
-	uint32_t modes = caps->decode_modes, codes = caps->start_codes;
-
-	*ok = true;
-	if (!desc->decode_mode_cid)
-		return m;	/* frame based by nature (MPEG-2, VP8, ...) */
-	if (!modes)	/* no menu: the uAPI's default */
-		modes = caps->default_decode_mode >= 0 ?
-				1u << caps->default_decode_mode : slice;
-	if (!codes)
-		codes = caps->default_start_code >= 0 ?
-				1u << caps->default_start_code : none;
-
-	/* LIBVA_V4L2_REQUEST_DECODE_MODE: the mode asked for when the device
-	 * offers it; frame-based takes Annex-B start codes when offered, as
-	 * below. Otherwise the default choice (the caller says so). */
-	if (forced == VA_DECODE_MODE_FRAME && (modes & frame)) {
-		m.annex_b = (codes & annexb) != 0;
-		return m;
-	}
-	if (forced == VA_DECODE_MODE_SLICE && (modes & slice)) {
-		m.slice_based = true;
-		m.annex_b = !(codes & none);
-		return m;
-	}
-
-	/* Frame-based with Annex-B start codes when offered: one request per
-	 * picture (a picture is never half queued, no dependence on
-	 * HOLD_CAPTURE_BUF, fewer ioctls), and the start codes let the device
-	 * find each slice itself. Frame-based without start codes cannot
-	 * delimit slices, so it is only a last resort. Slice-based otherwise
-	 * (Cedrus), with the start code the device takes, none preferred since
-	 * the request already delimits the slice. */
-	if ((modes & frame) && (codes & annexb)) {
-		m.annex_b = true;
-		return m;
-	}
-	if (modes & slice) {
-		m.slice_based = true;
-		m.annex_b = !(codes & none);
-		return m;
-	}
-	if (modes & frame) {
-		m.annex_b = (codes & annexb) != 0;
-		return m;
-	}
-	*ok = false;
-	return m;
-}
-
-static int set_decode_controls(struct va_context *c)
-{
-	struct v4l2_ext_control ctrls[2];
-	unsigned n = 0;
-
-	memset(ctrls, 0, sizeof(ctrls));
-	if (c->desc->decode_mode_cid && c->caps->decode_modes) {
-		ctrls[n].id = c->desc->decode_mode_cid;
-		ctrls[n++].value = c->mode.slice_based ?
-					   V4L2_STATELESS_H264_DECODE_MODE_SLICE_BASED :
-					   V4L2_STATELESS_H264_DECODE_MODE_FRAME_BASED;
-	}
-	if (c->desc->start_code_cid && c->caps->start_codes) {
-		ctrls[n].id = c->desc->start_code_cid;
-		ctrls[n++].value = c->mode.annex_b ?
-					   V4L2_STATELESS_H264_START_CODE_ANNEX_B :
-					   V4L2_STATELESS_H264_START_CODE_NONE;
-	}
-	return n ? v4l2r_session_set_controls(c->session, ctrls, n) : 0;
-}
-
 /* A 10-bit context tells the device before choosing its capture format:
  * drivers list their 10-bit formats only once the codec's sequence control
  * says 10 bits, and change that list only while CAPTURE has no buffers. */
@@ -185,18 +103,6 @@ uint32_t va_choose_capture_format(const uint32_t *fourccs, unsigned n,
 	return fallback;
 }
 
-static uint32_t bitstream_size(int width, int height)
-{
-	/* Half the size of the raw picture holds any sane coded picture; a
-	 * larger one is refused at vaEndPicture, never overflowed. */
-	uint64_t size = (uint64_t)width * (uint64_t)height * 3 / 4;
-
-	if (size < 1024 * 1024)
-		size = 1024 * 1024;
-	if (size > 64u * 1024 * 1024)
-		size = 64u * 1024 * 1024;
-	return (uint32_t)((size + 4095) & ~(uint64_t)4095);
-}
 
 /* What a context needs of the device before any picture buffer exists:
  * its own session, the coded format and size, the decode mode. */
@@ -206,19 +112,19 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 	bool ok;
 	int ret;
 
-	c->mode = va_choose_decode_mode(c->desc, c->caps, drv->decode_mode, &ok);
+	c->mode = v4l2r_decode_mode_choose(c->desc, c->caps, drv->decode_mode, &ok);
 	c->mode.controls_present = c->caps->controls_present;
 	if (!ok) {
 		va_err(drv, "%s: the device offers no decode mode this driver "
 		       "can use", c->desc->name);
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	}
-	if (c->desc->decode_mode_cid && drv->decode_mode != VA_DECODE_MODE_AUTO &&
-	    c->mode.slice_based != (drv->decode_mode == VA_DECODE_MODE_SLICE))
+	if (c->desc->decode_mode_cid && drv->decode_mode != V4L2R_DECODE_MODE_AUTO &&
+	    c->mode.slice_based != (drv->decode_mode == V4L2R_DECODE_MODE_SLICE))
 		va_err(drv, "LIBVA_V4L2_REQUEST_DECODE_MODE=%s: the device "
 		       "offers no %s %s decoding; using %s decoding",
-		       drv->decode_mode == VA_DECODE_MODE_SLICE ? "slice" : "frame",
-		       drv->decode_mode == VA_DECODE_MODE_SLICE ? "slice-based" :
+		       drv->decode_mode == V4L2R_DECODE_MODE_SLICE ? "slice" : "frame",
+		       drv->decode_mode == V4L2R_DECODE_MODE_SLICE ? "slice-based" :
 								  "frame-based",
 		       c->desc->name,
 		       c->mode.slice_based ? "slice-based" : "frame-based");
@@ -233,7 +139,8 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 	ret = v4l2r_session_set_output_format(c->session, c->desc->coded_fourcc,
 					      (uint32_t)c->width,
 					      (uint32_t)c->height,
-					      bitstream_size(c->width, c->height));
+					      v4l2r_bitstream_size((uint32_t)c->width,
+								   (uint32_t)c->height));
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	uint32_t limit = v4l2r_session_output_size(c->session);
@@ -241,7 +148,8 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 		c->accum.data_limit = limit;
 	/* Decode mode and start code before the capture format: a driver may
 	 * choose its formats by them. */
-	ret = set_decode_controls(c);
+	ret = v4l2r_session_set_decode_mode(c->session, c->desc, c->caps,
+					    &c->mode);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	if (set_bit_depth(drv, c) < 0)

@@ -491,14 +491,14 @@ static int env_decode_mode(struct va_driver *drv)
 	const char *v = getenv("LIBVA_V4L2_REQUEST_DECODE_MODE");
 
 	if (!v || !*v)
-		return VA_DECODE_MODE_AUTO;
+		return V4L2R_DECODE_MODE_AUTO;
 	if (!strcmp(v, "slice"))
-		return VA_DECODE_MODE_SLICE;
+		return V4L2R_DECODE_MODE_SLICE;
 	if (!strcmp(v, "frame"))
-		return VA_DECODE_MODE_FRAME;
+		return V4L2R_DECODE_MODE_FRAME;
 	va_err(drv, "LIBVA_V4L2_REQUEST_DECODE_MODE=%s: not 'slice' or "
 	       "'frame'; the driver chooses", v);
-	return VA_DECODE_MODE_AUTO;
+	return V4L2R_DECODE_MODE_AUTO;
 }
 
 VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx);

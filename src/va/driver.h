@@ -40,12 +40,6 @@
 #define VA_DEFAULT_CAPTURE_BUFFERS 24
 #define VA_DEFAULT_SYNC_TIMEOUT_MS 5000
 
-/* H.264/HEVC decode mode asked for by LIBVA_V4L2_REQUEST_DECODE_MODE:
- * honoured when the device offers it, else the default choice (logged). */
-#define VA_DECODE_MODE_AUTO (-1)	/* the driver's choice */
-#define VA_DECODE_MODE_SLICE 0
-#define VA_DECODE_MODE_FRAME 1
-
 struct va_device {
 	struct v4l2r_node node;
 	struct v4l2r_device_caps caps;
@@ -73,7 +67,7 @@ struct va_driver {
 	/* LIBVA_V4L2_REQUEST_CAPTURE_FORMAT: preferred CAPTURE format when
 	 * the device makes several (NULL: the driver chooses). */
 	const struct v4l2r_format_desc *capture_format;
-	/* LIBVA_V4L2_REQUEST_DECODE_MODE: a VA_DECODE_MODE_* value. */
+	/* LIBVA_V4L2_REQUEST_DECODE_MODE: a V4L2R_DECODE_MODE_* value. */
 	int decode_mode;
 	int log_level;
 };
@@ -124,7 +118,7 @@ struct va_context {
 	int width, height;
 	void *codec_state;
 	struct v4l2r_session *session;
-	struct va_decode_mode mode;
+	struct v4l2r_decode_mode mode;
 	struct v4l2r_layout layout;
 
 	/* Capture buffer i holds surface bound[i] (VA_INVALID_ID: free).
@@ -301,12 +295,6 @@ struct va_context *va_context_new_probe(struct va_driver *drv,
  * bound and pictures decoded, only when nothing is in flight (drv->lock
  * held). */
 VAStatus va_context_grow(struct va_context *c, unsigned n);
-/* Chooses decode mode and start codes from the device's menus; forced
- * (VA_DECODE_MODE_*) wins when the device offers it. *ok false: no mode
- * this driver can use. */
-struct va_decode_mode va_choose_decode_mode(const struct v4l2r_codec_desc *desc,
-					    const struct v4l2r_codec_caps *caps,
-					    int forced, bool *ok);
 /* The capture format of a context among the device's fourccs: of the
  * config's RT format, seen by clients as want (0: any), linear first.
  * 0 when none fits. */
@@ -352,12 +340,12 @@ VAStatus va_accum_finish(struct va_picture_accum *a,
 /* Bytes of bitstream slices [first, first + n) need, prefixes included. */
 size_t va_bitstream_size(const struct va_codec_ops *ops, void *state,
 			 const struct va_picture_input *in,
-			 const struct va_decode_mode *mode, unsigned first,
+			 const struct v4l2r_decode_mode *mode, unsigned first,
 			 unsigned n);
 /* Writes them; 0, or -ENOSPC (nothing beyond cap is ever written). */
 int va_bitstream_write(const struct va_codec_ops *ops, void *state,
 		       const struct va_picture_input *in,
-		       const struct va_decode_mode *mode, unsigned first,
+		       const struct v4l2r_decode_mode *mode, unsigned first,
 		       unsigned n, uint8_t *dst, size_t cap, size_t *written);
 /* Drops planned controls the device does not have (optional ones). */
 unsigned va_filter_controls(const struct v4l2r_codec_desc *desc,

@@ -748,7 +748,7 @@ static void h264_pps_defaults(struct h264_state *st,
 }
 
 static VAStatus h264_translate(void *state, const struct va_picture_input *in,
-			       const struct va_decode_mode *mode,
+			       const struct v4l2r_decode_mode *mode,
 			       const struct va_ref_resolver *refs)
 {
 	struct h264_state *st = state;
@@ -908,7 +908,8 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static unsigned h264_request_count(void *state, const struct va_decode_mode *mode)
+static unsigned h264_request_count(void *state,
+				   const struct v4l2r_decode_mode *mode)
 {
 	const struct h264_state *st = state;
 
@@ -928,7 +929,7 @@ static void add_control(struct va_request_plan *plan, uint32_t id, void *ptr,
 	c->ptr = ptr;
 }
 
-static void h264_plan_request(void *state, const struct va_decode_mode *mode,
+static void h264_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 			      unsigned i, struct va_request_plan *plan)
 {
 	struct h264_state *st = state;

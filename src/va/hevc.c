@@ -104,13 +104,13 @@ static bool va_ref_valid(const VAPictureHEVC *p)
 
 /* The bytes picture.c puts in front of a slice; offsets depend on them. */
 static unsigned prefix_size(const struct va_slice *s,
-			    const struct va_decode_mode *mode)
+			    const struct v4l2r_decode_mode *mode)
 {
 	return mode->annex_b && hevc_start_code_size(s->data, s->size) == 0 ? 3 : 0;
 }
 
 /* Is the device known to lack control cid (an optional one)? */
-static bool lacks_control(const struct va_decode_mode *mode, uint32_t cid)
+static bool lacks_control(const struct v4l2r_decode_mode *mode, uint32_t cid)
 {
 	const struct v4l2r_codec_desc *desc = v4l2r_codec_get(V4L2R_CODEC_HEVC);
 
@@ -886,7 +886,7 @@ static VAStatus fill_slice(struct hevc_state *st, unsigned i,
 }
 
 static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
-			       const struct va_decode_mode *mode,
+			       const struct v4l2r_decode_mode *mode,
 			       const struct va_ref_resolver *res)
 {
 	struct hevc_state *st = state;
@@ -1021,7 +1021,8 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static unsigned hevc_request_count(void *state, const struct va_decode_mode *mode)
+static unsigned hevc_request_count(void *state,
+				   const struct v4l2r_decode_mode *mode)
 {
 	const struct hevc_state *st = state;
 
@@ -1041,7 +1042,7 @@ static void add_control(struct va_request_plan *plan, uint32_t id, void *ptr,
 	c->ptr = ptr;
 }
 
-static void hevc_plan_request(void *state, const struct va_decode_mode *mode,
+static void hevc_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 			      unsigned i, struct va_request_plan *plan)
 {
 	struct hevc_state *st = state;
@@ -1093,7 +1094,7 @@ static unsigned hevc_profiles(uint64_t v4l2_profiles, VAProfile *out,
 }
 
 static unsigned hevc_slice_prefix(void *state, const struct va_picture_input *in,
-				  unsigned i, const struct va_decode_mode *mode,
+				  unsigned i, const struct v4l2r_decode_mode *mode,
 				  uint8_t *out)
 {
 	(void)state;

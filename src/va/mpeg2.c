@@ -109,7 +109,7 @@ static void update_matrices(struct mpeg2_state *st,
 }
 
 static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
-				const struct va_decode_mode *mode,
+				const struct v4l2r_decode_mode *mode,
 				const struct va_ref_resolver *refs)
 {
 	struct mpeg2_state *st = state;
@@ -221,7 +221,8 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static void mpeg2_plan_request(void *state, const struct va_decode_mode *mode,
+static void mpeg2_plan_request(void *state,
+			       const struct v4l2r_decode_mode *mode,
 			       unsigned i, struct va_request_plan *plan)
 {
 	struct mpeg2_state *st = state;
@@ -248,7 +249,7 @@ static void mpeg2_plan_request(void *state, const struct va_decode_mode *mode,
  * vertical position (slice_start_code = position + 1, 13818-2 6.2.4). */
 static unsigned mpeg2_slice_prefix(void *state,
 				   const struct va_picture_input *in,
-				   unsigned i, const struct va_decode_mode *mode,
+				   unsigned i, const struct v4l2r_decode_mode *mode,
 				   uint8_t *out)
 {
 	const struct va_slice *s = &in->slices[i];

@@ -297,7 +297,7 @@ static bool has_start_code(const struct va_slice *s)
 
 static unsigned prefix_of(const struct va_codec_ops *ops, void *state,
 			  const struct va_picture_input *in,
-			  const struct va_decode_mode *mode, unsigned i,
+			  const struct v4l2r_decode_mode *mode, unsigned i,
 			  uint8_t *out)
 {
 	if (ops->slice_prefix)
@@ -313,7 +313,7 @@ static unsigned prefix_of(const struct va_codec_ops *ops, void *state,
 
 size_t va_bitstream_size(const struct va_codec_ops *ops, void *state,
 			 const struct va_picture_input *in,
-			 const struct va_decode_mode *mode, unsigned first,
+			 const struct v4l2r_decode_mode *mode, unsigned first,
 			 unsigned n)
 {
 	size_t total = 0;
@@ -329,7 +329,7 @@ size_t va_bitstream_size(const struct va_codec_ops *ops, void *state,
 
 int va_bitstream_write(const struct va_codec_ops *ops, void *state,
 		       const struct va_picture_input *in,
-		       const struct va_decode_mode *mode, unsigned first,
+		       const struct v4l2r_decode_mode *mode, unsigned first,
 		       unsigned n, uint8_t *dst, size_t cap, size_t *written)
 {
 	uint8_t prefix[VA_CODEC_MAX_PREFIX];

@@ -221,7 +221,7 @@ static VAStatus fill_loop_filter(struct v4l2_ctrl_vp8_frame *f,
 }
 
 static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
-			      const struct va_decode_mode *mode,
+			      const struct v4l2r_decode_mode *mode,
 			      const struct va_ref_resolver *refs)
 {
 	struct vp8_state *st = state;
@@ -316,7 +316,7 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static void vp8_plan_request(void *state, const struct va_decode_mode *mode,
+static void vp8_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan)
 {
 	struct vp8_state *st = state;
@@ -335,7 +335,7 @@ static void vp8_plan_request(void *state, const struct va_decode_mode *mode,
  * VA's values (and the client's header, when seen) when the slice starts
  * after them. */
 static unsigned vp8_slice_prefix(void *state, const struct va_picture_input *in,
-				 unsigned i, const struct va_decode_mode *mode,
+				 unsigned i, const struct v4l2r_decode_mode *mode,
 				 uint8_t *out)
 {
 	const struct vp8_state *st = state;

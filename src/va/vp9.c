@@ -429,7 +429,7 @@ static void fill_frame(struct v4l2_ctrl_vp9_frame *f,
 }
 
 static VAStatus vp9_translate(void *state, const struct va_picture_input *in,
-			      const struct va_decode_mode *mode,
+			      const struct v4l2r_decode_mode *mode,
 			      const struct va_ref_resolver *refs)
 {
 	struct vp9_state *st = state;
@@ -475,7 +475,7 @@ static VAStatus vp9_translate(void *state, const struct va_picture_input *in,
 	return VA_STATUS_SUCCESS;
 }
 
-static void vp9_plan_request(void *state, const struct va_decode_mode *mode,
+static void vp9_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 			     unsigned i, struct va_request_plan *plan)
 {
 	struct vp9_state *st = state;

@@ -57,7 +57,7 @@ static unsigned read_controls(const struct v4l2_ext_control *c, unsigned n)
 
 static void write_requests(const struct va_codec_ops *ops, void *state,
 			   const struct va_picture_input *pic,
-			   const struct va_decode_mode *mode, bool short_by_one)
+			   const struct v4l2r_decode_mode *mode, bool short_by_one)
 {
 	const struct v4l2r_codec_desc *desc = v4l2r_codec_get(ops->codec);
 	unsigned n_req = ops->request_count ?
@@ -92,7 +92,7 @@ static void write_requests(const struct va_codec_ops *ops, void *state,
 
 static void end_picture(const struct va_codec_ops *ops, void *state,
 			struct va_picture_accum *acc,
-			const struct va_decode_mode *mode, VAProfile profile,
+			const struct v4l2r_decode_mode *mode, VAProfile profile,
 			bool short_by_one)
 {
 	struct va_picture_input pic;
@@ -116,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct va_codec_ops *ops =
 		codecs[fuzz_u8(&in) % (sizeof(codecs) / sizeof(codecs[0]))];
 	uint8_t m = fuzz_u8(&in);
-	const struct va_decode_mode mode = {
+	const struct v4l2r_decode_mode mode = {
 		.slice_based = m & 1, .annex_b = m & 2,
 		.controls_present = m & 4 ? 0 : fuzz_u32(&in),
 	};

@@ -49,7 +49,7 @@ static uint64_t lookup(void *opaque, VASurfaceID id)
 }
 
 static const struct va_ref_resolver refs = { .timestamp = lookup };
-static const struct va_decode_mode frame_mode = { .slice_based = false };
+static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 
 /* Sequence header of the stream: 64x64 superblocks, order hints of 7 bits,
  * filter intra, intra edge, masked compound, CDEF. */

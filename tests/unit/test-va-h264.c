@@ -217,7 +217,7 @@ struct run {
 	struct blob blobs[8];
 	unsigned n;
 	struct resolver res;
-	struct va_decode_mode mode;
+	struct v4l2r_decode_mode mode;
 	VAProfile profile;
 };
 

@@ -193,7 +193,8 @@ static void set_slice_data(struct va_pic *v, unsigned i, const uint8_t *bytes,
 	v->sp[i].slice_data_size = size;
 }
 
-static VAStatus translate(struct va_pic *v, const struct va_decode_mode *mode)
+static VAStatus translate(struct va_pic *v,
+			  const struct v4l2r_decode_mode *mode)
 {
 	struct va_picture_input in = {
 		.pic_params = &v->pic,
@@ -384,7 +385,7 @@ static void build_fixture(struct va_pic *v, const struct fx_picture *f)
 /* ------------------------------------------------------------------ */
 /* Checks of the controls against a fixture                             */
 
-static const struct va_decode_mode frame_mode = { .slice_based = false };
+static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 
 static void check_sps_pps(const struct fx_picture *f)
 {
@@ -677,7 +678,7 @@ END_TEST
 START_TEST(fixture_slice_based_annex_b)
 {
 	const struct fx_picture *f = picture_at((unsigned)_i);
-	const struct va_decode_mode mode = { .slice_based = true, .annex_b = true };
+	const struct v4l2r_decode_mode mode = { .slice_based = true, .annex_b = true };
 	struct va_picture_input in;
 	struct va_pic v = { 0 };
 
@@ -718,7 +719,7 @@ END_TEST
 START_TEST(fixture_client_start_code)
 {
 	const struct fx_picture *f = picture_at((unsigned)_i);
-	const struct va_decode_mode modes[2] = {
+	const struct v4l2r_decode_mode modes[2] = {
 		{ .annex_b = true }, { .annex_b = false },
 	};
 
@@ -1247,7 +1248,7 @@ START_TEST(optional_controls)
 		control_bit(V4L2_CID_STATELESS_HEVC_PPS) |
 		control_bit(V4L2_CID_STATELESS_HEVC_SCALING_MATRIX) |
 		control_bit(V4L2_CID_STATELESS_HEVC_DECODE_PARAMS);
-	struct va_decode_mode mode = { .controls_present = required };
+	struct v4l2r_decode_mode mode = { .controls_present = required };
 	struct v4l2_ext_control ctrls[VA_CODEC_MAX_CONTROLS];
 	struct va_request_plan plan = { .controls = ctrls };
 	struct va_pic v = { 0 };

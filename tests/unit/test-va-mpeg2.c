@@ -44,7 +44,7 @@ static struct ts_table table = {
 };
 static const struct va_ref_resolver refs = { .timestamp = lookup,
 					     .opaque = &table };
-static const struct va_decode_mode frame_mode = { .slice_based = false };
+static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 
 static VAPictureParameterBufferMPEG2 picture(int type)
 {

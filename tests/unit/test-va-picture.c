@@ -278,7 +278,7 @@ END_TEST
 START_TEST(bitstream_never_overflows)
 {
 	struct va_picture_input in;
-	const struct va_decode_mode mode = { .slice_based = false };
+	const struct v4l2r_decode_mode mode = { .slice_based = false };
 	uint8_t out[32];
 	size_t written;
 
@@ -322,7 +322,7 @@ START_TEST(annex_b_prefix)
 		{ .params = &sp, .data = sc_nal, .size = 5 },
 	};
 	struct va_picture_input in = { .n_slices = 2, .slices = s };
-	const struct va_decode_mode annexb = { .annex_b = true },
+	const struct v4l2r_decode_mode annexb = { .annex_b = true },
 				    none = { .slice_based = true };
 	uint8_t out[16];
 	size_t written;
@@ -398,7 +398,7 @@ static const struct va_codec_ops writing_ops = {
 START_TEST(codec_writes_its_data)
 {
 	struct va_picture_input in;
-	const struct va_decode_mode mode = { .annex_b = true };
+	const struct v4l2r_decode_mode mode = { .annex_b = true };
 	uint8_t out[32];
 	size_t written;
 
@@ -453,36 +453,36 @@ START_TEST(decode_mode_choice)
 	const struct v4l2r_codec_desc *h264 = v4l2r_codec_get(V4L2R_CODEC_H264);
 	const struct v4l2r_codec_desc *mpeg2 = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
 	struct v4l2r_codec_caps caps;
-	struct va_decode_mode m;
+	struct v4l2r_decode_mode m;
 	bool ok;
 
 	memset(&caps, 0, sizeof(caps));
 	caps.default_decode_mode = caps.default_start_code = -1;
-	m = va_choose_decode_mode(mpeg2, &caps, -1, &ok);
+	m = v4l2r_decode_mode_choose(mpeg2, &caps, -1, &ok);
 	ck_assert(ok && !m.slice_based && !m.annex_b);
 
 	/* Both offered (visl, newer rkvdec): frame-based with Annex-B. */
 	caps.decode_modes = 0x3;
 	caps.start_codes = 0x3;
-	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, -1, &ok);
 	ck_assert(ok && !m.slice_based && m.annex_b);
 	/* Forced slice-based (LIBVA_V4L2_REQUEST_DECODE_MODE=slice). */
-	m = va_choose_decode_mode(h264, &caps, 0, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, 0, &ok);
 	ck_assert(ok && m.slice_based && !m.annex_b);
 	/* Cedrus: slice-based, no start code. */
 	caps.decode_modes = 0x1;
 	caps.start_codes = 0x1;
-	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, -1, &ok);
 	ck_assert(ok && m.slice_based && !m.annex_b);
 	/* Hantro / rkvdec: frame-based, Annex-B. */
 	caps.decode_modes = 0x2;
 	caps.start_codes = 0x2;
-	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, -1, &ok);
 	ck_assert(ok && !m.slice_based && m.annex_b);
 	/* Slice-based where only Annex-B is taken. */
 	caps.decode_modes = 0x1;
 	caps.start_codes = 0x2;
-	m = va_choose_decode_mode(h264, &caps, -1, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, -1, &ok);
 	ck_assert(ok && m.slice_based && m.annex_b);
 }
 END_TEST
@@ -492,7 +492,7 @@ START_TEST(decode_mode_forced)
 	const struct v4l2r_codec_desc *h264 = v4l2r_codec_get(V4L2R_CODEC_H264);
 	const struct v4l2r_codec_desc *mpeg2 = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
 	struct v4l2r_codec_caps caps;
-	struct va_decode_mode m;
+	struct v4l2r_decode_mode m;
 	bool ok;
 
 	memset(&caps, 0, sizeof(caps));
@@ -502,27 +502,27 @@ START_TEST(decode_mode_forced)
 	 * would be slice-based). */
 	caps.decode_modes = 0x3;
 	caps.start_codes = 0x1;
-	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_AUTO, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, V4L2R_DECODE_MODE_AUTO, &ok);
 	ck_assert(ok && m.slice_based && !m.annex_b);
-	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, V4L2R_DECODE_MODE_FRAME, &ok);
 	ck_assert(ok && !m.slice_based && !m.annex_b);
 	/* frame with Annex-B offered: frame-based with it. */
 	caps.start_codes = 0x3;
-	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, V4L2R_DECODE_MODE_FRAME, &ok);
 	ck_assert(ok && !m.slice_based && m.annex_b);
 	/* frame on a slice-based-only device (Cedrus): the default,
 	 * slice-based (the driver logs that frame is not offered). */
 	caps.decode_modes = 0x1;
 	caps.start_codes = 0x1;
-	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_FRAME, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, V4L2R_DECODE_MODE_FRAME, &ok);
 	ck_assert(ok && m.slice_based && !m.annex_b);
 	/* slice on a frame-based-only device (Hantro): frame-based. */
 	caps.decode_modes = 0x2;
 	caps.start_codes = 0x2;
-	m = va_choose_decode_mode(h264, &caps, VA_DECODE_MODE_SLICE, &ok);
+	m = v4l2r_decode_mode_choose(h264, &caps, V4L2R_DECODE_MODE_SLICE, &ok);
 	ck_assert(ok && !m.slice_based && m.annex_b);
 	/* MPEG-2 has no decode modes: whatever is forced. */
-	m = va_choose_decode_mode(mpeg2, &caps, VA_DECODE_MODE_SLICE, &ok);
+	m = v4l2r_decode_mode_choose(mpeg2, &caps, V4L2R_DECODE_MODE_SLICE, &ok);
 	ck_assert(ok && !m.slice_based && !m.annex_b);
 }
 END_TEST

@@ -34,7 +34,7 @@ static uint64_t lookup(void *opaque, VASurfaceID id)
 }
 
 static const struct va_ref_resolver refs = { .timestamp = lookup };
-static const struct va_decode_mode frame_mode = { .slice_based = false };
+static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 
 static VAPictureParameterBufferVP8 pic;
 static VAIQMatrixBufferVP8 iq;
