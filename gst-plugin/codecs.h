@@ -1,0 +1,9 @@
+/* The codec elements' types (one file each), for the registration. */
+#ifndef GST_V4L2R_CODECS_H
+#define GST_V4L2R_CODECS_H
+
+#include <glib-object.h>
+
+GType gst_v4l2r_mpeg2_dec_get_type(void);
+
+#endif

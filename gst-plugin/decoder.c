@@ -1,0 +1,1029 @@
+/* The decoder elements' shared plumbing (decoder.h). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gst/allocators/gstdmabuf.h>
+#include <linux/videodev2.h>
+
+#include "decoder.h"
+#include "v4l2r/format.h"
+#include "v4l2r/session.h"
+#include "v4l2r/trace.h"
+
+GST_DEBUG_CATEGORY(gst_v4l2r_debug);
+#define GST_CAT_DEFAULT gst_v4l2r_debug
+
+#define DEFAULT_REQUESTS 4
+#define MAX_REQUESTS 32
+#define DEFAULT_TIMEOUT_MS 2000
+/* Buffers downstream may hold at once besides the references and the
+ * requests in flight (a sink's last frame, a queue). */
+#define DOWNSTREAM_BUFFERS 4
+
+enum {
+	PROP_0,
+	PROP_DEVICE,
+	PROP_REQUESTS,
+	PROP_TIMEOUT,
+	PROP_RECORD,
+};
+
+typedef struct {
+	/* properties */
+	gchar *device;
+	guint requests;
+	guint timeout_ms;
+	gchar *record;
+
+	struct v4l2r_session *session;
+	struct v4l2r_decode_mode mode;
+	gboolean configured;
+	GstV4l2rStreamInfo info;	/* without its controls */
+	struct v4l2r_layout layout;	/* of the capture buffers */
+	GstVideoCodecState *input_state;
+
+	GMutex lock;		/* pictures' refs, taken by buffer release */
+	GCond released;
+	GstV4l2rPicture *pictures;	/* one per capture buffer */
+	guint n_pictures;
+	int (*fds)[V4L2R_MAX_PLANES];	/* exported once, for DMABuf output */
+	guint64 next_timestamp;
+	GQueue pending;		/* pictures to output, in output order */
+
+	gboolean dmabuf;	/* downstream takes our buffers as DMABuf */
+	guint64 drm_modifier;
+} GstV4l2rDecoderPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE(GstV4l2rDecoder, gst_v4l2r_decoder,
+				    GST_TYPE_VIDEO_DECODER)
+
+#define PRIV(self) \
+	((GstV4l2rDecoderPrivate *)gst_v4l2r_decoder_get_instance_private(self))
+
+static GQuark picture_quark;
+
+static const struct gst_v4l2r_device_codec *device_of(GstV4l2rDecoder *self)
+{
+	return GST_V4L2R_DECODER_GET_CLASS(self)->device;
+}
+
+/* ---- pictures ---- */
+
+void gst_v4l2r_decoder_picture_ref(GstV4l2rDecoder *self,
+				   GstV4l2rPicture *pic)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	g_mutex_lock(&p->lock);
+	pic->refs++;
+	g_mutex_unlock(&p->lock);
+}
+
+void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
+				     GstV4l2rPicture *pic)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	g_mutex_lock(&p->lock);
+	g_assert(pic->refs > 0);
+	if (--pic->refs == 0)
+		g_cond_broadcast(&p->released);
+	g_mutex_unlock(&p->lock);
+}
+
+/* Waits until a capture buffer is free (downstream gives buffers back
+ * from its own threads). Lock held. */
+static GstV4l2rPicture *wait_free_picture(GstV4l2rDecoderPrivate *p)
+{
+	gint64 deadline = g_get_monotonic_time() +
+			  (gint64)p->timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+	for (;;) {
+		for (guint i = 0; i < p->n_pictures; i++)
+			if (p->pictures[i].refs == 0)
+				return &p->pictures[i];
+		if (!g_cond_wait_until(&p->released, &p->lock, deadline))
+			return NULL;
+	}
+}
+
+GstV4l2rPicture *gst_v4l2r_decoder_new_picture(GstV4l2rDecoder *self,
+					       GstVideoCodecFrame *frame)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	if (!p->configured) {
+		GST_ELEMENT_ERROR(self, STREAM, DECODE,
+				  ("a picture before the stream's parameters"),
+				  (NULL));
+		return NULL;
+	}
+	g_mutex_lock(&p->lock);
+	GstV4l2rPicture *pic = wait_free_picture(p);
+	if (pic)
+		pic->refs = 1;
+	g_mutex_unlock(&p->lock);
+	if (!pic) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NO_SPACE_LEFT,
+				  ("no picture buffer came back from downstream "
+				   "within %u ms (%u buffers)", p->timeout_ms,
+				   p->n_pictures), (NULL));
+		return NULL;
+	}
+	/* The buffer's last decode may still be running (a picture dropped
+	 * before its output): it must finish before the buffer is queued
+	 * again. */
+	if (pic->queued &&
+	    v4l2r_session_capture_status(p->session, pic->index) ==
+		    V4L2R_PENDING)
+		v4l2r_session_wait_capture(p->session, pic->index,
+					   (int)p->timeout_ms);
+	v4l2r_session_capture_reset(p->session, pic->index);
+	pic->queued = FALSE;
+	p->next_timestamp += 1000;
+	pic->timestamp = p->next_timestamp;
+	pic->frame_number = frame->system_frame_number;
+	return pic;
+}
+
+static void free_pictures(GstV4l2rDecoderPrivate *p)
+{
+	if (p->fds)
+		for (guint i = 0; i < p->n_pictures; i++)
+			for (guint j = 0; j < V4L2R_MAX_PLANES; j++)
+				if (p->fds[i][j] >= 0)
+					close(p->fds[i][j]);
+	g_clear_pointer(&p->fds, g_free);
+	g_clear_pointer(&p->pictures, g_free);
+	p->n_pictures = 0;
+}
+
+/* ---- the device ---- */
+
+static void close_session(GstV4l2rDecoderPrivate *p)
+{
+	free_pictures(p);
+	v4l2r_session_close(p->session);
+	p->session = NULL;
+	p->configured = FALSE;
+}
+
+static gboolean open_session(GstV4l2rDecoder *self)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	struct v4l2r_node node = device_of(self)->node;
+
+	if (p->device && strcmp(p->device, node.video_path) != 0) {
+		/* Another node than the one registered: its media device is
+		 * found again by the core from the video node alone. */
+		g_strlcpy(node.video_path, p->device, sizeof(node.video_path));
+		node.media_path[0] = '\0';
+	}
+	int ret = v4l2r_session_open(&node, &p->session);
+	if (ret < 0) {
+		GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
+				  ("cannot open the decoder %s: %s",
+				   node.video_path, g_strerror(-ret)), (NULL));
+		return FALSE;
+	}
+	if (p->record && *p->record) {
+		ret = v4l2r_session_record(p->session, p->record,
+					   V4L2R_RECORD_MD5);
+		if (ret < 0) {
+			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_WRITE,
+					  ("cannot record into %s: %s",
+					   p->record, g_strerror(-ret)),
+					  (NULL));
+			close_session(p);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* The capture format: of the stream's bit depth; linear first when
+ * downstream wants system memory (no untiling), else the device's own. */
+static uint32_t choose_capture_format(GstV4l2rDecoderPrivate *p, guint depth)
+{
+	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
+	uint32_t fallback = 0;
+	int n = v4l2r_session_capture_formats(p->session, fourccs,
+					      V4L2R_MAX_CAPTURE_FORMATS);
+
+	for (int i = 0; i < n; i++) {
+		const struct v4l2r_format_desc *d =
+			v4l2r_format_by_v4l2(fourccs[i]);
+		if (!d || d->bit_depth != depth)
+			continue;
+		if (d->linear_fourcc == d->v4l2_fourcc && !d->tile_w)
+			return fourccs[i];
+		if (!fallback)
+			fallback = fourccs[i];
+	}
+	return fallback;
+}
+
+static GstVideoFormat video_format_of(uint32_t v4l2_fourcc)
+{
+	const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(v4l2_fourcc);
+
+	if (!d)
+		return GST_VIDEO_FORMAT_UNKNOWN;
+	switch (d->linear_fourcc) {
+	case V4L2_PIX_FMT_NV12:
+	case V4L2_PIX_FMT_NV12M:
+		return GST_VIDEO_FORMAT_NV12;
+	case V4L2_PIX_FMT_YUV420:
+	case V4L2_PIX_FMT_YUV420M:
+		return GST_VIDEO_FORMAT_I420;
+	case V4L2_PIX_FMT_P010:
+		return GST_VIDEO_FORMAT_P010_10LE;
+	default:
+		return GST_VIDEO_FORMAT_UNKNOWN;
+	}
+}
+
+/* Waits for every pending output and for the pictures downstream still
+ * holds, so that buffers can be freed. */
+static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep);
+
+static gboolean all_pictures_free(GstV4l2rDecoderPrivate *p)
+{
+	gint64 deadline = g_get_monotonic_time() +
+			  (gint64)p->timeout_ms * G_TIME_SPAN_MILLISECOND;
+	gboolean ok = TRUE;
+
+	g_mutex_lock(&p->lock);
+	for (guint i = 0; i < p->n_pictures && ok; i++)
+		while (p->pictures[i].refs > 0 && ok)
+			ok = g_cond_wait_until(&p->released, &p->lock,
+					       deadline);
+	g_mutex_unlock(&p->lock);
+	return ok;
+}
+
+static gboolean same_stream(const GstV4l2rStreamInfo *a,
+			    const GstV4l2rStreamInfo *b)
+{
+	return a->width == b->width && a->height == b->height &&
+	       a->display_width == b->display_width &&
+	       a->display_height == b->display_height &&
+	       a->bit_depth == b->bit_depth &&
+	       a->references <= b->references &&
+	       a->interlace == b->interlace;
+}
+
+static gboolean set_output_state(GstV4l2rDecoder *self)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstVideoFormat format = video_format_of(p->layout.desc->v4l2_fourcc);
+
+	if (format == GST_VIDEO_FORMAT_UNKNOWN)
+		return FALSE;
+	GstVideoCodecState *state = gst_video_decoder_set_interlaced_output_state(
+		GST_VIDEO_DECODER(self), format, p->info.interlace,
+		p->info.display_width, p->info.display_height,
+		p->input_state);
+	gst_video_codec_state_unref(state);
+	return gst_video_decoder_negotiate(GST_VIDEO_DECODER(self));
+}
+
+GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
+					  const GstV4l2rStreamInfo *info)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	const struct gst_v4l2r_device_codec *dev = device_of(self);
+	int ret;
+
+	if (p->configured && same_stream(info, &p->info)) {
+		if (info->n_controls)
+			v4l2r_session_set_controls(p->session, info->controls,
+						   info->n_controls);
+		return GST_FLOW_OK;
+	}
+	if (p->configured) {
+		/* A new stream: what the old one decoded goes out first,
+		 * then its buffers are freed. */
+		GstFlowReturn fr = push_pending(self, 0);
+		if (fr != GST_FLOW_OK)
+			return fr;
+		if (!all_pictures_free(p)) {
+			GST_ELEMENT_ERROR(self, RESOURCE, BUSY,
+					  ("the stream changed and downstream "
+					   "keeps the old pictures"), (NULL));
+			return GST_FLOW_ERROR;
+		}
+		free_pictures(p);
+		v4l2r_session_free_buffers(p->session);
+		p->configured = FALSE;
+	}
+	GST_INFO_OBJECT(self, "stream %ux%u (display %ux%u), %u bits, %u "
+			"references", info->width, info->height,
+			info->display_width, info->display_height,
+			info->bit_depth, info->references);
+	ret = v4l2r_session_set_output_format(p->session,
+					      dev->desc->coded_fourcc,
+					      info->width, info->height,
+					      v4l2r_bitstream_size(info->width,
+								   info->height));
+	if (ret < 0)
+		goto refused;
+	ret = v4l2r_session_set_decode_mode(p->session, dev->desc, &dev->caps,
+					    &p->mode);
+	if (ret < 0)
+		goto refused;
+	if (info->n_controls) {
+		ret = v4l2r_session_set_controls(p->session, info->controls,
+						 info->n_controls);
+		if (ret < 0)
+			goto refused;
+	}
+	uint32_t fourcc = choose_capture_format(p, info->bit_depth);
+	if (!fourcc || video_format_of(fourcc) == GST_VIDEO_FORMAT_UNKNOWN) {
+		GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+				  ("the device makes no %u-bit picture format "
+				   "this plugin knows for a %ux%u %s stream",
+				   info->bit_depth, info->width, info->height,
+				   dev->desc->name), (NULL));
+		return GST_FLOW_NOT_NEGOTIATED;
+	}
+	ret = v4l2r_session_set_capture_format(p->session, fourcc, &p->layout);
+	if (ret < 0)
+		goto refused;
+	guint n_capture = info->references + p->requests + DOWNSTREAM_BUFFERS + 1;
+	ret = v4l2r_session_alloc_buffers(p->session, p->requests, n_capture);
+	if (ret < 0)
+		goto refused;
+	p->n_pictures = v4l2r_session_capture_count(p->session);
+	p->pictures = g_new0(GstV4l2rPicture, p->n_pictures);
+	for (guint i = 0; i < p->n_pictures; i++)
+		p->pictures[i].index = i;
+	ret = v4l2r_session_start(p->session);
+	if (ret < 0)
+		goto refused;
+	p->info = *info;
+	p->info.controls = NULL;
+	p->info.n_controls = 0;
+	p->configured = TRUE;
+	GST_INFO_OBJECT(self, "capture %s %ux%u, %u buffers, %u requests in "
+			"flight, %s", p->layout.desc->name, p->layout.width,
+			p->layout.height, p->n_pictures, p->requests,
+			p->mode.slice_based ? "slice-based" : "frame-based");
+	if (!set_output_state(self))
+		return GST_FLOW_NOT_NEGOTIATED;
+	return GST_FLOW_OK;
+
+refused:
+	GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
+			  ("the decoder refused a %ux%u %u-bit %s stream: %s",
+			   info->width, info->height, info->bit_depth,
+			   dev->desc->name, g_strerror(-ret)), (NULL));
+	return GST_FLOW_ERROR;
+}
+
+const struct v4l2r_decode_mode *gst_v4l2r_decoder_mode(GstV4l2rDecoder *self)
+{
+	return &PRIV(self)->mode;
+}
+
+/* ---- requests ---- */
+
+static GstFlowReturn device_lost(GstV4l2rDecoder *self)
+{
+	GST_ELEMENT_ERROR(self, RESOURCE, FAILED,
+			  ("the decoder is gone (unbound or unloaded)"),
+			  (NULL));
+	return GST_FLOW_ERROR;
+}
+
+GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
+				      GstV4l2rPicture *pic,
+				      struct v4l2_ext_control *controls,
+				      guint n_controls,
+				      const GstV4l2rChunk *chunks,
+				      guint n_chunks, gboolean hold)
+{
+	static const guint8 start_code[3] = { 0, 0, 1 };
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstFlowReturn fr = GST_FLOW_OK;
+	struct v4l2r_request *r;
+	size_t cap, used = 0;
+
+	int ret = v4l2r_request_acquire(p->session, (int)p->timeout_ms, &r);
+	if (ret < 0) {
+		if (v4l2r_session_lost(p->session))
+			return device_lost(self);
+		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+					("no request came back within %u ms: "
+					 "frame %u is lost", p->timeout_ms,
+					 pic->frame_number),
+					("%s", g_strerror(-ret)), fr);
+		return fr;
+	}
+	guint8 *dst = v4l2r_request_data(r, &cap);
+	for (guint i = 0; i < n_chunks; i++) {
+		size_t need = chunks[i].size + (chunks[i].start_code ? 3 : 0);
+		if (need > cap - used) {
+			v4l2r_request_release(r);
+			GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+						("frame %u is larger than the "
+						 "decoder's %zu-byte bitstream "
+						 "buffer", pic->frame_number,
+						 cap), (NULL), fr);
+			return fr;
+		}
+		if (chunks[i].start_code) {
+			memcpy(dst + used, start_code, 3);
+			used += 3;
+		}
+		memcpy(dst + used, chunks[i].data, chunks[i].size);
+		used += chunks[i].size;
+	}
+	unsigned error_idx = n_controls;
+	ret = v4l2r_request_set_controls(r, controls, n_controls, &error_idx);
+	if (ret < 0) {
+		v4l2r_request_release(r);
+		if (v4l2r_session_lost(p->session))
+			return device_lost(self);
+		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+					("the decoder refused frame %u's "
+					 "parameters", pic->frame_number),
+					("control 0x%x: %s",
+					 error_idx < n_controls ?
+						 controls[error_idx].id : 0,
+					 g_strerror(-ret)), fr);
+		return fr;
+	}
+	ret = v4l2r_request_queue(r, pic->index, pic->timestamp, used,
+				  hold ? V4L2R_QUEUE_HOLD_CAPTURE : 0);
+	pic->queued = TRUE;
+	if (ret < 0) {
+		if (v4l2r_session_lost(p->session))
+			return device_lost(self);
+		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+					("the decoder refused frame %u",
+					 pic->frame_number),
+					("%s", g_strerror(-ret)), fr);
+	}
+	return fr;
+}
+
+/* ---- output ---- */
+
+typedef struct {
+	GstV4l2rDecoder *self;	/* a reference on the element */
+	GstV4l2rPicture *pic;
+} DownstreamHold;
+
+static void drop_hold(gpointer data)
+{
+	DownstreamHold *h = data;
+
+	gst_v4l2r_decoder_picture_unref(h->self, h->pic);
+	gst_object_unref(h->self);
+	g_free(h);
+}
+
+/* Wraps the capture buffer's DMABuf fds: downstream holds the picture
+ * until it frees the buffer. */
+static GstBuffer *dmabuf_buffer(GstV4l2rDecoder *self, GstV4l2rPicture *pic)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	const struct v4l2r_layout *l = &p->layout;
+	GstAllocator *alloc = gst_dmabuf_allocator_new();
+	GstBuffer *buf = gst_buffer_new();
+	gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
+	gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
+
+	for (guint m = 0; m < l->mem_planes; m++) {
+		int fd = dup(p->fds[pic->index][m]);
+		if (fd < 0) {
+			gst_buffer_unref(buf);
+			gst_object_unref(alloc);
+			return NULL;
+		}
+		gst_buffer_append_memory(buf, gst_dmabuf_allocator_alloc(
+						      alloc, fd, l->mem_size[m]));
+	}
+	gst_object_unref(alloc);
+	for (guint i = 0; i < l->num_planes; i++) {
+		gsize before = 0;
+		for (guint m = 0; m < l->plane[i].mem_plane; m++)
+			before += l->mem_size[m];
+		offsets[i] = before + l->plane[i].offset;
+		strides[i] = (gint)l->plane[i].stride;
+	}
+	GstVideoCodecState *state =
+		gst_video_decoder_get_output_state(GST_VIDEO_DECODER(self));
+	gst_buffer_add_video_meta_full(buf, GST_VIDEO_FRAME_FLAG_NONE,
+				       GST_VIDEO_INFO_FORMAT(&state->info),
+				       p->info.display_width,
+				       p->info.display_height, l->num_planes,
+				       offsets, strides);
+	gst_video_codec_state_unref(state);
+	DownstreamHold *h = g_new(DownstreamHold, 1);
+	h->self = gst_object_ref(self);
+	h->pic = pic;
+	gst_v4l2r_decoder_picture_ref(self, pic);
+	gst_mini_object_set_qdata(GST_MINI_OBJECT(buf), picture_quark, h,
+				  drop_hold);
+	return buf;
+}
+
+/* Copies (untiles, unpacks) the picture into a system-memory buffer. */
+static GstFlowReturn copy_picture(GstV4l2rDecoder *self,
+				  GstV4l2rPicture *pic,
+				  GstVideoCodecFrame *frame)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstVideoDecoder *dec = GST_VIDEO_DECODER(self);
+	uint8_t *src[V4L2R_MAX_PLANES];
+	GstVideoFrame vf;
+
+	if (v4l2r_session_capture_map(p->session, pic->index, src) < 0)
+		return GST_FLOW_ERROR;
+	GstFlowReturn fr = gst_video_decoder_allocate_output_frame(dec, frame);
+	if (fr != GST_FLOW_OK)
+		return fr;
+	GstVideoCodecState *state = gst_video_decoder_get_output_state(dec);
+	gboolean mapped = gst_video_frame_map(&vf, &state->info,
+					      frame->output_buffer,
+					      GST_MAP_WRITE);
+	gst_video_codec_state_unref(state);
+	if (!mapped)
+		return GST_FLOW_ERROR;
+	const struct v4l2r_format_desc *linear =
+		v4l2r_format_by_v4l2(p->layout.desc->linear_fourcc);
+	struct v4l2r_layout dst = {
+		.desc = linear,
+		.width = GST_VIDEO_FRAME_WIDTH(&vf),
+		.height = GST_VIDEO_FRAME_HEIGHT(&vf),
+		.num_planes = GST_VIDEO_FRAME_N_PLANES(&vf),
+		.mem_planes = GST_VIDEO_FRAME_N_PLANES(&vf),
+	};
+	uint8_t *dst_mem[V4L2R_MAX_PLANES] = { NULL };
+	for (guint i = 0; i < dst.num_planes && i < V4L2R_MAX_PLANES; i++) {
+		guint rows = GST_VIDEO_FRAME_COMP_HEIGHT(&vf, i == 0 ? 0 : 1);
+		dst.plane[i].mem_plane = i;
+		dst.plane[i].offset = 0;
+		dst.plane[i].stride = (uint32_t)GST_VIDEO_FRAME_PLANE_STRIDE(&vf, i);
+		dst.plane[i].size = dst.plane[i].stride * rows;
+		dst.mem_size[i] = dst.plane[i].size;
+		dst_mem[i] = GST_VIDEO_FRAME_PLANE_DATA(&vf, i);
+	}
+	int ret = v4l2r_convert_to_linear(&p->layout,
+					  (const uint8_t *const *)src, &dst,
+					  dst_mem);
+	gst_video_frame_unmap(&vf);
+	if (ret < 0) {
+		GST_ELEMENT_ERROR(self, STREAM, FORMAT,
+				  ("cannot convert %s pictures to %s",
+				   p->layout.desc->name, linear->name), (NULL));
+		return GST_FLOW_ERROR;
+	}
+	return GST_FLOW_OK;
+}
+
+/* Sends the picture at the head of pending downstream, once decoded. */
+static GstFlowReturn push_one(GstV4l2rDecoder *self)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstVideoDecoder *dec = GST_VIDEO_DECODER(self);
+	GstV4l2rPicture *pic = g_queue_pop_head(&p->pending);
+	GstFlowReturn fr = GST_FLOW_OK;
+
+	enum v4l2r_result result = v4l2r_session_wait_capture(
+		p->session, pic->index, (int)p->timeout_ms);
+	GstVideoCodecFrame *frame = gst_video_decoder_get_frame(
+		dec, (int)pic->frame_number);
+	if (!frame) {
+		/* already gone (a field pair's frame pushed once) */
+		gst_v4l2r_decoder_picture_unref(self, pic);
+		return GST_FLOW_OK;
+	}
+	if (result == V4L2R_DEVICE_LOST) {
+		fr = device_lost(self);
+		gst_video_decoder_drop_frame(dec, frame);
+	} else if (result != V4L2R_DONE) {
+		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+					("frame %u was not decoded: %s",
+					 pic->frame_number,
+					 v4l2r_result_str(result)),
+					(NULL), fr);
+		gst_video_decoder_drop_frame(dec, frame);
+	} else if (p->dmabuf) {
+		frame->output_buffer = dmabuf_buffer(self, pic);
+		fr = frame->output_buffer ?
+			     gst_video_decoder_finish_frame(dec, frame) :
+			     GST_FLOW_ERROR;
+	} else {
+		fr = copy_picture(self, pic, frame);
+		if (fr == GST_FLOW_OK)
+			fr = gst_video_decoder_finish_frame(dec, frame);
+		else
+			gst_video_decoder_drop_frame(dec, frame);
+	}
+	gst_v4l2r_decoder_picture_unref(self, pic);
+	return fr;
+}
+
+static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstFlowReturn fr = GST_FLOW_OK;
+
+	while (fr == GST_FLOW_OK && p->pending.length > keep)
+		fr = push_one(self);
+	/* What is already decoded need not wait for later pictures. */
+	while (fr == GST_FLOW_OK && !g_queue_is_empty(&p->pending)) {
+		GstV4l2rPicture *head = g_queue_peek_head(&p->pending);
+		if (v4l2r_session_capture_status(p->session, head->index) ==
+		    V4L2R_PENDING)
+			break;
+		fr = push_one(self);
+	}
+	return fr;
+}
+
+GstFlowReturn gst_v4l2r_decoder_output(GstV4l2rDecoder *self,
+				       GstV4l2rPicture *pic)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	gst_v4l2r_decoder_picture_ref(self, pic);
+	g_queue_push_tail(&p->pending, pic);
+	/* Up to `requests` pictures stay pending: the device works on them
+	 * while the next ones are parsed and queued. */
+	return push_pending(self, p->requests);
+}
+
+void gst_v4l2r_decoder_skip(GstV4l2rDecoder *self, GstVideoCodecFrame *frame,
+			    const char *why)
+{
+	GST_DEBUG_OBJECT(self, "frame %u skipped: %s",
+			 frame->system_frame_number, why);
+	gst_video_decoder_release_frame(GST_VIDEO_DECODER(self),
+					gst_video_codec_frame_ref(frame));
+}
+
+static void drop_pending(GstV4l2rDecoder *self)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstV4l2rPicture *pic;
+
+	while ((pic = g_queue_pop_head(&p->pending)))
+		gst_v4l2r_decoder_picture_unref(self, pic);
+}
+
+/* ---- GstVideoDecoder ---- */
+
+static gboolean decoder_start(GstVideoDecoder *dec)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	const struct gst_v4l2r_device_codec *dev = device_of(self);
+	bool ok;
+
+	p->mode = v4l2r_decode_mode_choose(dev->desc, &dev->caps,
+					   V4L2R_DECODE_MODE_AUTO, &ok);
+	if (!ok) {
+		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
+				  ("the device offers no %s decode mode this "
+				   "plugin can use", dev->desc->name), (NULL));
+		return FALSE;
+	}
+	p->next_timestamp = 0;
+	return open_session(self);
+}
+
+static gboolean decoder_stop(GstVideoDecoder *dec)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	GST_V4L2R_DECODER_GET_CLASS(self)->reset(self);
+	drop_pending(self);
+	if (p->session)
+		v4l2r_session_stop(p->session);
+	/* Buffers downstream still holds keep their own fds; the session
+	 * frees its buffers when the last one goes. */
+	all_pictures_free(p);
+	close_session(p);
+	g_clear_pointer(&p->input_state, gst_video_codec_state_unref);
+	return TRUE;
+}
+
+static gboolean decoder_set_format(GstVideoDecoder *dec,
+				   GstVideoCodecState *state)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(dec));
+
+	g_clear_pointer(&p->input_state, gst_video_codec_state_unref);
+	p->input_state = gst_video_codec_state_ref(state);
+	return TRUE;
+}
+
+static GstFlowReturn decoder_handle_frame(GstVideoDecoder *dec,
+					  GstVideoCodecFrame *frame)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstFlowReturn fr = GST_V4L2R_DECODER_GET_CLASS(self)->decode(self,
+								     frame);
+
+	gst_video_codec_frame_unref(frame);
+	return fr;
+}
+
+static GstFlowReturn decoder_finish(GstVideoDecoder *dec)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstFlowReturn fr = GST_V4L2R_DECODER_GET_CLASS(self)->drain(self);
+	GstFlowReturn last = push_pending(self, 0);
+
+	return fr != GST_FLOW_OK ? fr : last;
+}
+
+static gboolean decoder_flush(GstVideoDecoder *dec)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	GST_V4L2R_DECODER_GET_CLASS(self)->reset(self);
+	drop_pending(self);
+	if (p->configured) {
+		/* Streaming restarts: every request in flight comes back. */
+		v4l2r_session_stop(p->session);
+		v4l2r_session_start(p->session);
+	}
+	return TRUE;
+}
+
+static gboolean decoder_negotiate(GstVideoDecoder *dec)
+{
+	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstVideoCodecState *state = gst_video_decoder_get_output_state(dec);
+
+	if (!state)
+		return FALSE;
+	/* DMABuf when downstream takes it: no copy at all. */
+	p->dmabuf = FALSE;
+	const struct v4l2r_format_desc *d = p->layout.desc;
+	GstCaps *peer = gst_pad_peer_query_caps(GST_VIDEO_DECODER_SRC_PAD(dec),
+						NULL);
+	if (p->configured && d && !d->tile_w && d->linear_fourcc ==
+	    d->v4l2_fourcc && peer) {
+		GstCaps *want = gst_caps_copy(state->caps);
+		gst_caps_set_features_simple(want,
+			gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF,
+					      NULL));
+		if (gst_caps_can_intersect(want, peer) &&
+		    !gst_caps_is_any(peer)) {
+			GST_INFO_OBJECT(self, "DMABuf output");
+			gst_caps_replace(&state->caps, want);
+			p->dmabuf = TRUE;
+		}
+		gst_caps_unref(want);
+	}
+	if (peer)
+		gst_caps_unref(peer);
+	if (p->dmabuf && !p->fds) {
+		p->fds = g_malloc_n(p->n_pictures, sizeof(*p->fds));
+		for (guint i = 0; i < p->n_pictures; i++) {
+			for (guint j = 0; j < V4L2R_MAX_PLANES; j++)
+				p->fds[i][j] = -1;
+			if (v4l2r_session_capture_export(p->session, i,
+							 p->fds[i]) < 0)
+				p->dmabuf = FALSE;
+		}
+	}
+	gst_video_codec_state_unref(state);
+	return GST_VIDEO_DECODER_CLASS(gst_v4l2r_decoder_parent_class)
+		->negotiate(dec);
+}
+
+static gboolean decoder_src_query(GstVideoDecoder *dec, GstQuery *query)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(dec));
+
+	if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && p->input_state) {
+		/* Output waits for the pictures in flight and the codec's
+		 * reordering. */
+		gint n = p->input_state->info.fps_n, d = p->input_state->info.fps_d;
+		if (n > 0 && d > 0) {
+			GstClockTime frame = gst_util_uint64_scale(GST_SECOND,
+								   (guint64)d,
+								   (guint64)n);
+			gst_video_decoder_set_latency(
+				dec, frame * (p->requests + p->info.references),
+				frame * (p->requests + p->info.references));
+		}
+	}
+	return GST_VIDEO_DECODER_CLASS(gst_v4l2r_decoder_parent_class)
+		->src_query(dec, query);
+}
+
+/* ---- GObject ---- */
+
+static void set_property(GObject *object, guint id, const GValue *value,
+			 GParamSpec *pspec)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(object));
+
+	switch (id) {
+	case PROP_DEVICE:
+		g_free(p->device);
+		p->device = g_value_dup_string(value);
+		break;
+	case PROP_REQUESTS:
+		p->requests = g_value_get_uint(value);
+		break;
+	case PROP_TIMEOUT:
+		p->timeout_ms = g_value_get_uint(value);
+		break;
+	case PROP_RECORD:
+		g_free(p->record);
+		p->record = g_value_dup_string(value);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+	}
+}
+
+static void get_property(GObject *object, guint id, GValue *value,
+			 GParamSpec *pspec)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(object));
+
+	switch (id) {
+	case PROP_DEVICE:
+		g_value_set_string(value, p->device);
+		break;
+	case PROP_REQUESTS:
+		g_value_set_uint(value, p->requests);
+		break;
+	case PROP_TIMEOUT:
+		g_value_set_uint(value, p->timeout_ms);
+		break;
+	case PROP_RECORD:
+		g_value_set_string(value, p->record);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
+	}
+}
+
+static void finalize(GObject *object)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(object));
+
+	close_session(p);
+	g_free(p->device);
+	g_free(p->record);
+	g_mutex_clear(&p->lock);
+	g_cond_clear(&p->released);
+	G_OBJECT_CLASS(gst_v4l2r_decoder_parent_class)->finalize(object);
+}
+
+static void gst_v4l2r_decoder_init(GstV4l2rDecoder *self)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	const struct gst_v4l2r_device_codec *dev = device_of(self);
+
+	p->device = g_strdup(dev ? dev->node.video_path : NULL);
+	p->requests = DEFAULT_REQUESTS;
+	p->timeout_ms = DEFAULT_TIMEOUT_MS;
+	g_mutex_init(&p->lock);
+	g_cond_init(&p->released);
+	g_queue_init(&p->pending);
+	gst_video_decoder_set_packetized(GST_VIDEO_DECODER(self), TRUE);
+}
+
+static void gst_v4l2r_decoder_class_init(GstV4l2rDecoderClass *klass)
+{
+	GObjectClass *object = G_OBJECT_CLASS(klass);
+	GstVideoDecoderClass *dec = GST_VIDEO_DECODER_CLASS(klass);
+
+	picture_quark = g_quark_from_static_string("v4l2r-picture");
+	object->set_property = set_property;
+	object->get_property = get_property;
+	object->finalize = finalize;
+	dec->start = decoder_start;
+	dec->stop = decoder_stop;
+	dec->set_format = decoder_set_format;
+	dec->handle_frame = decoder_handle_frame;
+	dec->finish = decoder_finish;
+	dec->drain = decoder_finish;
+	dec->flush = decoder_flush;
+	dec->negotiate = decoder_negotiate;
+	dec->src_query = decoder_src_query;
+
+	const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+			       GST_PARAM_MUTABLE_READY;
+	g_object_class_install_property(object, PROP_DEVICE,
+		g_param_spec_string("device", "Device",
+				    "The decoder's video node (another "
+				    "stateless decoder than the one this "
+				    "element was registered for)", NULL, rw));
+	g_object_class_install_property(object, PROP_REQUESTS,
+		g_param_spec_uint("requests", "Requests in flight",
+				  "Pictures queued to the device ahead of "
+				  "output (more hides the device's latency, "
+				  "costs buffers)", 1, MAX_REQUESTS,
+				  DEFAULT_REQUESTS, rw));
+	g_object_class_install_property(object, PROP_TIMEOUT,
+		g_param_spec_uint("timeout", "Timeout",
+				  "Milliseconds a picture may take before it "
+				  "is given up (the frame is lost, decoding "
+				  "goes on)", 10, 600000, DEFAULT_TIMEOUT_MS,
+				  rw));
+	g_object_class_install_property(object, PROP_RECORD,
+		g_param_spec_string("record", "Record",
+				    "Records the session into this trace file "
+				    "(replay it with v4l2-request-test "
+				    "replay)", NULL, rw));
+}
+
+/* ---- registration ---- */
+
+/* The formats downstream sees for the device's capture formats. */
+static GstCaps *src_caps(const struct v4l2r_codec_caps *caps)
+{
+	GValue formats = G_VALUE_INIT, v = G_VALUE_INIT;
+
+	g_value_init(&formats, GST_TYPE_LIST);
+	g_value_init(&v, G_TYPE_STRING);
+	for (unsigned i = 0; i < caps->n_capture; i++) {
+		GstVideoFormat f = video_format_of(caps->capture_fourccs[i]);
+		const gchar *name = gst_video_format_to_string(f);
+		gboolean seen = FALSE;
+		if (f == GST_VIDEO_FORMAT_UNKNOWN)
+			continue;
+		for (guint j = 0; j < gst_value_list_get_size(&formats); j++)
+			seen |= !g_strcmp0(name, g_value_get_string(
+				gst_value_list_get_value(&formats, j)));
+		if (seen)
+			continue;
+		g_value_set_string(&v, name);
+		gst_value_list_append_value(&formats, &v);
+	}
+	g_value_unset(&v);
+	GstCaps *out = gst_caps_from_string("video/x-raw; video/x-raw("
+					    GST_CAPS_FEATURE_MEMORY_DMABUF ")");
+	if (gst_value_list_get_size(&formats))
+		gst_caps_set_value(out, "format", &formats);
+	g_value_unset(&formats);
+	return out;
+}
+
+/* The per-device type: pad templates and metadata from what the device
+ * reported, on top of the codec's class (GstV4l2rDecoderClass.sink_caps). */
+static void device_class_init(gpointer klass, gpointer data)
+{
+	GstV4l2rDecoderClass *k = GST_V4L2R_DECODER_CLASS(klass);
+	GstElementClass *element = GST_ELEMENT_CLASS(klass);
+	const struct gst_v4l2r_device_codec *dev = data;
+
+	k->device = dev;
+	GstCaps *sink = gst_caps_from_string(k->sink_caps);
+	gst_element_class_add_pad_template(element,
+		gst_pad_template_new("sink", GST_PAD_SINK, GST_PAD_ALWAYS,
+				     sink));
+	gst_caps_unref(sink);
+	GstCaps *src = src_caps(&dev->caps);
+	gst_element_class_add_pad_template(element,
+		gst_pad_template_new("src", GST_PAD_SRC, GST_PAD_ALWAYS, src));
+	gst_caps_unref(src);
+	gchar *longname = g_strdup_printf("V4L2 request %s decoder (%s)",
+					  k->codec_name, dev->node.model[0] ?
+					  dev->node.model : dev->node.driver);
+	gchar *description = g_strdup_printf(
+		"Decodes %s on the stateless decoder %s through the V4L2 "
+		"request API", k->codec_name, dev->node.video_path);
+	gst_element_class_set_metadata(element, longname,
+				       "Codec/Decoder/Video/Hardware",
+				       description,
+				       "v4l2-request project");
+	g_free(longname);
+	g_free(description);
+}
+
+gboolean gst_v4l2r_decoder_register(GstPlugin *plugin, GType codec_type,
+				    const char *name, guint rank,
+				    const struct gst_v4l2r_device_codec *device)
+{
+	GTypeQuery query;
+
+	g_type_query(codec_type, &query);
+	GTypeInfo info = {
+		.class_size = (guint16)query.class_size,
+		.class_init = device_class_init,
+		.class_data = device,
+		.instance_size = (guint16)query.instance_size,
+	};
+	gchar *type_name = g_strdup_printf("GstV4l2r_%s", name);
+	GType type = g_type_register_static(codec_type, type_name, &info, 0);
+	g_free(type_name);
+	return gst_element_register(plugin, name, rank, type);
+}

@@ -1,0 +1,131 @@
+/* The plumbing every decoder element shares: a GstVideoDecoder driving one
+ * core session (src/core/) — the device, its buffers and requests, the
+ * pictures' capture buffers, output in system memory or as DMABuf, errors
+ * that cost one frame. The codec elements (mpeg2.c, ...) parse, keep the
+ * references and say what to decode and when to output it. */
+#ifndef GST_V4L2R_DECODER_H
+#define GST_V4L2R_DECODER_H
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+#include "v4l2r/codec.h"
+#include "v4l2r/decode_mode.h"
+#include "v4l2r/discovery.h"
+#include "v4l2r/probe.h"
+
+struct v4l2_ext_control;
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_V4L2R_DECODER (gst_v4l2r_decoder_get_type())
+G_DECLARE_DERIVABLE_TYPE(GstV4l2rDecoder, gst_v4l2r_decoder, GST,
+			 V4L2R_DECODER, GstVideoDecoder)
+
+/* What an element type decodes: set once per registered type (one per
+ * device and codec) from what the device reported. */
+struct gst_v4l2r_device_codec {
+	struct v4l2r_node node;
+	const struct v4l2r_codec_desc *desc;
+	struct v4l2r_codec_caps caps;
+};
+
+struct _GstV4l2rDecoderClass {
+	GstVideoDecoderClass parent_class;
+
+	const struct gst_v4l2r_device_codec *device;
+	/* Set by the codec's class_init. */
+	const char *sink_caps;
+	const char *codec_name;	/* "MPEG-2", "H.264", ... */
+
+	/* Parses one input frame (an access unit) and decodes it through
+	 * gst_v4l2r_decoder_{configure,new_picture,queue,output}. Errors
+	 * that concern this frame only go through GST_VIDEO_DECODER_ERROR. */
+	GstFlowReturn (*decode)(GstV4l2rDecoder *self,
+				GstVideoCodecFrame *frame);
+	/* End of stream or drain: output what the references still hold. */
+	GstFlowReturn (*drain)(GstV4l2rDecoder *self);
+	/* Flush, seek or stop: forget every reference, output nothing. */
+	void (*reset)(GstV4l2rDecoder *self);
+};
+
+/* A picture being decoded or held: one capture buffer of the session. */
+typedef struct {
+	unsigned index;		/* the capture buffer */
+	guint64 timestamp;	/* what later requests reference it by */
+	guint32 frame_number;	/* its GstVideoCodecFrame */
+	/* Holders: each of the codec's references, a pending output and
+	 * each downstream buffer. At 0 the capture buffer is free. */
+	gint refs;
+	gboolean queued;	/* a request decoding into it was queued */
+} GstV4l2rPicture;
+
+/* What a stream needs of the device; the codec calls configure when it
+ * changes (size, bit depth, references), before the first picture. */
+typedef struct {
+	guint width, height;	/* coded size the device is set to */
+	guint display_width, display_height;	/* what goes downstream */
+	guint bit_depth;	/* 8 or 10 */
+	guint references;	/* pictures the codec may hold (DPB size) */
+	GstVideoInterlaceMode interlace;
+	/* Controls that tell the device the stream before it chooses its
+	 * capture formats (a sequence header). */
+	struct v4l2_ext_control *controls;
+	guint n_controls;
+} GstV4l2rStreamInfo;
+
+/* One piece of a request's bitstream; start_code puts 00 00 01 first. */
+typedef struct {
+	const guint8 *data;
+	gsize size;
+	gboolean start_code;
+} GstV4l2rChunk;
+
+/* Drains, then sets the device up for the stream (again when it changed:
+ * new buffers, renegotiation downstream). */
+GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
+					  const GstV4l2rStreamInfo *info);
+const struct v4l2r_decode_mode *
+gst_v4l2r_decoder_mode(GstV4l2rDecoder *self);
+
+/* A free capture buffer for frame (waits while downstream holds them all),
+ * with one reference held by the caller. NULL on error (posted). */
+GstV4l2rPicture *gst_v4l2r_decoder_new_picture(GstV4l2rDecoder *self,
+					       GstVideoCodecFrame *frame);
+void gst_v4l2r_decoder_picture_ref(GstV4l2rDecoder *self,
+				   GstV4l2rPicture *pic);
+void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
+				     GstV4l2rPicture *pic);
+
+/* Queues one request decoding into pic: controls, and the bitstream
+ * chunks written straight into the OUTPUT buffer. hold: more requests of
+ * the same picture follow (slice-based decoding). */
+GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
+				      GstV4l2rPicture *pic,
+				      struct v4l2_ext_control *controls,
+				      guint n_controls,
+				      const GstV4l2rChunk *chunks,
+				      guint n_chunks, gboolean hold);
+
+/* Pushes pic's frame downstream once decoded, in the order of the calls
+ * (output order); waits only when more than the requests in flight are
+ * pending. A picture that failed costs its frame, with a warning. */
+GstFlowReturn gst_v4l2r_decoder_output(GstV4l2rDecoder *self,
+				       GstV4l2rPicture *pic);
+
+/* Drops frame (nothing of it will be shown), e.g. a picture that cannot
+ * be decoded without references lost to a seek. */
+void gst_v4l2r_decoder_skip(GstV4l2rDecoder *self, GstVideoCodecFrame *frame,
+			    const char *why);
+
+/* Registers an element type decoding device's codec; name like
+ * "v4l2requestmpeg2dec". */
+gboolean gst_v4l2r_decoder_register(GstPlugin *plugin, GType codec_type,
+				    const char *name, guint rank,
+				    const struct gst_v4l2r_device_codec *device);
+
+GST_DEBUG_CATEGORY_EXTERN(gst_v4l2r_debug);
+
+G_END_DECLS
+
+#endif
