@@ -774,6 +774,8 @@ static gboolean decoder_negotiate(GstVideoDecoder *dec)
 						NULL);
 	if (p->configured && d && !d->tile_w && d->linear_fourcc ==
 	    d->v4l2_fourcc && peer) {
+		if (!state->caps)
+			state->caps = gst_video_info_to_caps(&state->info);
 		GstCaps *want = gst_caps_copy(state->caps);
 		gst_caps_set_features_simple(want,
 			gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF,
@@ -1022,7 +1024,9 @@ gboolean gst_v4l2r_decoder_register(GstPlugin *plugin, GType codec_type,
 		.class_data = device,
 		.instance_size = (guint16)query.instance_size,
 	};
-	gchar *type_name = g_strdup_printf("GstV4l2r_%s", name);
+	/* "Gstv4l2requestmpeg2dec": instances are named after the element
+	 * ("v4l2requestmpeg2dec0"). */
+	gchar *type_name = g_strdup_printf("Gst%s", name);
 	GType type = g_type_register_static(codec_type, type_name, &info, 0);
 	g_free(type_name);
 	return gst_element_register(plugin, name, rank, type);
