@@ -5,5 +5,6 @@
 #include <glib-object.h>
 
 GType gst_v4l2r_mpeg2_dec_get_type(void);
+GType gst_v4l2r_h264_dec_get_type(void);
 
 #endif

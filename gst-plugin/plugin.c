@@ -22,6 +22,7 @@ static const struct {
 	GType (*get_type)(void);
 } elements[] = {
 	{ V4L2R_CODEC_MPEG2, "mpeg2", gst_v4l2r_mpeg2_dec_get_type },
+	{ V4L2R_CODEC_H264, "h264", gst_v4l2r_h264_dec_get_type },
 };
 
 static void log_to_gst(void *opaque, enum v4l2r_log_level level,

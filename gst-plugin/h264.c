@@ -1,0 +1,794 @@
+/* H.264: the NAL units GStreamer's h264 parser reads, into the stateless
+ * H.264 controls (SPS, PPS, scaling matrix, decode parameters; per slice
+ * the slice parameters and prediction weights on slice-based devices).
+ * References, POC, lists and output order come from dpb_h264.c.
+ *
+ * Input: byte-stream access units (h264parse). A frame-based device takes
+ * one request per picture with every slice behind a start code; a
+ * slice-based one a request per slice, the capture buffer held between. */
+#include <errno.h>
+#include <string.h>
+
+#include <gst/codecparsers/gsth264parser.h>
+#include <linux/videodev2.h>
+
+#include "codecs.h"
+#include "decoder.h"
+#include "dpb_h264.h"
+
+#define MAX_SLICES 256	/* per picture; more is refused */
+
+typedef struct {
+	GstH264SliceHdr hdr;
+	GstH264NalUnit nalu;
+} Slice;
+
+typedef struct {
+	GstV4l2rDecoder parent;
+
+	GstH264NalParser *parser;
+	struct dpb_h264 *dpb;
+	GstFlowReturn dpb_flow;	/* what the DPB's outputs returned */
+
+	/* The pictures the DPB holds, by id (their timestamp). */
+	GPtrArray *held;
+
+	const GstH264SPS *active_sps;
+	gint sps_id;
+	GstV4l2rStreamInfo info;
+	struct dpb_h264_sps dpb_sps;
+
+	/* A first field awaiting its second field. */
+	GstV4l2rPicture *current;
+	gboolean current_bottom;
+	guint16 current_frame_num;
+
+	/* The slices of the picture being decoded. */
+	Slice *slices;
+	guint n_slices;
+	gboolean lost_references;	/* after a seek, until an IDR */
+
+	struct v4l2_ctrl_h264_sps sps;
+	struct v4l2_ctrl_h264_pps pps;
+	struct v4l2_ctrl_h264_scaling_matrix scaling;
+	struct v4l2_ctrl_h264_decode_params decode;
+	struct v4l2_ctrl_h264_slice_params slice;
+	struct v4l2_ctrl_h264_pred_weights weights;
+} GstV4l2rH264Dec;
+
+typedef GstV4l2rDecoderClass GstV4l2rH264DecClass;
+
+G_DEFINE_TYPE(GstV4l2rH264Dec, gst_v4l2r_h264_dec, GST_TYPE_V4L2R_DECODER)
+
+/* ---- the DPB's callbacks ---- */
+
+static GstV4l2rPicture *held_picture(GstV4l2rH264Dec *self, uint64_t id,
+				     gboolean remove)
+{
+	for (guint i = 0; i < self->held->len; i++) {
+		GstV4l2rPicture *pic = g_ptr_array_index(self->held, i);
+		if (pic->timestamp == id) {
+			if (remove)
+				g_ptr_array_remove_index_fast(self->held, i);
+			return pic;
+		}
+	}
+	return NULL;
+}
+
+static void dpb_output(void *user, const struct dpb_h264_output *out)
+{
+	GstV4l2rH264Dec *self = user;
+	GstV4l2rPicture *pic = held_picture(self, out->id, FALSE);
+
+	if (pic && self->dpb_flow == GST_FLOW_OK)
+		self->dpb_flow = gst_v4l2r_decoder_output(&self->parent, pic);
+}
+
+static void dpb_release(void *user, uint64_t id)
+{
+	GstV4l2rH264Dec *self = user;
+	GstV4l2rPicture *pic = held_picture(self, id, TRUE);
+
+	if (pic)
+		gst_v4l2r_decoder_picture_unref(&self->parent, pic);
+}
+
+static const struct dpb_h264_ops dpb_ops = {
+	.output = dpb_output,
+	.release = dpb_release,
+};
+
+/* ---- the sequence ---- */
+
+/* MaxDpbMbs of each level (H.264 table A-1). */
+static guint max_dpb_mbs(guint8 level_idc, gboolean constraint_set3)
+{
+	static const struct {
+		guint8 level;
+		guint mbs;
+	} table[] = {
+		{ 9, 396 },	/* 1b */
+		{ 10, 396 },	{ 11, 900 },	{ 12, 2376 },	{ 13, 2376 },
+		{ 20, 2376 },	{ 21, 4752 },	{ 22, 8100 },	{ 30, 8100 },
+		{ 31, 18000 },	{ 32, 20480 },	{ 40, 32768 },	{ 41, 32768 },
+		{ 42, 34816 },	{ 50, 110400 }, { 51, 184320 }, { 52, 184320 },
+		{ 60, 696320 }, { 61, 696320 }, { 62, 696320 },
+	};
+	/* level_idc 11 with constraint_set3 is level 1b (A.3.1) */
+	if (level_idc == 11 && constraint_set3)
+		return 396;
+	for (guint i = 0; i < G_N_ELEMENTS(table); i++)
+		if (table[i].level == level_idc)
+			return table[i].mbs;
+	return 696320;	/* unknown: the largest, never too small */
+}
+
+/* The DPB size in frames (A.3.1 item h, or the VUI's bound). */
+static guint dpb_frames(const GstH264SPS *sps)
+{
+	guint mbs = (sps->pic_width_in_mbs_minus1 + 1) *
+		    (sps->pic_height_in_map_units_minus1 + 1) *
+		    (2 - sps->frame_mbs_only_flag);
+	guint n = max_dpb_mbs(sps->level_idc, sps->constraint_set3_flag) / mbs;
+
+	if (sps->vui_parameters_present_flag &&
+	    sps->vui_parameters.bitstream_restriction_flag)
+		n = sps->vui_parameters.max_dec_frame_buffering;
+	n = MAX(n, sps->num_ref_frames);
+	return CLAMP(n, 1, 16);
+}
+
+static void fill_dpb_sps(GstV4l2rH264Dec *self, const GstH264SPS *sps)
+{
+	struct dpb_h264_sps *d = &self->dpb_sps;
+
+	memset(d, 0, sizeof(*d));
+	d->log2_max_frame_num = sps->log2_max_frame_num_minus4 + 4;
+	d->pic_order_cnt_type = sps->pic_order_cnt_type;
+	d->log2_max_pic_order_cnt_lsb = sps->log2_max_pic_order_cnt_lsb_minus4 + 4;
+	d->delta_pic_order_always_zero = sps->delta_pic_order_always_zero_flag;
+	d->offset_for_non_ref_pic = sps->offset_for_non_ref_pic;
+	d->offset_for_top_to_bottom_field = sps->offset_for_top_to_bottom_field;
+	d->num_ref_frames_in_pic_order_cnt_cycle =
+		sps->num_ref_frames_in_pic_order_cnt_cycle;
+	memcpy(d->offset_for_ref_frame, sps->offset_for_ref_frame,
+	       sizeof(d->offset_for_ref_frame));
+	d->max_num_ref_frames = (uint8_t)MIN(sps->num_ref_frames, 16);
+	d->frame_mbs_only = sps->frame_mbs_only_flag;
+	d->gaps_in_frame_num_allowed = sps->gaps_in_frame_num_value_allowed_flag;
+	d->max_dec_frame_buffering = (uint8_t)dpb_frames(sps);
+	d->max_num_reorder_frames = d->max_dec_frame_buffering;
+	if (sps->vui_parameters_present_flag &&
+	    sps->vui_parameters.bitstream_restriction_flag)
+		d->max_num_reorder_frames = (uint8_t)MIN(
+			sps->vui_parameters.num_reorder_frames,
+			d->max_dec_frame_buffering);
+	else if (sps->constraint_set3_flag &&
+		 (sps->profile_idc == 44 || sps->profile_idc == 86 ||
+		  sps->profile_idc == 100 || sps->profile_idc == 110 ||
+		  sps->profile_idc == 122 || sps->profile_idc == 244))
+		d->max_num_reorder_frames = 0;	/* intra profiles (A.2) */
+}
+
+static void fill_sps(struct v4l2_ctrl_h264_sps *out, const GstH264SPS *sps)
+{
+	memset(out, 0, sizeof(*out));
+	out->profile_idc = sps->profile_idc;
+	out->constraint_set_flags =
+		(sps->constraint_set0_flag ? V4L2_H264_SPS_CONSTRAINT_SET0_FLAG : 0) |
+		(sps->constraint_set1_flag ? V4L2_H264_SPS_CONSTRAINT_SET1_FLAG : 0) |
+		(sps->constraint_set2_flag ? V4L2_H264_SPS_CONSTRAINT_SET2_FLAG : 0) |
+		(sps->constraint_set3_flag ? V4L2_H264_SPS_CONSTRAINT_SET3_FLAG : 0) |
+		(sps->constraint_set4_flag ? V4L2_H264_SPS_CONSTRAINT_SET4_FLAG : 0) |
+		(sps->constraint_set5_flag ? V4L2_H264_SPS_CONSTRAINT_SET5_FLAG : 0);
+	out->level_idc = sps->level_idc;
+	out->seq_parameter_set_id = (guint8)sps->id;
+	out->chroma_format_idc = sps->chroma_format_idc;
+	out->bit_depth_luma_minus8 = sps->bit_depth_luma_minus8;
+	out->bit_depth_chroma_minus8 = sps->bit_depth_chroma_minus8;
+	out->log2_max_frame_num_minus4 = sps->log2_max_frame_num_minus4;
+	out->pic_order_cnt_type = sps->pic_order_cnt_type;
+	out->log2_max_pic_order_cnt_lsb_minus4 =
+		sps->log2_max_pic_order_cnt_lsb_minus4;
+	out->max_num_ref_frames = (guint8)sps->num_ref_frames;
+	out->num_ref_frames_in_pic_order_cnt_cycle =
+		sps->num_ref_frames_in_pic_order_cnt_cycle;
+	memcpy(out->offset_for_ref_frame, sps->offset_for_ref_frame,
+	       sizeof(out->offset_for_ref_frame));
+	out->offset_for_non_ref_pic = sps->offset_for_non_ref_pic;
+	out->offset_for_top_to_bottom_field =
+		sps->offset_for_top_to_bottom_field;
+	out->pic_width_in_mbs_minus1 = (guint16)sps->pic_width_in_mbs_minus1;
+	out->pic_height_in_map_units_minus1 =
+		(guint16)sps->pic_height_in_map_units_minus1;
+	if (sps->separate_colour_plane_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_SEPARATE_COLOUR_PLANE;
+	if (sps->qpprime_y_zero_transform_bypass_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_QPPRIME_Y_ZERO_TRANSFORM_BYPASS;
+	if (sps->delta_pic_order_always_zero_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_DELTA_PIC_ORDER_ALWAYS_ZERO;
+	if (sps->gaps_in_frame_num_value_allowed_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_GAPS_IN_FRAME_NUM_VALUE_ALLOWED;
+	if (sps->frame_mbs_only_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY;
+	if (sps->mb_adaptive_frame_field_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_MB_ADAPTIVE_FRAME_FIELD;
+	if (sps->direct_8x8_inference_flag)
+		out->flags |= V4L2_H264_SPS_FLAG_DIRECT_8X8_INFERENCE;
+}
+
+static void fill_pps(struct v4l2_ctrl_h264_pps *out, const GstH264PPS *pps)
+{
+	memset(out, 0, sizeof(*out));
+	out->pic_parameter_set_id = (guint8)pps->id;
+	out->seq_parameter_set_id = (guint8)pps->sequence->id;
+	out->num_slice_groups_minus1 = (guint8)pps->num_slice_groups_minus1;
+	out->num_ref_idx_l0_default_active_minus1 =
+		pps->num_ref_idx_l0_active_minus1;
+	out->num_ref_idx_l1_default_active_minus1 =
+		pps->num_ref_idx_l1_active_minus1;
+	out->weighted_bipred_idc = pps->weighted_bipred_idc;
+	out->pic_init_qp_minus26 = pps->pic_init_qp_minus26;
+	out->pic_init_qs_minus26 = pps->pic_init_qs_minus26;
+	out->chroma_qp_index_offset = pps->chroma_qp_index_offset;
+	out->second_chroma_qp_index_offset =
+		(gint8)pps->second_chroma_qp_index_offset;
+	if (pps->entropy_coding_mode_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_ENTROPY_CODING_MODE;
+	if (pps->pic_order_present_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_BOTTOM_FIELD_PIC_ORDER_IN_FRAME_PRESENT;
+	if (pps->weighted_pred_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_WEIGHTED_PRED;
+	if (pps->deblocking_filter_control_present_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_DEBLOCKING_FILTER_CONTROL_PRESENT;
+	if (pps->constrained_intra_pred_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_CONSTRAINED_INTRA_PRED;
+	if (pps->redundant_pic_cnt_present_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_REDUNDANT_PIC_CNT_PRESENT;
+	if (pps->transform_8x8_mode_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_TRANSFORM_8X8_MODE;
+	/* The matrices in force: the parser already applied the fall-back
+	 * rules into the PPS's lists (7.4.2.2). */
+	if (pps->sequence->scaling_matrix_present_flag ||
+	    pps->pic_scaling_matrix_present_flag)
+		out->flags |= V4L2_H264_PPS_FLAG_SCALING_MATRIX_PRESENT;
+}
+
+/* The uAPI wants the lists in raster order; the parser keeps them in the
+ * bitstream's zigzag order. */
+static void fill_scaling(struct v4l2_ctrl_h264_scaling_matrix *out,
+			 const GstH264PPS *pps)
+{
+	for (guint i = 0; i < 6; i++)
+		gst_h264_quant_matrix_4x4_get_raster_from_zigzag(
+			out->scaling_list_4x4[i], pps->scaling_lists_4x4[i]);
+	for (guint i = 0; i < 6; i++)
+		gst_h264_quant_matrix_8x8_get_raster_from_zigzag(
+			out->scaling_list_8x8[i], pps->scaling_lists_8x8[i]);
+}
+
+static GstFlowReturn configure(GstV4l2rH264Dec *self, const GstH264SPS *sps)
+{
+	struct v4l2_ctrl_h264_sps v4l2_sps;
+	struct v4l2_ext_control ctrl = {
+		.id = V4L2_CID_STATELESS_H264_SPS,
+		.size = sizeof(v4l2_sps),
+		.ptr = &v4l2_sps,
+	};
+	guint width = (sps->pic_width_in_mbs_minus1 + 1) * 16;
+	guint height = (sps->pic_height_in_map_units_minus1 + 1) * 16 *
+		       (2 - sps->frame_mbs_only_flag);
+
+	fill_sps(&v4l2_sps, sps);
+	fill_dpb_sps(self, sps);
+	GstV4l2rStreamInfo info = {
+		.width = width,
+		.height = height,
+		.display_width = sps->frame_cropping_flag ?
+					 (guint)sps->crop_rect_width : width,
+		.display_height = sps->frame_cropping_flag ?
+					  (guint)sps->crop_rect_height : height,
+		.bit_depth = 8 + sps->bit_depth_luma_minus8,
+		/* the DPB, and the current picture */
+		.references = self->dpb_sps.max_dec_frame_buffering + 1,
+		.interlace = sps->frame_mbs_only_flag ?
+				     GST_VIDEO_INTERLACE_MODE_PROGRESSIVE :
+				     GST_VIDEO_INTERLACE_MODE_MIXED,
+		.controls = &ctrl,
+		.n_controls = 1,
+	};
+	if (self->active_sps && (info.width != self->info.width ||
+				 info.height != self->info.height ||
+				 info.bit_depth != self->info.bit_depth)) {
+		/* A new stream: the old one's pictures go out first. */
+		dpb_h264_drain(self->dpb);
+		if (self->dpb_flow != GST_FLOW_OK)
+			return self->dpb_flow;
+	}
+	self->info = info;
+	self->active_sps = sps;
+	self->sps_id = sps->id;
+	return gst_v4l2r_decoder_configure(&self->parent, &info);
+}
+
+/* ---- a picture ---- */
+
+static void fill_picture_info(struct dpb_h264_picture_info *p,
+			      const GstH264SliceHdr *hdr,
+			      const GstH264NalUnit *nalu, uint64_t id)
+{
+	const GstH264DecRefPicMarking *m = &hdr->dec_ref_pic_marking;
+
+	memset(p, 0, sizeof(*p));
+	p->idr = nalu->idr_pic_flag;
+	p->nal_ref_idc = (uint8_t)nalu->ref_idc;
+	p->frame_num = hdr->frame_num;
+	p->field_pic = hdr->field_pic_flag;
+	p->bottom_field = hdr->bottom_field_flag;
+	p->pic_order_cnt_lsb = hdr->pic_order_cnt_lsb;
+	p->delta_pic_order_cnt_bottom = hdr->delta_pic_order_cnt_bottom;
+	p->delta_pic_order_cnt[0] = hdr->delta_pic_order_cnt[0];
+	p->delta_pic_order_cnt[1] = hdr->delta_pic_order_cnt[1];
+	p->no_output_of_prior_pics = m->no_output_of_prior_pics_flag;
+	p->long_term_reference_flag = m->long_term_reference_flag;
+	p->adaptive_ref_pic_marking = m->adaptive_ref_pic_marking_mode_flag;
+	p->n_mmco = MIN(m->n_ref_pic_marking, DPB_H264_MAX_MMCO);
+	for (unsigned i = 0; i < p->n_mmco; i++) {
+		const GstH264RefPicMarking *r = &m->ref_pic_marking[i];
+		p->mmco[i] = (struct dpb_h264_mmco){
+			.op = r->memory_management_control_operation,
+			.difference_of_pic_nums_minus1 =
+				r->difference_of_pic_nums_minus1,
+			.long_term_pic_num = r->long_term_pic_num,
+			.long_term_frame_idx = r->long_term_frame_idx,
+			.max_long_term_frame_idx_plus1 =
+				r->max_long_term_frame_idx_plus1,
+		};
+	}
+	p->id = id;
+}
+
+static void fill_decode_params(GstV4l2rH264Dec *self, const Slice *first)
+{
+	const GstH264SliceHdr *hdr = &first->hdr;
+	struct v4l2_ctrl_h264_decode_params *d = &self->decode;
+	struct dpb_h264_entry entries[DPB_H264_MAX_FRAMES];
+	unsigned n = dpb_h264_entries(self->dpb, entries);
+
+	memset(d, 0, sizeof(*d));
+	for (unsigned i = 0; i < n && i < V4L2_H264_NUM_DPB_ENTRIES; i++) {
+		const struct dpb_h264_entry *e = &entries[i];
+		struct v4l2_h264_dpb_entry *o = &d->dpb[i];
+		/* A frame_num gap's frame has no picture: the entry stays
+		 * invalid, whatever a list may say of it. */
+		if (e->flags & DPB_H264_ENTRY_NON_EXISTING)
+			continue;
+		o->reference_ts = e->id;
+		o->pic_num = (guint32)e->pic_num;
+		o->frame_num = (guint16)e->frame_num;
+		o->fields = e->ref_fields;
+		o->top_field_order_cnt = e->top_poc;
+		o->bottom_field_order_cnt = e->bottom_poc;
+		o->flags = V4L2_H264_DPB_ENTRY_FLAG_VALID;
+		if (e->flags & DPB_H264_ENTRY_REFERENCE)
+			o->flags |= V4L2_H264_DPB_ENTRY_FLAG_ACTIVE;
+		if (e->flags & DPB_H264_ENTRY_LONG_TERM)
+			o->flags |= V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM;
+		if (e->flags & DPB_H264_ENTRY_FIELD)
+			o->flags |= V4L2_H264_DPB_ENTRY_FLAG_FIELD;
+	}
+	d->nal_ref_idc = first->nalu.ref_idc;
+	d->frame_num = hdr->frame_num;
+	dpb_h264_current_poc(self->dpb, &d->top_field_order_cnt,
+			     &d->bottom_field_order_cnt);
+	d->idr_pic_id = hdr->idr_pic_id;
+	d->pic_order_cnt_lsb = hdr->pic_order_cnt_lsb;
+	d->delta_pic_order_cnt_bottom = hdr->delta_pic_order_cnt_bottom;
+	d->delta_pic_order_cnt0 = hdr->delta_pic_order_cnt[0];
+	d->delta_pic_order_cnt1 = hdr->delta_pic_order_cnt[1];
+	d->dec_ref_pic_marking_bit_size = hdr->dec_ref_pic_marking.bit_size;
+	d->pic_order_cnt_bit_size = hdr->pic_order_cnt_bit_size;
+	d->slice_group_change_cycle = hdr->slice_group_change_cycle;
+	if (first->nalu.idr_pic_flag)
+		d->flags |= V4L2_H264_DECODE_PARAM_FLAG_IDR_PIC;
+	if (hdr->field_pic_flag)
+		d->flags |= V4L2_H264_DECODE_PARAM_FLAG_FIELD_PIC;
+	if (hdr->bottom_field_flag)
+		d->flags |= V4L2_H264_DECODE_PARAM_FLAG_BOTTOM_FIELD;
+	if (GST_H264_IS_P_SLICE(hdr) || GST_H264_IS_SP_SLICE(hdr))
+		d->flags |= V4L2_H264_DECODE_PARAM_FLAG_PFRAME;
+	if (GST_H264_IS_B_SLICE(hdr))
+		d->flags |= V4L2_H264_DECODE_PARAM_FLAG_BFRAME;
+}
+
+static enum dpb_h264_slice_type slice_type(const GstH264SliceHdr *hdr)
+{
+	if (GST_H264_IS_B_SLICE(hdr))
+		return DPB_H264_SLICE_B;
+	if (GST_H264_IS_P_SLICE(hdr) || GST_H264_IS_SP_SLICE(hdr))
+		return DPB_H264_SLICE_P;
+	return DPB_H264_SLICE_I;
+}
+
+static int fill_slice_params(GstV4l2rH264Dec *self, const Slice *s)
+{
+	const GstH264SliceHdr *hdr = &s->hdr;
+	struct v4l2_ctrl_h264_slice_params *o = &self->slice;
+	struct dpb_h264_slice ds = { .type = slice_type(hdr) };
+	struct dpb_h264_ref l0[DPB_H264_MAX_REFS], l1[DPB_H264_MAX_REFS];
+
+	memset(o, 0, sizeof(*o));
+	/* The slice header's size as the device skips it: the NAL header
+	 * bytes excluded, emulation prevention bytes counted. */
+	o->header_bit_size = hdr->header_size;
+	o->first_mb_in_slice = hdr->first_mb_in_slice;
+	o->slice_type = (guint8)(hdr->type % 5);
+	o->colour_plane_id = hdr->colour_plane_id;
+	o->redundant_pic_cnt = hdr->redundant_pic_cnt;
+	o->cabac_init_idc = hdr->cabac_init_idc;
+	o->slice_qp_delta = hdr->slice_qp_delta;
+	o->slice_qs_delta = hdr->slice_qs_delta;
+	o->disable_deblocking_filter_idc = hdr->disable_deblocking_filter_idc;
+	o->slice_alpha_c0_offset_div2 = hdr->slice_alpha_c0_offset_div2;
+	o->slice_beta_offset_div2 = hdr->slice_beta_offset_div2;
+	if (hdr->direct_spatial_mv_pred_flag)
+		o->flags |= V4L2_H264_SLICE_FLAG_DIRECT_SPATIAL_MV_PRED;
+	if (hdr->sp_for_switch_flag)
+		o->flags |= V4L2_H264_SLICE_FLAG_SP_FOR_SWITCH;
+	if (ds.type == DPB_H264_SLICE_I)
+		return 0;
+	o->num_ref_idx_l0_active_minus1 = hdr->num_ref_idx_l0_active_minus1;
+	ds.num_ref_idx_active[0] = hdr->num_ref_idx_l0_active_minus1 + 1;
+	ds.n_modifications[0] = hdr->n_ref_pic_list_modification_l0;
+	for (guint i = 0; i < ds.n_modifications[0]; i++)
+		ds.modification[0][i] = (struct dpb_h264_modification){
+			hdr->ref_pic_list_modification_l0[i]
+				.modification_of_pic_nums_idc,
+			hdr->ref_pic_list_modification_l0[i]
+				.value.abs_diff_pic_num_minus1,
+		};
+	if (ds.type == DPB_H264_SLICE_B) {
+		o->num_ref_idx_l1_active_minus1 =
+			hdr->num_ref_idx_l1_active_minus1;
+		ds.num_ref_idx_active[1] = hdr->num_ref_idx_l1_active_minus1 + 1;
+		ds.n_modifications[1] = hdr->n_ref_pic_list_modification_l1;
+		for (guint i = 0; i < ds.n_modifications[1]; i++)
+			ds.modification[1][i] = (struct dpb_h264_modification){
+				hdr->ref_pic_list_modification_l1[i]
+					.modification_of_pic_nums_idc,
+				hdr->ref_pic_list_modification_l1[i]
+					.value.abs_diff_pic_num_minus1,
+			};
+	}
+	int ret = dpb_h264_ref_lists(self->dpb, &ds, l0, l1);
+	if (ret < 0)
+		return ret;
+	for (guint i = 0; i < ds.num_ref_idx_active[0]; i++)
+		o->ref_pic_list0[i] = (struct v4l2_h264_reference){
+			.fields = l0[i].fields, .index = l0[i].index };
+	for (guint i = 0; i < ds.num_ref_idx_active[1]; i++)
+		o->ref_pic_list1[i] = (struct v4l2_h264_reference){
+			.fields = l1[i].fields, .index = l1[i].index };
+	return 0;
+}
+
+static gboolean has_pred_weights(const GstH264SliceHdr *hdr)
+{
+	const GstH264PPS *pps = hdr->pps;
+
+	return ((GST_H264_IS_P_SLICE(hdr) || GST_H264_IS_SP_SLICE(hdr)) &&
+		pps->weighted_pred_flag) ||
+	       (GST_H264_IS_B_SLICE(hdr) && pps->weighted_bipred_idc == 1);
+}
+
+static void fill_pred_weights(struct v4l2_ctrl_h264_pred_weights *o,
+			      const GstH264SliceHdr *hdr)
+{
+	const GstH264PredWeightTable *t = &hdr->pred_weight_table;
+
+	memset(o, 0, sizeof(*o));
+	o->luma_log2_weight_denom = t->luma_log2_weight_denom;
+	o->chroma_log2_weight_denom = t->chroma_log2_weight_denom;
+	for (guint i = 0; i <= hdr->num_ref_idx_l0_active_minus1; i++) {
+		o->weight_factors[0].luma_weight[i] = t->luma_weight_l0[i];
+		o->weight_factors[0].luma_offset[i] = t->luma_offset_l0[i];
+		for (guint c = 0; c < 2; c++) {
+			o->weight_factors[0].chroma_weight[i][c] =
+				t->chroma_weight_l0[i][c];
+			o->weight_factors[0].chroma_offset[i][c] =
+				t->chroma_offset_l0[i][c];
+		}
+	}
+	if (!GST_H264_IS_B_SLICE(hdr))
+		return;
+	for (guint i = 0; i <= hdr->num_ref_idx_l1_active_minus1; i++) {
+		o->weight_factors[1].luma_weight[i] = t->luma_weight_l1[i];
+		o->weight_factors[1].luma_offset[i] = t->luma_offset_l1[i];
+		for (guint c = 0; c < 2; c++) {
+			o->weight_factors[1].chroma_weight[i][c] =
+				t->chroma_weight_l1[i][c];
+			o->weight_factors[1].chroma_offset[i][c] =
+				t->chroma_offset_l1[i][c];
+		}
+	}
+}
+
+/* The slice's NAL unit, from its header byte on (with a start code in
+ * front when the device wants one). */
+static GstV4l2rChunk slice_chunk(const Slice *s, gboolean annex_b)
+{
+	return (GstV4l2rChunk){
+		.data = s->nalu.data + s->nalu.offset,
+		.size = s->nalu.size,
+		.start_code = annex_b,
+	};
+}
+
+static GstFlowReturn queue_picture(GstV4l2rH264Dec *self,
+				   GstVideoCodecFrame *frame,
+				   GstV4l2rPicture *pic)
+{
+	GstV4l2rDecoder *dec = &self->parent;
+	const struct v4l2r_decode_mode *mode = gst_v4l2r_decoder_mode(dec);
+	const Slice *first = &self->slices[0];
+	GstFlowReturn fr = GST_FLOW_OK;
+
+	fill_sps(&self->sps, first->hdr.pps->sequence);
+	fill_pps(&self->pps, first->hdr.pps);
+	fill_scaling(&self->scaling, first->hdr.pps);
+	fill_decode_params(self, first);
+	struct v4l2_ext_control ctrls[6] = {
+		{ .id = V4L2_CID_STATELESS_H264_SPS, .size = sizeof(self->sps),
+		  .ptr = &self->sps },
+		{ .id = V4L2_CID_STATELESS_H264_PPS, .size = sizeof(self->pps),
+		  .ptr = &self->pps },
+		{ .id = V4L2_CID_STATELESS_H264_SCALING_MATRIX,
+		  .size = sizeof(self->scaling), .ptr = &self->scaling },
+		{ .id = V4L2_CID_STATELESS_H264_DECODE_PARAMS,
+		  .size = sizeof(self->decode), .ptr = &self->decode },
+		{ .id = V4L2_CID_STATELESS_H264_SLICE_PARAMS,
+		  .size = sizeof(self->slice), .ptr = &self->slice },
+		{ .id = V4L2_CID_STATELESS_H264_PRED_WEIGHTS,
+		  .size = sizeof(self->weights), .ptr = &self->weights },
+	};
+
+	if (!mode->slice_based) {
+		GstV4l2rChunk *chunks = g_newa(GstV4l2rChunk, self->n_slices);
+		for (guint i = 0; i < self->n_slices; i++)
+			chunks[i] = slice_chunk(&self->slices[i], mode->annex_b);
+		return gst_v4l2r_decoder_queue(dec, pic, ctrls, 4,
+					       chunks, self->n_slices, FALSE);
+	}
+	for (guint i = 0; i < self->n_slices && fr == GST_FLOW_OK; i++) {
+		const Slice *s = &self->slices[i];
+		int ret = fill_slice_params(self, s);
+		if (ret < 0) {
+			GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+						("frame %u: slice %u's "
+						 "references are not in the "
+						 "DPB",
+						 frame->system_frame_number, i),
+						(NULL), fr);
+			return fr == GST_FLOW_OK ? GST_FLOW_CUSTOM_SUCCESS : fr;
+		}
+		guint n = 5;
+		if (has_pred_weights(&s->hdr)) {
+			fill_pred_weights(&self->weights, &s->hdr);
+			n = 6;
+		}
+		GstV4l2rChunk chunk = slice_chunk(s, mode->annex_b);
+		fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n,
+					     &chunk, 1,
+					     i + 1 < self->n_slices);
+	}
+	return fr;
+}
+
+/* Decodes the slices gathered for one picture (a frame or a field). */
+static GstFlowReturn decode_picture(GstV4l2rH264Dec *self,
+				    GstVideoCodecFrame *frame)
+{
+	GstV4l2rDecoder *dec = &self->parent;
+	const Slice *first = &self->slices[0];
+	const GstH264SPS *sps = first->hdr.pps->sequence;
+	struct dpb_h264_picture_info info;
+	GstFlowReturn fr = GST_FLOW_OK;
+
+	if (sps != self->active_sps || sps->id != self->sps_id ||
+	    !self->active_sps) {
+		fr = configure(self, sps);
+		if (fr != GST_FLOW_OK)
+			return fr;
+	}
+	if (first->nalu.idr_pic_flag)
+		self->lost_references = FALSE;
+	if (self->lost_references && slice_type(&first->hdr) != DPB_H264_SLICE_I) {
+		gst_v4l2r_decoder_skip(dec, frame, "its references are lost "
+					       "(waiting for an IDR or I picture)");
+		return GST_FLOW_OK;
+	}
+	self->lost_references = FALSE;
+
+	/* A second field decodes into its first field's buffer: the field
+	 * of opposite parity and same frame_num right after it (7.4.1.2.4),
+	 * the pairing dpb_h264.c makes too. */
+	const GstH264SliceHdr *hdr = &first->hdr;
+	gboolean second_field = self->current && hdr->field_pic_flag &&
+				hdr->bottom_field_flag != self->current_bottom &&
+				hdr->frame_num == self->current_frame_num;
+	GstV4l2rPicture *pic = second_field ? self->current : NULL;
+	self->current = NULL;
+	if (!pic) {
+		pic = gst_v4l2r_decoder_new_picture(dec, frame);
+		if (!pic)
+			return GST_FLOW_ERROR;
+	}
+	fill_picture_info(&info, hdr, &first->nalu, pic->timestamp);
+	self->dpb_flow = GST_FLOW_OK;
+	int ret = dpb_h264_start_picture(self->dpb, &self->dpb_sps, &info);
+	if (ret < 0) {
+		if (!second_field)
+			gst_v4l2r_decoder_picture_unref(dec, pic);
+		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+					("frame %u: its picture header is "
+					 "inconsistent with the stream",
+					 frame->system_frame_number),
+					("dpb_h264_start_picture: %s",
+					 g_strerror(-ret)), fr);
+		return fr;
+	}
+	/* The DPB holds the picture now (released through its callback). */
+	if (!second_field)
+		g_ptr_array_add(self->held, pic);
+	else if (pic->frame_number != frame->system_frame_number)
+		gst_v4l2r_decoder_skip(dec, frame, "a second field, shown "
+					       "with its first");
+	if (hdr->field_pic_flag && !second_field) {
+		self->current = pic;
+		self->current_bottom = hdr->bottom_field_flag;
+		self->current_frame_num = hdr->frame_num;
+	}
+
+	fr = queue_picture(self, frame, pic);
+	if (fr == GST_FLOW_CUSTOM_SUCCESS)
+		fr = GST_FLOW_OK;	/* that picture only is lost */
+	ret = dpb_h264_finish_picture(self->dpb);
+	if (ret < 0 && ret != -ENOSPC)
+		GST_WARNING_OBJECT(dec, "frame %u: reference marking: %s",
+				   frame->system_frame_number,
+				   g_strerror(-ret));
+	if (fr == GST_FLOW_OK)
+		fr = self->dpb_flow;
+	return fr;
+}
+
+static GstFlowReturn h264_decode(GstV4l2rDecoder *dec,
+				 GstVideoCodecFrame *frame)
+{
+	GstV4l2rH264Dec *self = (GstV4l2rH264Dec *)dec;
+	GstFlowReturn fr = GST_FLOW_OK;
+	GstH264NalUnit nalu;
+	GstMapInfo map;
+
+	if (!gst_buffer_map(frame->input_buffer, &map, GST_MAP_READ))
+		return GST_FLOW_ERROR;
+	self->n_slices = 0;
+	guint offset = 0;
+	GstH264ParserResult res;
+	while ((res = gst_h264_parser_identify_nalu(self->parser, map.data,
+						    offset, map.size, &nalu)) ==
+		       GST_H264_PARSER_OK ||
+	       res == GST_H264_PARSER_NO_NAL_END) {
+		offset = nalu.offset + nalu.size;
+		switch (nalu.type) {
+		case GST_H264_NAL_SPS: {
+			GstH264SPS sps;
+			if (gst_h264_parser_parse_sps(self->parser, &nalu,
+						      &sps) == GST_H264_PARSER_OK)
+				gst_h264_sps_clear(&sps);
+			/* the parser keeps its own copy, which slices use */
+			self->active_sps = NULL;
+			break;
+		}
+		case GST_H264_NAL_PPS: {
+			GstH264PPS pps;
+			if (gst_h264_parser_parse_pps(self->parser, &nalu,
+						      &pps) == GST_H264_PARSER_OK)
+				gst_h264_pps_clear(&pps);
+			break;
+		}
+		case GST_H264_NAL_SLICE:
+		case GST_H264_NAL_SLICE_IDR: {
+			Slice *s = &self->slices[self->n_slices];
+			if (self->n_slices == MAX_SLICES)
+				break;
+			if (gst_h264_parser_parse_slice_hdr(self->parser, &nalu,
+							    &s->hdr, TRUE,
+							    TRUE) !=
+			    GST_H264_PARSER_OK) {
+				GST_WARNING_OBJECT(self, "frame %u: a slice "
+						   "header cannot be read",
+						   frame->system_frame_number);
+				break;
+			}
+			/* A new picture starts: the previous one (a first
+			 * field in the same access unit) goes first. */
+			if (self->n_slices && s->hdr.first_mb_in_slice == 0) {
+				Slice next = *s;
+				fr = decode_picture(self, frame);
+				self->slices[0] = next;
+				self->n_slices = 0;
+				if (fr != GST_FLOW_OK)
+					goto out;
+				s = &self->slices[0];
+			}
+			s->nalu = nalu;
+			self->n_slices++;
+			break;
+		}
+		default:
+			break;
+		}
+		if (res == GST_H264_PARSER_NO_NAL_END)
+			break;
+	}
+	if (self->n_slices)
+		fr = decode_picture(self, frame);
+	else
+		gst_v4l2r_decoder_skip(dec, frame, "no slice in it");
+out:
+	self->n_slices = 0;
+	gst_buffer_unmap(frame->input_buffer, &map);
+	return fr;
+}
+
+static GstFlowReturn h264_drain(GstV4l2rDecoder *dec)
+{
+	GstV4l2rH264Dec *self = (GstV4l2rH264Dec *)dec;
+
+	self->current = NULL;
+	self->dpb_flow = GST_FLOW_OK;
+	dpb_h264_drain(self->dpb);
+	return self->dpb_flow;
+}
+
+static void h264_reset(GstV4l2rDecoder *dec)
+{
+	GstV4l2rH264Dec *self = (GstV4l2rH264Dec *)dec;
+
+	self->current = NULL;
+	dpb_h264_reset(self->dpb);
+	self->lost_references = TRUE;
+}
+
+static void finalize(GObject *object)
+{
+	GstV4l2rH264Dec *self = (GstV4l2rH264Dec *)object;
+
+	gst_h264_nal_parser_free(self->parser);
+	dpb_h264_free(self->dpb);
+	g_ptr_array_unref(self->held);
+	g_free(self->slices);
+	G_OBJECT_CLASS(gst_v4l2r_h264_dec_parent_class)->finalize(object);
+}
+
+static void gst_v4l2r_h264_dec_init(GstV4l2rH264Dec *self)
+{
+	self->parser = gst_h264_nal_parser_new();
+	self->dpb = dpb_h264_new(&dpb_ops, self);
+	self->held = g_ptr_array_new();
+	self->slices = g_new(Slice, MAX_SLICES);
+	self->lost_references = TRUE;
+}
+
+static void gst_v4l2r_h264_dec_class_init(GstV4l2rH264DecClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = finalize;
+	klass->sink_caps = "video/x-h264, stream-format = (string) byte-stream, "
+			   "alignment = (string) au";
+	klass->codec_name = "H.264";
+	klass->decode = h264_decode;
+	klass->drain = h264_drain;
+	klass->reset = h264_reset;
+}
