@@ -1086,6 +1086,14 @@ static void store_current(struct dpb_h264 *d, int i)
 	}
 }
 
+/* The current picture out at once, never stored. */
+static void output_current(struct dpb_h264 *d)
+{
+	output(d, d->cur.id, current_poc(d), d->cur_structure);
+	if (d->ops.release)
+		d->ops.release(d->user, d->cur.id);
+}
+
 int dpb_h264_finish_picture(struct dpb_h264 *d)
 {
 	int ret = 0, slot = d->cur_slot;
@@ -1103,24 +1111,24 @@ int dpb_h264_finish_picture(struct dpb_h264 *d)
 	remove_unneeded(d);
 
 	if (slot < 0) {
-		bool full = used_stores(d) >= dpb_size(d);
-		int next = next_output(d, -1);
+		while (used_stores(d) >= dpb_size(d)) {
+			int next = next_output(d, -1);
 
-		/* C.4.5.2: a non-reference frame that would be bumped first
-		 * goes out without being stored. */
-		if (!d->cur.nal_ref_idc && d->cur_structure == DPB_H264_FRAME &&
-		    full && (next < 0 ||
+			/* C.4.5.2: a non-reference frame that would be bumped
+			 * first goes out without being stored. */
+			if (!d->cur.nal_ref_idc &&
+			    d->cur_structure == DPB_H264_FRAME &&
+			    (next < 0 ||
 			     current_poc(d) < store_poc(&d->frames[next]))) {
-			output(d, d->cur.id, current_poc(d), DPB_H264_FRAME);
-			if (d->ops.release)
-				d->ops.release(d->user, d->cur.id);
-			return ret;
+				output_current(d);
+				return ret;
+			}
+			if (!bump(d, -1))
+				break;
 		}
 		slot = free_store(d);
 		if (slot < 0) {
-			output(d, d->cur.id, current_poc(d), d->cur_structure);
-			if (d->ops.release)
-				d->ops.release(d->user, d->cur.id);
+			output_current(d);
 			return -ENOSPC;
 		}
 	}

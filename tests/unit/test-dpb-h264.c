@@ -273,6 +273,30 @@ START_TEST(ibbp_output_order)
 }
 END_TEST
 
+/* DPB of two frames, both references: the B picture between them goes out
+ * unstored once it has the lowest count (C.4.5.2). */
+START_TEST(non_reference_output_unstored)
+{
+	struct dpb_h264_picture_info info;
+
+	sps.max_num_ref_frames = 2;
+	sps.max_dec_frame_buffering = 2;
+	sps.max_num_reorder_frames = 2;
+	info = frame(100, true, true, 0, 0);
+	decode(&info);
+	info = frame(108, false, true, 1, 8);
+	decode(&info);
+	ck_assert_uint_eq(rec.n_out, 0);
+	info = frame(104, false, false, 2, 4);
+	decode(&info);
+	check_outputs((const uint64_t[]){ 100, 104 }, 2);
+	ck_assert_uint_eq(rec.n_released, 1);
+	ck_assert_uint_eq(rec.released[0], 104);
+	dpb_h264_drain(dpb);
+	check_outputs((const uint64_t[]){ 100, 104, 108 }, 3);
+}
+END_TEST
+
 START_TEST(sliding_window_drops_oldest)
 {
 	struct dpb_h264_picture_info info;
@@ -737,6 +761,47 @@ START_TEST(b_list_fields)
 }
 END_TEST
 
+/* A frame whose bottom field is no longer a reference is no frame
+ * reference (8.2.4.2.1) but still gives its top field to field lists. */
+START_TEST(frame_list_skips_half_reference)
+{
+	struct dpb_h264_picture_info info;
+	struct dpb_h264_ref l0[DPB_H264_MAX_REFS], l1[DPB_H264_MAX_REFS];
+	struct dpb_h264_slice p = { .type = DPB_H264_SLICE_P,
+				    .num_ref_idx_active = { 2, 0 } };
+
+	sps.frame_mbs_only = false;
+	info = field(100, true, true, 0, 0, false);
+	decode(&info);
+	info = field(100, false, true, 0, 1, true);
+	decode(&info);
+	info = field(101, false, true, 1, 4, false);
+	decode(&info);
+	/* CurrPicNum 2 * 1 + 1 = 3; 100's bottom field (same parity) is
+	 * PicNum 2 * 0 + 1 = 1: difference_of_pic_nums_minus1 1. */
+	info = field(101, false, true, 1, 5, true);
+	add_mmco(&info, DPB_H264_MMCO_UNMARK_SHORT, 1, 0);
+	decode(&info);
+	ck_assert_uint_eq(entry_of(100, NULL).ref_fields, DPB_H264_TOP);
+
+	info = frame(102, false, true, 2, 8);
+	ck_assert_int_eq(dpb_h264_start_picture(dpb, &sps, &info), 0);
+	ck_assert_int_eq(dpb_h264_ref_lists(dpb, &p, l0, l1), 0);
+	check_list(l0, 2, (const uint64_t[]){ 101 }, (const uint8_t[]){ 3 }, 1);
+	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
+
+	/* A top field: 102, 101 by FrameNumWrap, then 100's top only. */
+	p.num_ref_idx_active[0] = 5;
+	info = field(103, false, true, 3, 12, false);
+	ck_assert_int_eq(dpb_h264_start_picture(dpb, &sps, &info), 0);
+	ck_assert_int_eq(dpb_h264_ref_lists(dpb, &p, l0, l1), 0);
+	check_list(l0, 5, (const uint64_t[]){ 102, 102, 101, 101, 100 },
+		   (const uint8_t[]){ DPB_H264_TOP, DPB_H264_BOTTOM,
+				      DPB_H264_TOP, DPB_H264_BOTTOM,
+				      DPB_H264_TOP }, 5);
+}
+END_TEST
+
 START_TEST(list_modification)
 {
 	struct dpb_h264_picture_info info = frame(104, false, true, 4, 8);
@@ -857,6 +922,7 @@ static Suite *dpb_h264_suite(void)
 	tcase_add_test(tc, poc_type1_cycle);
 	tcase_add_test(tc, poc_type2_frame_num_wrap);
 	tcase_add_test(tc, ibbp_output_order);
+	tcase_add_test(tc, non_reference_output_unstored);
 	tcase_add_test(tc, sliding_window_drops_oldest);
 	tcase_add_test(tc, mmco1_unmarks_short_term);
 	tcase_add_test(tc, mmco3_short_to_long_term);
@@ -873,6 +939,7 @@ static Suite *dpb_h264_suite(void)
 	tcase_add_test(tc, b_list_frames_swap);
 	tcase_add_test(tc, p_list_fields);
 	tcase_add_test(tc, b_list_fields);
+	tcase_add_test(tc, frame_list_skips_half_reference);
 	tcase_add_test(tc, list_modification);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, reset_releases_without_output);
