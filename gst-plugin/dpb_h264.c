@@ -16,12 +16,12 @@ struct frame_store {
 	bool used;
 	bool idr;
 	bool non_existing;
-	bool field_coded;
 	bool needed_for_output;
 	uint64_t id;
 	uint32_t frame_num;
 	uint32_t long_term_frame_idx;
 	int32_t poc[2];		/* TopFieldOrderCnt, BottomFieldOrderCnt */
+	uint8_t coded_as;	/* the first picture's structure */
 	uint8_t present;	/* enum dpb_h264_fields */
 	uint8_t short_ref;
 	uint8_t long_ref;
@@ -676,8 +676,16 @@ int dpb_h264_start_picture(struct dpb_h264 *d, const struct dpb_h264_sps *sps,
 void dpb_h264_current_poc(const struct dpb_h264 *d, int32_t *top,
 			  int32_t *bottom)
 {
+	const struct frame_store *first = d->cur_slot >= 0 ?
+		&d->frames[d->cur_slot] : NULL;
+
 	*top = d->cur_poc[0];
 	*bottom = d->cur_poc[1];
+	/* A second field's frame holds both. */
+	if (first && d->cur_structure == DPB_H264_BOTTOM)
+		*top = first->poc[0];
+	else if (first)
+		*bottom = first->poc[1];
 }
 
 /* ---- Entries and reference lists (8.2.4) ---- */
@@ -690,6 +698,21 @@ static uint8_t entry_position(const struct dpb_h264 *d, int slot)
 	for (int i = 0; i < slot; i++)
 		n += d->frames[i].used;
 	return n;
+}
+
+/* PicNum or LongTermPicNum (8.2.4.1) of the entry's first field (of its
+ * top field if it was coded as a frame) when decoding a field. */
+static int32_t entry_pic_num(const struct dpb_h264 *d,
+			     const struct frame_store *f)
+{
+	int32_t num = f->long_ref ? (int32_t)f->long_term_frame_idx :
+		frame_num_wrap(d, f, d->cur.frame_num);
+	uint8_t first = f->coded_as == DPB_H264_FRAME ? DPB_H264_TOP :
+		f->coded_as;
+
+	if (d->cur_structure == DPB_H264_FRAME)
+		return num;
+	return 2 * num + current_parity_bit(d, first);
 }
 
 unsigned dpb_h264_entries(const struct dpb_h264 *d,
@@ -714,12 +737,11 @@ unsigned dpb_h264_entries(const struct dpb_h264 *d,
 		if (f->long_ref) {
 			e->flags |= DPB_H264_ENTRY_LONG_TERM;
 			e->frame_num = f->long_term_frame_idx;
-			e->pic_num = (int32_t)f->long_term_frame_idx;
 		} else {
 			e->frame_num = f->frame_num;
-			e->pic_num = frame_num_wrap(d, f, d->cur.frame_num);
 		}
-		if (f->field_coded)
+		e->pic_num = entry_pic_num(d, f);
+		if (f->coded_as != DPB_H264_FRAME)
 			e->flags |= DPB_H264_ENTRY_FIELD;
 		if (f->non_existing)
 			e->flags |= DPB_H264_ENTRY_NON_EXISTING;
@@ -1067,7 +1089,7 @@ static void store_current(struct dpb_h264 *d, int i)
 			.idr = d->cur.idr,
 			.id = d->cur.id,
 			.frame_num = d->cur.frame_num,
-			.field_coded = s != DPB_H264_FRAME,
+			.coded_as = s,
 			.needed_for_output = true,
 		};
 	}

@@ -129,8 +129,10 @@ struct dpb_h264_entry {
 	uint64_t id;
 	/* FrameNum, or LongTermFrameIdx for a long-term entry. */
 	uint32_t frame_num;
-	/* For the current picture (8.2.4.1), in frame units: FrameNumWrap,
-	 * or LongTermFrameIdx for a long-term entry. */
+	/* For the current picture (8.2.4.1): decoding a frame, FrameNumWrap
+	 * (LongTermFrameIdx if long-term); decoding a field, the PicNum
+	 * (LongTermPicNum) of the entry's first field, or of its top field
+	 * if it was coded as a frame. */
 	int32_t pic_num;
 	int32_t top_poc, bottom_poc;	/* 0 for a field not decoded */
 	uint8_t fields;			/* the fields decoded */
@@ -167,7 +169,8 @@ int dpb_h264_start_picture(struct dpb_h264 *d, const struct dpb_h264_sps *sps,
 			   const struct dpb_h264_picture_info *info);
 
 /* The current picture's TopFieldOrderCnt / BottomFieldOrderCnt as decoding
- * uses them (before any MMCO 5 reset); 0 for the field not decoded. */
+ * uses them (before any MMCO 5 reset); for a field, the other field's is its
+ * first field's if it is a second field, else 0. */
 void dpb_h264_current_poc(const struct dpb_h264 *d, int32_t *top,
 			  int32_t *bottom);
 

@@ -108,8 +108,9 @@ static void decode(const struct dpb_h264_picture_info *info)
 	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 }
 
-static void check_poc(const struct dpb_h264_picture_info *info,
-		      int32_t top, int32_t bottom)
+/* Starts the picture and checks its counts; the picture stays started. */
+static void check_poc_started(const struct dpb_h264_picture_info *info,
+			      int32_t top, int32_t bottom)
 {
 	int32_t t, b;
 
@@ -117,6 +118,12 @@ static void check_poc(const struct dpb_h264_picture_info *info,
 	dpb_h264_current_poc(dpb, &t, &b);
 	ck_assert_int_eq(t, top);
 	ck_assert_int_eq(b, bottom);
+}
+
+static void check_poc(const struct dpb_h264_picture_info *info,
+		      int32_t top, int32_t bottom)
+{
+	check_poc_started(info, top, bottom);
 	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 }
 
@@ -571,7 +578,11 @@ START_TEST(paff_field_pairs)
 
 	/* The second field: its first field is its only entry. */
 	info = field(999, false, true, 0, 1, true);
-	check_poc(&info, 0, 1);
+	check_poc_started(&info, 0, 1);
+	ck_assert_uint_eq(dpb_h264_entries(dpb, e), 1);
+	ck_assert_uint_eq(e[0].id, 100);
+	ck_assert_uint_eq(e[0].fields, DPB_H264_TOP);
+	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 	ck_assert_uint_eq(rec.n_out, 1);
 	ck_assert_uint_eq(rec.out[0], 100);
 	ck_assert_uint_eq(rec.out_fields[0], DPB_H264_FRAME);
@@ -589,7 +600,7 @@ START_TEST(paff_field_pairs)
 	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 
 	info = field(101, false, true, 1, 5, true);
-	ck_assert_int_eq(dpb_h264_start_picture(dpb, &sps, &info), 0);
+	check_poc_started(&info, 4, 5);
 	ck_assert_uint_eq(dpb_h264_entries(dpb, e), 2);
 	e[0] = entry_of(101, NULL);
 	ck_assert_uint_eq(e[0].fields, DPB_H264_TOP);
@@ -716,6 +727,9 @@ START_TEST(p_list_fields)
 	ck_assert_int_eq(dpb_h264_ref_lists(dpb, &p, l0, l1), 0);
 	check_list(l0, 6, (const uint64_t[]){ 101, 101, 100, 100 },
 		   (const uint8_t[]){ T, B, T, B }, 4);
+	/* Their top (first) fields' PicNum: 2 * FrameNumWrap + 1. */
+	ck_assert_int_eq(entry_of(101, NULL).pic_num, 3);
+	ck_assert_int_eq(entry_of(100, NULL).pic_num, 1);
 	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 
 	/* The bottom field: frames 102 (its top only), 101, 100; bottom
@@ -725,6 +739,9 @@ START_TEST(p_list_fields)
 	ck_assert_int_eq(dpb_h264_ref_lists(dpb, &p, l0, l1), 0);
 	check_list(l0, 6, (const uint64_t[]){ 101, 102, 100, 101, 100 },
 		   (const uint8_t[]){ B, T, B, T, T }, 5);
+	/* Top fields, opposite parity now: 2 * FrameNumWrap. */
+	ck_assert_int_eq(entry_of(102, NULL).pic_num, 4);
+	ck_assert_int_eq(entry_of(101, NULL).pic_num, 2);
 	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
 }
 END_TEST
