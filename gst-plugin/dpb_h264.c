@@ -500,8 +500,11 @@ static int mark_current(struct dpb_h264 *d)
 		return 0;
 	}
 	if (info->adaptive_ref_pic_marking) {
-		for (unsigned i = 0; i < info->n_mmco && !ret; i++)
-			ret = apply_mmco(d, &info->mmco[i]);
+		/* A bad operation is skipped, not the ones after it: an
+		 * MMCO 5 must still happen (its flush did, at start). */
+		for (unsigned i = 0; i < info->n_mmco; i++)
+			if (apply_mmco(d, &info->mmco[i]))
+				ret = -EINVAL;
 	} else if (d->cur_slot < 0 ||
 		   !(d->frames[d->cur_slot].short_ref)) {
 		/* A second field whose first field is short-term joins it

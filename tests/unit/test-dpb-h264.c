@@ -9,7 +9,10 @@
 
 #include "dpb_h264.h"
 
-/* What the DPB reported, in order. */
+#define MAX_ID 4096
+
+/* What the DPB reported: the first 64 events in order, and per id how
+ * often. */
 struct record {
 	uint64_t out[64];
 	int32_t out_poc[64];
@@ -17,24 +20,33 @@ struct record {
 	unsigned n_out;
 	uint64_t released[64];
 	unsigned n_released;
+	unsigned times_out[MAX_ID], times_released[MAX_ID];
 };
 
 static void on_output(void *user, const struct dpb_h264_output *p)
 {
 	struct record *r = user;
 
-	ck_assert_uint_lt(r->n_out, 64);
-	r->out_poc[r->n_out] = p->poc;
-	r->out_fields[r->n_out] = p->fields;
-	r->out[r->n_out++] = p->id;
+	ck_assert_uint_lt(p->id, MAX_ID);
+	r->times_out[p->id]++;
+	ck_assert_uint_eq(r->times_released[p->id], 0);
+	if (r->n_out < 64) {
+		r->out_poc[r->n_out] = p->poc;
+		r->out_fields[r->n_out] = p->fields;
+		r->out[r->n_out] = p->id;
+	}
+	r->n_out++;
 }
 
 static void on_release(void *user, uint64_t id)
 {
 	struct record *r = user;
 
-	ck_assert_uint_lt(r->n_released, 64);
-	r->released[r->n_released++] = id;
+	ck_assert_uint_lt(id, MAX_ID);
+	r->times_released[id]++;
+	if (r->n_released < 64)
+		r->released[r->n_released] = id;
+	r->n_released++;
 }
 
 static const struct dpb_h264_ops ops = {
@@ -42,7 +54,7 @@ static const struct dpb_h264_ops ops = {
 	.release = on_release,
 };
 
-static struct record rec;
+static struct record rec;	/* large: not on the stack */
 static struct dpb_h264 *dpb;
 static struct dpb_h264_sps sps;
 
@@ -929,6 +941,133 @@ START_TEST(reset_releases_without_output)
 }
 END_TEST
 
+/* A small deterministic generator for the random streams. */
+static uint32_t lcg_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	lcg_state = lcg_state * 1103515245u + 12345u;
+	return (lcg_state >> 8) % n;
+}
+
+/* Lists name only entries that exist and fields that are references. */
+static void check_lists_valid(const struct dpb_h264_ref *list, unsigned n)
+{
+	struct dpb_h264_entry e[DPB_H264_MAX_FRAMES];
+	unsigned count = dpb_h264_entries(dpb, e);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (list[i].fields == DPB_H264_NO_FIELD)
+			continue;
+		ck_assert_uint_lt(list[i].index, count);
+		ck_assert_uint_eq(e[list[i].index].ref_fields & list[i].fields,
+				  list[i].fields);
+	}
+}
+
+/* Random (often invalid) streams: errors allowed, but every picture is
+ * output and released at most once, never a non-existing one, and lists
+ * stay within the DPB. */
+START_TEST(random_streams_keep_invariants)
+{
+	struct dpb_h264_ref l0[DPB_H264_MAX_REFS], l1[DPB_H264_MAX_REFS];
+	/* Which pictures own a buffer: all but second fields, found as the
+	 * DPB pairs them (the previous picture an unpaired first field of
+	 * the other parity and the same frame_num). */
+	static bool owns[MAX_ID];
+	struct dpb_h264_picture_info open_field = { 0 };
+	bool field_open = false;
+
+	memset(owns, 0, sizeof(owns));
+	lcg_state = 1234u + (uint32_t)_i;
+	sps.frame_mbs_only = false;
+	sps.pic_order_cnt_type = (uint8_t)(_i % 3);
+	sps.num_ref_frames_in_pic_order_cnt_cycle = 3;
+	sps.offset_for_ref_frame[0] = 4;
+	sps.offset_for_ref_frame[1] = -2;
+	sps.offset_for_ref_frame[2] = 6;
+	sps.max_num_ref_frames = (uint8_t)(_i % 5);
+	sps.max_dec_frame_buffering = (uint8_t)(sps.max_num_ref_frames + _i % 3);
+	sps.max_num_reorder_frames = (uint8_t)(_i % 2 ? 0 :
+		sps.max_dec_frame_buffering);
+	sps.gaps_in_frame_num_allowed = true;
+
+	for (uint64_t id = 1; id < 3000; id++) {
+		struct dpb_h264_picture_info info = {
+			.id = id,
+			.idr = rnd(40) == 0,
+			.nal_ref_idc = (uint8_t)rnd(3),
+			.frame_num = rnd(17),
+			.field_pic = rnd(3) == 0,
+			.pic_order_cnt_lsb = rnd(17),
+			.delta_pic_order_cnt_bottom = (int32_t)rnd(5) - 2,
+			.no_output_of_prior_pics = rnd(2),
+			.long_term_reference_flag = rnd(4) == 0,
+			.adaptive_ref_pic_marking = rnd(4) == 0,
+		};
+		struct dpb_h264_slice slice = {
+			.type = (enum dpb_h264_slice_type)rnd(3),
+			.num_ref_idx_active = { (uint8_t)rnd(34),
+						(uint8_t)rnd(34) },
+			.n_modifications = { (uint8_t)rnd(3), (uint8_t)rnd(3) },
+		};
+
+		info.bottom_field = info.field_pic && rnd(2);
+		info.n_mmco = info.adaptive_ref_pic_marking ? rnd(4) : 0;
+		for (unsigned i = 0; i < info.n_mmco; i++)
+			info.mmco[i] = (struct dpb_h264_mmco){
+				.op = (uint8_t)(1 + rnd(6)),
+				.difference_of_pic_nums_minus1 = rnd(8),
+				.long_term_pic_num = rnd(8),
+				.long_term_frame_idx = rnd(4),
+				.max_long_term_frame_idx_plus1 = rnd(5),
+			};
+		for (unsigned l = 0; l < 2; l++)
+			for (unsigned i = 0; i < 2; i++)
+				slice.modification[l][i] =
+					(struct dpb_h264_modification){
+						(uint8_t)rnd(4), rnd(20) };
+		if (dpb_h264_start_picture(dpb, &sps, &info))
+			continue;
+		bool second = info.field_pic && field_open &&
+			info.bottom_field != open_field.bottom_field &&
+			info.frame_num == open_field.frame_num &&
+			(!info.idr || open_field.idr);
+		owns[id] = !second;
+		if (!dpb_h264_ref_lists(dpb, &slice, l0, l1)) {
+			check_lists_valid(l0, DPB_H264_MAX_REFS);
+			check_lists_valid(l1, DPB_H264_MAX_REFS);
+		}
+		field_open = false;
+		if (rnd(200) == 0) {
+			dpb_h264_reset(dpb);
+			continue;
+		}
+		if (dpb_h264_finish_picture(dpb) != -ENOSPC && info.field_pic &&
+		    !second) {
+			field_open = true;
+			open_field = info;
+			/* MMCO 5 makes it frame_num 0 (8.2.1). */
+			for (unsigned i = 0; i < info.n_mmco; i++)
+				if (info.nal_ref_idc && !info.idr &&
+				    info.mmco[i].op == DPB_H264_MMCO_UNMARK_ALL)
+					open_field.frame_num = 0;
+		}
+		if (rnd(300) == 0) {
+			dpb_h264_drain(dpb);
+			field_open = false;
+		}
+	}
+	dpb_h264_drain(dpb);
+	ck_assert_uint_eq(dpb_h264_entries(dpb,
+			  (struct dpb_h264_entry[DPB_H264_MAX_FRAMES]){ 0 }), 0);
+	for (unsigned id = 0; id < MAX_ID; id++) {
+		ck_assert_uint_le(rec.times_out[id], 1);
+		ck_assert_msg(rec.times_released[id] == owns[id], "id %u: released %u times", id, rec.times_released[id]);
+	}
+}
+END_TEST
+
 static Suite *dpb_h264_suite(void)
 {
 	Suite *s = suite_create("dpb-h264");
@@ -960,6 +1099,7 @@ static Suite *dpb_h264_suite(void)
 	tcase_add_test(tc, list_modification);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, reset_releases_without_output);
+	tcase_add_loop_test(tc, random_streams_keep_invariants, 0, 15);
 	suite_add_tcase(s, tc);
 	return s;
 }
