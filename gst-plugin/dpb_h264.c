@@ -20,7 +20,7 @@ struct frame_store {
 	uint64_t id;
 	uint32_t frame_num;
 	uint32_t long_term_frame_idx;
-	int32_t poc[2];		/* TopFieldOrderCnt, BottomFieldOrderCnt */
+	int32_t poc[2];		/* top, bottom */
 	uint8_t coded_as;	/* the first picture's structure */
 	uint8_t present;	/* enum dpb_h264_fields */
 	uint8_t short_ref;
@@ -53,7 +53,8 @@ struct dpb_h264 {
 	int32_t prev_poc_lsb;
 	uint32_t prev_frame_num;
 	int64_t prev_frame_num_offset;
-	int max_long_term_frame_idx;	/* -1: "no long-term frame indices" */
+	/* MaxLongTermFrameIdx; -1 for "no long-term frame indices" */
+	int max_long_term_frame_idx;
 };
 
 static unsigned field_index(uint8_t field)
@@ -68,7 +69,9 @@ static uint32_t max_frame_num(const struct dpb_h264 *d)
 
 static unsigned dpb_size(const struct dpb_h264 *d)
 {
-	return d->sps.max_dec_frame_buffering ? d->sps.max_dec_frame_buffering : 1;
+	uint8_t size = d->sps.max_dec_frame_buffering;
+
+	return size ? size : 1;
 }
 
 static unsigned max_refs(const struct dpb_h264 *d)
@@ -216,89 +219,105 @@ static void flush(struct dpb_h264 *d, bool with_output)
 
 /* ---- Picture order count (8.2.1) ---- */
 
-/* POC of the current picture, or of a gap's frame; the frame_num state for
- * types 1 and 2 (FrameNumOffset) moves on, type 0's at finish. */
+/* Type 0 (8.2.1.1): from pic_order_cnt_lsb and the previous reference
+ * picture's PicOrderCntMsb. */
+static int64_t poc_type0(const struct dpb_h264 *d,
+			 const struct dpb_h264_picture_info *info,
+			 int64_t *msb)
+{
+	int64_t max_lsb = (int64_t)1 << d->sps.log2_max_pic_order_cnt_lsb;
+	int64_t lsb = info->pic_order_cnt_lsb;
+	int64_t prev_msb = info->idr ? 0 : d->prev_poc_msb;
+	int64_t prev_lsb = info->idr ? 0 : d->prev_poc_lsb;
+
+	/* 8-3 */
+	*msb = prev_msb;
+	if (lsb < prev_lsb && prev_lsb - lsb >= max_lsb / 2)
+		*msb = prev_msb + max_lsb;
+	else if (lsb > prev_lsb && lsb - prev_lsb > max_lsb / 2)
+		*msb = prev_msb - max_lsb;
+	return *msb + lsb;
+}
+
+/* Type 1 (8.2.1.2): expectedPicOrderCnt from the SPS's cycle; false on
+ * overflow. */
+static bool poc_type1_expected(const struct dpb_h264_sps *sps,
+			       int64_t abs_frame_num, bool ref,
+			       int64_t *expected)
+{
+	unsigned cycle = sps->num_ref_frames_in_pic_order_cnt_cycle;
+	int64_t per_cycle = 0, cycles;
+	unsigned in_cycle;
+
+	*expected = ref ? 0 : sps->offset_for_non_ref_pic;
+	if (!cycle)
+		return true;
+	if (!ref && abs_frame_num > 0)
+		abs_frame_num--;
+	if (abs_frame_num <= 0)
+		return true;
+	cycles = (abs_frame_num - 1) / cycle;
+	in_cycle = (unsigned)((abs_frame_num - 1) % cycle);
+	for (unsigned i = 0; i < cycle; i++)
+		per_cycle += sps->offset_for_ref_frame[i];
+	if (per_cycle && cycles > INT64_MAX / 2 / llabs(per_cycle))
+		return false;
+	*expected += cycles * per_cycle;
+	for (unsigned i = 0; i <= in_cycle; i++)
+		*expected += sps->offset_for_ref_frame[i];
+	return true;
+}
+
+/* POC of the current picture, or of a gap's frame (8.2.1): poc[] gets
+ * TopFieldOrderCnt and BottomFieldOrderCnt (0 for a field not coded).
+ * Types 1 and 2 move the frame_num state (FrameNumOffset) on here, type 0
+ * its state at finish. */
 static int compute_poc(struct dpb_h264 *d,
 		       const struct dpb_h264_picture_info *info,
 		       uint8_t structure, int32_t poc[2], int32_t *poc_msb)
 {
 	const struct dpb_h264_sps *sps = &d->sps;
-	int64_t top = 0, bottom = 0;
+	int64_t top, bottom, msb = 0, offset = 0, expected;
 
 	if (sps->pic_order_cnt_type == 0) {
-		int64_t max_lsb = (int64_t)1 << sps->log2_max_pic_order_cnt_lsb;
-		int64_t lsb = info->pic_order_cnt_lsb;
-		int64_t prev_msb = info->idr ? 0 : d->prev_poc_msb;
-		int64_t prev_lsb = info->idr ? 0 : d->prev_poc_lsb;
-		int64_t msb = prev_msb;
-
-		/* 8-3 */
-		if (lsb < prev_lsb && prev_lsb - lsb >= max_lsb / 2)
-			msb = prev_msb + max_lsb;
-		else if (lsb > prev_lsb && lsb - prev_lsb > max_lsb / 2)
-			msb = prev_msb - max_lsb;
-		top = msb + lsb;
-		bottom = structure == DPB_H264_FRAME ?
-			top + info->delta_pic_order_cnt_bottom : top;
-		if (msb < INT32_MIN || msb > INT32_MAX)
-			return -EINVAL;
-		*poc_msb = (int32_t)msb;
+		top = poc_type0(d, info, &msb);
+		bottom = top;
+		if (structure == DPB_H264_FRAME)
+			bottom += info->delta_pic_order_cnt_bottom;
 	} else {
-		int64_t offset = 0;
-
 		if (!info->idr) {
 			offset = d->prev_frame_num_offset;
 			if (d->prev_frame_num > info->frame_num)
 				offset += max_frame_num(d);
 		}
 		int64_t abs_frame_num = offset + info->frame_num;
+
 		if (sps->pic_order_cnt_type == 1) {
-			unsigned cycle = sps->num_ref_frames_in_pic_order_cnt_cycle;
-			int64_t expected = 0;
+			if (!poc_type1_expected(sps, abs_frame_num,
+						info->nal_ref_idc, &expected))
+				return -EINVAL;
+			int32_t to_bottom = sps->offset_for_top_to_bottom_field;
 
-			if (!cycle)
-				abs_frame_num = 0;
-			if (!info->nal_ref_idc && abs_frame_num > 0)
-				abs_frame_num--;
-			if (abs_frame_num > 0) {
-				int64_t per_cycle = 0;
-				int64_t cycles = (abs_frame_num - 1) / cycle;
-				unsigned in_cycle = (abs_frame_num - 1) % cycle;
-
-				for (unsigned i = 0; i < cycle; i++)
-					per_cycle += sps->offset_for_ref_frame[i];
-				if (per_cycle && cycles > INT64_MAX / llabs(per_cycle))
-					return -EINVAL;
-				expected = cycles * per_cycle;
-				for (unsigned i = 0; i <= in_cycle; i++)
-					expected += sps->offset_for_ref_frame[i];
-			}
-			if (!info->nal_ref_idc)
-				expected += sps->offset_for_non_ref_pic;
+			/* 8-9/8-10: a field takes delta_pic_order_cnt[0]. */
 			top = expected + info->delta_pic_order_cnt[0];
+			bottom = top + to_bottom;
 			if (structure == DPB_H264_FRAME)
-				bottom = top + sps->offset_for_top_to_bottom_field +
-					info->delta_pic_order_cnt[1];
-			else
-				bottom = expected +
-					sps->offset_for_top_to_bottom_field +
-					info->delta_pic_order_cnt[0];
+				bottom += info->delta_pic_order_cnt[1];
 		} else {
 			/* 8-12 */
-			if (info->idr)
-				top = 0;
-			else if (!info->nal_ref_idc)
-				top = 2 * abs_frame_num - 1;
-			else
-				top = 2 * abs_frame_num;
+			top = info->idr ? 0 : 2 * abs_frame_num -
+				!info->nal_ref_idc;
 			bottom = top;
 		}
+	}
+	if (top < INT32_MIN || top > INT32_MAX || bottom < INT32_MIN ||
+	    bottom > INT32_MAX || msb < INT32_MIN || msb > INT32_MAX)
+		return -EINVAL;
+	if (sps->pic_order_cnt_type != 0) {
 		d->prev_frame_num_offset = offset;
 		d->prev_frame_num = info->frame_num;
 	}
-	if (top < INT32_MIN || top > INT32_MAX || bottom < INT32_MIN ||
-	    bottom > INT32_MAX)
-		return -EINVAL;
+	*poc_msb = (int32_t)msb;
 	poc[0] = structure == DPB_H264_BOTTOM ? 0 : (int32_t)top;
 	poc[1] = structure == DPB_H264_TOP ? 0 : (int32_t)bottom;
 	return 0;
@@ -327,8 +346,9 @@ static bool slide_out_oldest(struct dpb_h264 *d, uint32_t frame_num,
 
 		if (!f->short_ref || i == keep)
 			continue;
-		if (oldest < 0 || frame_num_wrap(d, f, frame_num) <
-				  frame_num_wrap(d, &d->frames[oldest], frame_num))
+		if (oldest < 0 ||
+		    frame_num_wrap(d, f, frame_num) <
+		    frame_num_wrap(d, &d->frames[oldest], frame_num))
 			oldest = i;
 	}
 	if (oldest < 0)
@@ -473,7 +493,8 @@ static int apply_mmco(struct dpb_h264 *d, const struct dpb_h264_mmco *m)
 		d->cur_mmco5 = true;
 		return 0;
 	case DPB_H264_MMCO_CURRENT_TO_LONG:
-		if ((int64_t)m->long_term_frame_idx > d->max_long_term_frame_idx)
+		if ((int64_t)m->long_term_frame_idx >
+		    d->max_long_term_frame_idx)
 			return -EINVAL;
 		free_long_term_idx(d, m->long_term_frame_idx, d->cur_slot);
 		d->cur_long_term = true;
@@ -578,12 +599,13 @@ static bool has_mmco5(const struct dpb_h264_picture_info *info)
 static int first_field_of(const struct dpb_h264 *d,
 			  const struct dpb_h264_picture_info *info)
 {
+	uint8_t parity = info->bottom_field ? DPB_H264_BOTTOM : DPB_H264_TOP;
 	const struct frame_store *f;
 
 	if (!info->field_pic || d->unpaired_field < 0)
 		return -1;
 	f = &d->frames[d->unpaired_field];
-	if (!f->used || f->present == (info->bottom_field ? DPB_H264_BOTTOM : DPB_H264_TOP) ||
+	if (!f->used || f->present == parity ||
 	    f->frame_num != info->frame_num || (info->idr && !f->idr))
 		return -1;
 	return d->unpaired_field;
@@ -799,6 +821,11 @@ static void sort_slots(const struct dpb_h264 *d, int *slots, unsigned n,
 	}
 }
 
+static uint8_t ref_fields(const struct frame_store *f, bool long_term)
+{
+	return long_term ? f->long_ref : f->short_ref;
+}
+
 /* The reference stores of one kind, for frame decoding the frames whose
  * both fields are such references, for field decoding any with one. */
 static unsigned collect(const struct dpb_h264 *d, bool long_term, int *slots)
@@ -807,7 +834,7 @@ static unsigned collect(const struct dpb_h264 *d, bool long_term, int *slots)
 
 	for (int i = 0; i < DPB_H264_MAX_FRAMES; i++) {
 		const struct frame_store *f = &d->frames[i];
-		uint8_t ref = long_term ? f->long_ref : f->short_ref;
+		uint8_t ref = ref_fields(f, long_term);
 
 		if (!f->used || !ref)
 			continue;
@@ -837,10 +864,13 @@ static unsigned collect_b_short(const struct dpb_h264 *d, bool list1,
 	}
 	sort_slots(d, before, nb, BY_POC_DESC);
 	sort_slots(d, after, na, BY_POC_ASC);
-	const int *first = list1 ? after : before, *second = list1 ? before : after;
-	unsigned n_first = list1 ? na : nb, n_second = list1 ? nb : na;
-	memcpy(slots, first, n_first * sizeof(*slots));
-	memcpy(slots + n_first, second, n_second * sizeof(*slots));
+	if (list1) {
+		memcpy(slots, after, na * sizeof(*slots));
+		memcpy(slots + na, before, nb * sizeof(*slots));
+	} else {
+		memcpy(slots, before, nb * sizeof(*slots));
+		memcpy(slots + nb, after, na * sizeof(*slots));
+	}
 	return n;
 }
 
@@ -869,12 +899,12 @@ static unsigned frames_to_list(const struct dpb_h264 *d, const int *slots,
 		 * one parity runs out, the other's follow in order. */
 		for (unsigned tries = 0; tries < 2 && !taken; tries++) {
 			for (; next[k] < n && !taken; next[k]++) {
-				const struct frame_store *f = &d->frames[slots[next[k]]];
-				uint8_t ref = long_term ? f->long_ref : f->short_ref;
+				int slot = slots[next[k]];
 
-				if (!(ref & parity[k]))
+				if (!(ref_fields(&d->frames[slot], long_term) &
+				      parity[k]))
 					continue;
-				out[count++] = (struct ref_pic){ slots[next[k]],
+				out[count++] = (struct ref_pic){ (int8_t)slot,
 					parity[k], long_term };
 				taken = true;
 			}
@@ -985,7 +1015,9 @@ static void to_output(const struct dpb_h264 *d, const struct ref_pic *list,
 	for (unsigned i = 0; i < DPB_H264_MAX_REFS; i++) {
 		if (i < n && list[i].slot >= 0)
 			out[i] = (struct dpb_h264_ref){
-				entry_position(d, list[i].slot), list[i].fields };
+				.index = entry_position(d, list[i].slot),
+				.fields = list[i].fields,
+			};
 		else
 			out[i] = (struct dpb_h264_ref){ 0, DPB_H264_NO_FIELD };
 	}
@@ -1051,13 +1083,13 @@ int dpb_h264_ref_lists(const struct dpb_h264 *d,
  * frame_num checks (7.4.3), after MMCO 5's reset. */
 static void remember_reference(struct dpb_h264 *d)
 {
-	uint8_t structure = d->cur_structure;
+	bool bottom = d->cur_structure == DPB_H264_BOTTOM;
 
 	d->have_prev_ref = true;
 	if (d->cur_mmco5) {
 		d->prev_ref_frame_num = 0;
 		d->prev_poc_msb = 0;
-		d->prev_poc_lsb = structure == DPB_H264_BOTTOM ? 0 : d->cur_poc[0];
+		d->prev_poc_lsb = bottom ? 0 : d->cur_poc[0];
 	} else {
 		d->prev_ref_frame_num = d->cur.frame_num;
 		d->prev_poc_msb = d->cur_poc_msb;

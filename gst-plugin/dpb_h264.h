@@ -96,7 +96,8 @@ enum dpb_h264_slice_type {
 
 /* One ref_pic_list_modification entry (7.3.3.1). */
 struct dpb_h264_modification {
-	uint8_t idc;	/* modification_of_pic_nums_idc: 0, 1 or 2 (3 ends) */
+	/* modification_of_pic_nums_idc: 0, 1 or 2 (3 ends, not stored) */
+	uint8_t idc;
 	/* abs_diff_pic_num_minus1 (idc 0, 1) or long_term_pic_num (idc 2) */
 	uint32_t value;
 };
@@ -117,7 +118,8 @@ struct dpb_h264_ref {
 };
 
 enum dpb_h264_entry_flags {
-	DPB_H264_ENTRY_REFERENCE = 1 << 0,	/* some field is a reference */
+	/* Some field is a reference (V4L2's ACTIVE). */
+	DPB_H264_ENTRY_REFERENCE = 1 << 0,
 	DPB_H264_ENTRY_LONG_TERM = 1 << 1,
 	DPB_H264_ENTRY_FIELD = 1 << 2,		/* decoded as fields */
 	/* A frame_num gap's frame (8.2.5.2): no buffer, no id; never to be
