@@ -469,7 +469,8 @@ static int apply_mmco(struct dpb_h264 *d, const struct dpb_h264_mmco *m)
 		if (i < 0 || (int64_t)m->long_term_frame_idx >
 			     d->max_long_term_frame_idx)
 			return -EINVAL;
-		/* The index stays with the other field of the same frame. */
+		/* A store has one LongTermFrameIdx: its other field, if
+		 * long-term under another index, goes. */
 		if (d->frames[i].long_ref &&
 		    d->frames[i].long_term_frame_idx != m->long_term_frame_idx)
 			d->frames[i].long_ref = 0;
@@ -653,7 +654,7 @@ int dpb_h264_start_picture(struct dpb_h264 *d, const struct dpb_h264_sps *sps,
 	if (!sps_valid(sps) || !info_valid(sps, info))
 		return -EINVAL;
 
-	/* Checked on copies first: bad input changes nothing. */
+	/* Kept to undo: counts out of range leave everything as it was. */
 	struct dpb_h264 saved = *d;
 	int pair = first_field_of(d, info);
 
@@ -847,7 +848,8 @@ static unsigned collect(const struct dpb_h264 *d, bool long_term, int *slots)
 
 /* Short-term stores in B order around the current POC (8.2.4.2.3/4):
  * first those at or before it (closest first), then those after (closest
- * first); list1 the other way round. */
+ * first); list1 the other way round. A store's POC is that of the fields
+ * it holds, as in the reference decoder, whichever are references. */
 static unsigned collect_b_short(const struct dpb_h264 *d, bool list1,
 				int *slots)
 {
