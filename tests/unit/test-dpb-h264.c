@@ -271,6 +271,30 @@ START_TEST(poc_type2_frame_num_wrap)
 }
 END_TEST
 
+START_TEST(poc_type1_fields)
+{
+	struct dpb_h264_picture_info info;
+
+	sps.frame_mbs_only = false;
+	sps.pic_order_cnt_type = 1;
+	sps.num_ref_frames_in_pic_order_cnt_cycle = 1;
+	sps.offset_for_ref_frame[0] = 4;
+	sps.offset_for_top_to_bottom_field = 1;
+	info = field(1, true, true, 0, 0, false);
+	check_poc(&info, 0, 0);
+	/* A bottom field: expected + offset_for_top_to_bottom_field +
+	 * delta_pic_order_cnt[0]; the top one (its first field) too. */
+	info = field(1, false, true, 0, 0, true);
+	info.delta_pic_order_cnt[0] = 2;
+	check_poc(&info, 0, 3);
+	/* absFrameNum 1: 4, bottom field first this time. */
+	info = field(2, false, true, 1, 0, true);
+	check_poc(&info, 0, 5);
+	info = field(2, false, true, 1, 0, false);
+	check_poc(&info, 4, 5);
+}
+END_TEST
+
 /* I0 P6 B2 B4 P12 B8 B10 (ids = POCs) with two frames of reordering. */
 START_TEST(ibbp_output_order)
 {
@@ -838,6 +862,73 @@ START_TEST(frame_list_skips_half_reference)
 }
 END_TEST
 
+/* An IDR frame coded as two IDR fields is one picture pair. */
+START_TEST(idr_field_pair)
+{
+	struct dpb_h264_picture_info info;
+
+	sps.frame_mbs_only = false;
+	info = field(100, true, true, 0, 0, false);
+	decode(&info);
+	info = field(100, true, true, 0, 1, true);
+	ck_assert_int_eq(dpb_h264_start_picture(dpb, &sps, &info), 0);
+	ck_assert_uint_eq(entry_count(), 1);
+	ck_assert_uint_eq(entry_of(100, NULL).ref_fields, DPB_H264_TOP);
+	ck_assert_int_eq(dpb_h264_finish_picture(dpb), 0);
+	ck_assert_uint_eq(entry_of(100, NULL).ref_fields, DPB_H264_FRAME);
+	check_outputs((const uint64_t[]){ 100 }, 1);
+	ck_assert_uint_eq(rec.out_fields[0], DPB_H264_FRAME);
+}
+END_TEST
+
+/* Field lists: the short-term fields alternated, then the long-term ones
+ * by LongTermFrameIdx, alternated in turn (8.2.4.2.5). */
+START_TEST(p_list_fields_long_term)
+{
+	struct dpb_h264_picture_info info;
+	struct dpb_h264_ref l0[DPB_H264_MAX_REFS], l1[DPB_H264_MAX_REFS];
+	struct dpb_h264_slice p = { .type = DPB_H264_SLICE_P,
+				    .num_ref_idx_active = { 6, 0 } };
+	const uint8_t T = DPB_H264_TOP, B = DPB_H264_BOTTOM;
+
+	sps.frame_mbs_only = false;
+	/* 100: long-term index 0 (IDR fields). */
+	info = field(100, true, true, 0, 0, false);
+	info.long_term_reference_flag = true;
+	decode(&info);
+	info = field(100, true, true, 0, 1, true);
+	info.long_term_reference_flag = true;
+	decode(&info);
+	/* 101: index 1 (MaxLongTermFrameIdx raised to 1 first). */
+	info = field(101, false, true, 1, 4, false);
+	add_mmco(&info, DPB_H264_MMCO_MAX_LONG_TERM_IDX, 2, 0);
+	add_mmco(&info, DPB_H264_MMCO_CURRENT_TO_LONG, 0, 1);
+	decode(&info);
+	info = field(101, false, true, 1, 5, true);
+	add_mmco(&info, DPB_H264_MMCO_CURRENT_TO_LONG, 0, 1);
+	decode(&info);
+	ck_assert_uint_eq(entry_of(101, NULL).frame_num, 1);
+	ck_assert_uint_eq(entry_of(101, NULL).ref_fields, DPB_H264_FRAME);
+	/* 102: short-term. */
+	info = field(102, false, true, 2, 8, false);
+	decode(&info);
+	info = field(102, false, true, 2, 9, true);
+	decode(&info);
+
+	/* A bottom field: 102B 102T, then 100 (index 0) and 101 (1),
+	 * bottom first in each. */
+	info = field(103, false, true, 3, 13, true);
+	ck_assert_int_eq(dpb_h264_start_picture(dpb, &sps, &info), 0);
+	ck_assert_int_eq(dpb_h264_ref_lists(dpb, &p, l0, l1), 0);
+	check_list(l0, 6, (const uint64_t[]){ 102, 102, 100, 100, 101, 101 },
+		   (const uint8_t[]){ B, T, B, T, B, T }, 6);
+	/* LongTermPicNum of the entries' first (top) fields, opposite
+	 * parity: 2 * LongTermFrameIdx. */
+	ck_assert_int_eq(entry_of(100, NULL).pic_num, 0);
+	ck_assert_int_eq(entry_of(101, NULL).pic_num, 2);
+}
+END_TEST
+
 START_TEST(list_modification)
 {
 	struct dpb_h264_picture_info info = frame(104, false, true, 4, 8);
@@ -1086,6 +1177,7 @@ static Suite *dpb_h264_suite(void)
 	tcase_add_test(tc, poc_type0_lsb_wrap);
 	tcase_add_test(tc, poc_type1_cycle);
 	tcase_add_test(tc, poc_type2_frame_num_wrap);
+	tcase_add_test(tc, poc_type1_fields);
 	tcase_add_test(tc, ibbp_output_order);
 	tcase_add_test(tc, non_reference_output_unstored);
 	tcase_add_test(tc, sliding_window_drops_oldest);
@@ -1105,6 +1197,8 @@ static Suite *dpb_h264_suite(void)
 	tcase_add_test(tc, p_list_fields);
 	tcase_add_test(tc, b_list_fields);
 	tcase_add_test(tc, frame_list_skips_half_reference);
+	tcase_add_test(tc, idr_field_pair);
+	tcase_add_test(tc, p_list_fields_long_term);
 	tcase_add_test(tc, list_modification);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, reset_releases_without_output);
