@@ -11,8 +11,9 @@
  *   dpb_h264_finish_picture()  marking, storage, output
  * and dpb_h264_drain() at the end of the stream, dpb_h264_reset() on a seek.
  *
- * Outputs and releases are reported through struct dpb_h264_ops, always
- * from inside these calls. A picture is identified by the caller's id (the
+ * Outputs and releases are reported through struct dpb_h264_ops, from
+ * inside start (IDR/MMCO 5 flush, frame_num gaps), finish, drain and
+ * reset. A picture is identified by the caller's id (the
  * V4L2 timestamp of its capture buffer); a second field shares its first
  * field's id (the same buffer), whatever its own info says. */
 #ifndef DPB_H264_H
@@ -177,8 +178,10 @@ void dpb_h264_current_poc(const struct dpb_h264 *d, int32_t *top,
 			  int32_t *bottom);
 
 /* The DPB for the current picture's decode request: every stored frame
- * (references and pictures waiting for output), the current picture
- * excluded unless it is a second field (then its first field's entry).
+ * (references, and pictures only waiting for output: without
+ * DPB_H264_ENTRY_REFERENCE, which the element may leave out of the V4L2
+ * DPB), the current picture excluded unless it is a second field (then
+ * its first field's entry).
  * Returns the count; the reference lists name entries by their position in
  * out, which holds until dpb_h264_finish_picture(). */
 unsigned dpb_h264_entries(const struct dpb_h264 *d,
