@@ -452,17 +452,52 @@ START_TEST(long_term_refs)
 	ck_assert(entry_of(&s, 0)->long_term);
 	ck_assert_int_eq(dpb_hevc_finish_picture(dpb), 0);
 
-	/* POC 32 with cycle 2: 0 + 32 - 32 - 0 = POC 0. */
+	/* POC 32: cycle 2 is 0 + 32 - 32 - 0 = POC 0, cycle 1 POC 16, which
+	 * turns long-term. */
 	pic = make_pic(DPB_HEVC_NAL_TRAIL_R, 0, ID(32));
 	add_st(&pic, -8, true);
 	add_lt(&pic, 0, true, true, 2);
+	add_lt(&pic, 0, true, true, 1);
 	ck_assert_int_eq(start_poc(dpb, &sps, &pic), 32);
 	read_sets(dpb, &s);
-	ck_assert_uint_eq(s.entries, 2);
+	ck_assert_uint_eq(s.entries, 3);
+	ck_assert_uint_eq(s.n_before, 1);
 	ck_assert_int_eq(s.before[0], 24);
-	ck_assert_uint_eq(s.n_lt, 1);
+	ck_assert_uint_eq(s.n_lt, 2);
 	ck_assert_int_eq(s.lt[0], 0);
+	ck_assert_int_eq(s.lt[1], 16);
 	ck_assert_int_eq((int64_t)entry_of(&s, 0)->id, ID(0));
+	ck_assert_int_eq((int64_t)entry_of(&s, 16)->id, ID(16));
+	ck_assert(entry_of(&s, 16)->long_term);
+	ck_assert(!entry_of(&s, 24)->long_term);
+	dpb_hevc_free(dpb);
+}
+END_TEST
+
+/* Long-term candidates are taken first (8.3.2): POC 8 names 0 both as
+ * long-term and as short-term; the short-term entry finds no short-term
+ * picture any more and gets a generated one. */
+START_TEST(long_term_taken_first)
+{
+	struct dpb_hevc *dpb = dpb_hevc_new(NULL, NULL);
+	struct dpb_hevc_sps sps = make_sps(8, 5, 0);
+	struct dpb_hevc_picture_info pic;
+	struct sets_by_poc s;
+
+	pic = make_pic(DPB_HEVC_NAL_IDR_W_RADL, 0, ID(0));
+	decode(dpb, &sps, &pic);
+	pic = make_pic(DPB_HEVC_NAL_TRAIL_R, 8, ID(8));
+	add_st(&pic, -8, true);
+	add_lt(&pic, 0, true, false, 0);
+	ck_assert_int_eq(start_poc(dpb, &sps, &pic), 8);
+	read_sets(dpb, &s);
+	ck_assert_uint_eq(s.entries, 2);
+	ck_assert_uint_eq(s.n_lt, 1);
+	ck_assert_uint_eq(s.n_before, 1);
+	ck_assert_int_eq(s.lt[0], 0);
+	ck_assert_int_eq(s.before[0], 0);
+	for (unsigned i = 0; i < s.entries; i++)
+		ck_assert(s.out[i].unavailable != s.out[i].long_term);
 	dpb_hevc_free(dpb);
 }
 END_TEST
@@ -674,6 +709,40 @@ START_TEST(idr_outputs_prior_pics)
 
 	idr_after_three(false, &log);
 	check_events(&log, 1, expected, sizeof(expected) / sizeof(expected[0]));
+}
+END_TEST
+
+/* A DPB of 3 that the stream overfills (C.5.2.2): after 0 4 2, 0 is output
+ * (reorder 2) and stays as a reference; before 1 (references 0 and 2) the
+ * DPB is full, so 2 then 4 are output, and 4 leaves. */
+START_TEST(dpb_fullness_bumps)
+{
+	struct event_log log = { 0 };
+	struct dpb_hevc *dpb = dpb_hevc_new(&log_callbacks, &log);
+	struct dpb_hevc_sps sps = make_sps(8, 3, 2);
+	struct dpb_hevc_picture_info pic;
+	static const int64_t expected[] = {
+		ID(0), ID(2), ID(4), -ID(4), ID(1),
+	};
+
+	pic = make_pic(DPB_HEVC_NAL_IDR_W_RADL, 0, ID(0));
+	decode(dpb, &sps, &pic);
+	pic = make_pic(DPB_HEVC_NAL_TRAIL_R, 4, ID(4));
+	add_st(&pic, -4, true);
+	decode(dpb, &sps, &pic);
+	pic = make_pic(DPB_HEVC_NAL_TRAIL_R, 2, ID(2));
+	add_st(&pic, -2, true);
+	add_st(&pic, 2, true);
+	decode(dpb, &sps, &pic);
+	pic = make_pic(DPB_HEVC_NAL_TRAIL_R, 1, ID(1));
+	add_st(&pic, -1, true);
+	add_st(&pic, 1, true);
+	ck_assert_int_eq(start_poc(dpb, &sps, &pic), 1);
+	check_events(&log, 0, expected, 4);
+	ck_assert_int_eq(dpb_hevc_finish_picture(dpb), 0);
+	dpb_hevc_drain(dpb);
+	check_events(&log, 0, expected, sizeof(expected) / sizeof(expected[0]));
+	dpb_hevc_free(dpb);
 }
 END_TEST
 
@@ -1031,11 +1100,13 @@ int main(void)
 	tcase_add_test(tc, gop_output_order);
 	tcase_add_test(tc, gop_latency_limit);
 	tcase_add_test(tc, long_term_refs);
+	tcase_add_test(tc, long_term_taken_first);
 	tcase_add_test(tc, missing_reference_generated);
 	tcase_add_test(tc, rasl_skipped_at_stream_start);
 	tcase_add_test(tc, rasl_decoded_mid_stream);
 	tcase_add_test(tc, idr_no_output_of_prior_pics);
 	tcase_add_test(tc, idr_outputs_prior_pics);
+	tcase_add_test(tc, dpb_fullness_bumps);
 	tcase_add_test(tc, pic_output_flag_zero);
 	tcase_add_test(tc, ref_lists_repeat);
 	tcase_add_test(tc, ref_lists_modification);
