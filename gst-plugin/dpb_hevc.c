@@ -50,7 +50,7 @@ struct dpb_hevc {
 	bool need_irap;
 	/* NoRaslOutputFlag of the last IRAP picture in decoding order. */
 	bool irap_no_rasl_output;
-	int32_t prev_tid0_poc;		/* PicOrderCntVal of prevTid0Pic */
+	int32_t prev_tid0_poc;	/* PicOrderCntVal of prevTid0Pic */
 
 	/* The picture between start and finish. */
 	bool started;
@@ -634,12 +634,14 @@ static int build_list(const struct dpb_hevc *dpb, const uint8_t index[],
 	uint8_t temp[DPB_HEVC_MAX_ENTRIES];
 	unsigned n = 0;
 
-	if (num_active < 1 || num_active > DPB_HEVC_MAX_ENTRIES - 1)
+	/* NumPocTotalCurr is not 0 in a P or B slice (7.4.7.2). */
+	if (!total || num_active < 1 || num_active > DPB_HEVC_MAX_ENTRIES - 1)
 		return -EINVAL;
 	while (n < temp_size)
 		for (unsigned s = 0; s < 3; s++)
-			for (unsigned i = 0; i < counts[s] && n < temp_size; i++)
-				temp[n++] = sets[s][i];
+			for (unsigned i = 0; i < counts[s]; i++)
+				if (n < temp_size)
+					temp[n++] = sets[s][i];
 	for (unsigned i = 0; i < num_active; i++) {
 		/* list_entry_lX is at most NumPocTotalCurr - 1 (7.4.7.2). */
 		if (modified && list_entry[i] >= total)
@@ -654,7 +656,6 @@ int dpb_hevc_ref_lists(const struct dpb_hevc *dpb,
 		       uint8_t list0[DPB_HEVC_MAX_ENTRIES],
 		       uint8_t list1[DPB_HEVC_MAX_ENTRIES])
 {
-	const struct rps_curr *curr = &dpb->rps;
 	uint8_t index[DPB_HEVC_SLOTS];
 	int ret;
 
@@ -664,9 +665,6 @@ int dpb_hevc_ref_lists(const struct dpb_hevc *dpb,
 		return -EINVAL;
 	if (slice->slice_type == DPB_HEVC_SLICE_I)
 		return 0;
-	/* NumPocTotalCurr is not 0 in a P or B slice (7.4.7.2). */
-	if (!curr->num_st_before && !curr->num_st_after && !curr->num_lt)
-		return -EINVAL;
 	entry_indices(dpb, index);
 	ret = build_list(dpb, index, false, slice->num_ref_idx_l0_active,
 			 slice->ref_pic_list_modification_flag_l0,

@@ -88,11 +88,11 @@ struct dpb_hevc_lt_ref {
 
 /* A picture, from its first slice segment header. */
 struct dpb_hevc_picture_info {
-	uint64_t id;			/* the caller's handle (the timestamp) */
+	uint64_t id;		/* the caller's handle (the timestamp) */
 	uint8_t nal_unit_type;
 	uint8_t temporal_id;		/* nuh_temporal_id_plus1 - 1 */
 	uint32_t pic_order_cnt_lsb;	/* ignored (inferred 0) for IDR */
-	bool pic_output_flag;		/* 1 where the PPS does not send it */
+	bool pic_output_flag;	/* 1 where the PPS does not send it */
 	bool no_output_of_prior_pics_flag;
 	/* The first picture of the stream, the first after an end-of-sequence
 	 * NAL unit, or a CRA picture to handle as a BLA one (after a seek):
@@ -106,15 +106,16 @@ struct dpb_hevc_picture_info {
 	bool used_by_curr_pic_s0[DPB_HEVC_MAX_ST_REFS];
 	int32_t delta_poc_s1[DPB_HEVC_MAX_ST_REFS];
 	bool used_by_curr_pic_s1[DPB_HEVC_MAX_ST_REFS];
-	uint8_t num_long_term;	/* num_long_term_sps + num_long_term_pics */
+	/* num_long_term_sps + num_long_term_pics */
+	uint8_t num_long_term;
 	struct dpb_hevc_lt_ref lt[DPB_HEVC_MAX_LT_REFS];
 };
 
 /* A slice's reference list syntax. */
 struct dpb_hevc_slice_info {
 	uint8_t slice_type;		/* enum dpb_hevc_slice_type */
-	uint8_t num_ref_idx_l0_active;	/* num_ref_idx_l0_active_minus1 + 1 */
-	uint8_t num_ref_idx_l1_active;
+	/* num_ref_idx_lX_active_minus1 + 1 */
+	uint8_t num_ref_idx_l0_active, num_ref_idx_l1_active;
 	bool ref_pic_list_modification_flag_l0;
 	bool ref_pic_list_modification_flag_l1;
 	uint8_t list_entry_l0[DPB_HEVC_MAX_ENTRIES];
@@ -156,7 +157,9 @@ void dpb_hevc_free(struct dpb_hevc *dpb);
 /* Before decoding a picture. Returns 0, DPB_HEVC_SKIP (a RASL picture of
  * an IRAP picture with NoRaslOutputFlag = 1, or any picture before the
  * first IRAP one: neither decode nor output it), or -EINVAL on values out
- * of range or an inconsistent stream (the DPB is left as it was). */
+ * of range or an inconsistent stream (the DPB is left as it was). A
+ * picture not started with 0, or started and not finished before the next
+ * start, never enters the DPB and gets no callback. */
 int dpb_hevc_start_picture(struct dpb_hevc *dpb, const struct dpb_hevc_sps *sps,
 			   const struct dpb_hevc_picture_info *pic);
 

@@ -224,7 +224,8 @@ START_TEST(prev_tid0_pic)
 	} cases[] = {
 		{ DPB_HEVC_NAL_TRAIL_R, 1, 1 },
 		{ DPB_HEVC_NAL_TSA_R, 2, 1 },
-		{ DPB_HEVC_NAL_TRAIL_N, 0, 1 },	/* sub-layer non-reference */
+		/* sub-layer non-reference pictures */
+		{ DPB_HEVC_NAL_TRAIL_N, 0, 1 },
 		{ DPB_HEVC_NAL_RADL_N, 0, 1 },
 		{ DPB_HEVC_NAL_RADL_R, 0, 1 },
 		{ DPB_HEVC_NAL_RASL_R, 0, 1 },
@@ -341,7 +342,7 @@ static void decode_gop(struct dpb_hevc *dpb, const struct dpb_hevc_sps *sps)
 START_TEST(gop_output_order)
 {
 	static const int64_t expected[] = {
-		ID(0),			/* after 2 is decoded: 0 8 4 2 wait */
+		ID(0),			/* after 2: 0 8 4 2 wait */
 		ID(1),			/* after 1 */
 		-ID(0), -ID(1),		/* 3's RPS drops them */
 		ID(2),			/* after 3 */
