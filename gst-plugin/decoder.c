@@ -759,6 +759,34 @@ static gboolean decoder_flush(GstVideoDecoder *dec)
 	return TRUE;
 }
 
+/* The caps of our pictures as DMABuf: GStreamer 1.24+ describes them as
+ * DMA_DRM with the DRM fourcc and modifier (tiled formats too); 1.22 has
+ * only plain DMABuf caps, with no word for a tiling, so linear only. NULL
+ * when the format cannot go out as DMABuf. */
+static GstCaps *dmabuf_caps(GstV4l2rDecoderPrivate *p,
+			    GstVideoCodecState *state)
+{
+	const struct v4l2r_format_desc *d = p->layout.desc;
+	gboolean linear = !d->tile_w && d->linear_fourcc == d->v4l2_fourcc;
+
+#if GST_CHECK_VERSION(1, 24, 0)
+	if (d->drm_fourcc && d->drm_modifier != 0x00ffffffffffffffULL) {
+		GstVideoInfoDmaDrm drm;
+		gst_video_info_dma_drm_init(&drm);
+		drm.vinfo = state->info;
+		drm.drm_fourcc = d->drm_fourcc;
+		drm.drm_modifier = d->drm_modifier;
+		return gst_video_info_dma_drm_to_caps(&drm);
+	}
+#endif
+	if (!linear)
+		return NULL;
+	GstCaps *caps = gst_caps_copy(state->caps);
+	gst_caps_set_features_simple(caps,
+		gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
+	return caps;
+}
+
 static gboolean decoder_negotiate(GstVideoDecoder *dec)
 {
 	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
@@ -769,25 +797,19 @@ static gboolean decoder_negotiate(GstVideoDecoder *dec)
 		return FALSE;
 	/* DMABuf when downstream takes it: no copy at all. */
 	p->dmabuf = FALSE;
-	const struct v4l2r_format_desc *d = p->layout.desc;
 	GstCaps *peer = gst_pad_peer_query_caps(GST_VIDEO_DECODER_SRC_PAD(dec),
 						NULL);
-	if (p->configured && d && !d->tile_w && d->linear_fourcc ==
-	    d->v4l2_fourcc && peer) {
-		if (!state->caps)
-			state->caps = gst_video_info_to_caps(&state->info);
-		GstCaps *want = gst_caps_copy(state->caps);
-		gst_caps_set_features_simple(want,
-			gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF,
-					      NULL));
-		if (gst_caps_can_intersect(want, peer) &&
-		    !gst_caps_is_any(peer)) {
-			GST_INFO_OBJECT(self, "DMABuf output");
-			gst_caps_replace(&state->caps, want);
-			p->dmabuf = TRUE;
-		}
-		gst_caps_unref(want);
+	if (!state->caps)
+		state->caps = gst_video_info_to_caps(&state->info);
+	GstCaps *want = p->configured && peer && !gst_caps_is_any(peer) ?
+				dmabuf_caps(p, state) : NULL;
+	if (want && gst_caps_can_intersect(want, peer)) {
+		GST_INFO_OBJECT(self, "DMABuf output: %" GST_PTR_FORMAT, want);
+		gst_caps_replace(&state->caps, want);
+		p->dmabuf = TRUE;
 	}
+	if (want)
+		gst_caps_unref(want);
 	if (peer)
 		gst_caps_unref(peer);
 	if (p->dmabuf && !p->fds) {
@@ -971,10 +993,20 @@ static GstCaps *src_caps(const struct v4l2r_codec_caps *caps)
 		gst_value_list_append_value(&formats, &v);
 	}
 	g_value_unset(&v);
-	GstCaps *out = gst_caps_from_string("video/x-raw; video/x-raw("
-					    GST_CAPS_FEATURE_MEMORY_DMABUF ")");
+	GstCaps *out = gst_caps_from_string("video/x-raw");
 	if (gst_value_list_get_size(&formats))
 		gst_caps_set_value(out, "format", &formats);
+#if GST_CHECK_VERSION(1, 24, 0)
+	/* DMABuf as DMA_DRM: the drm-format names fourcc and modifier */
+	gst_caps_append(out, gst_caps_from_string(
+		"video/x-raw(" GST_CAPS_FEATURE_MEMORY_DMABUF "), "
+		"format = (string) DMA_DRM"));
+#else
+	GstCaps *dmabuf = gst_caps_copy(out);
+	gst_caps_set_features_simple(dmabuf, gst_caps_features_new(
+		GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
+	gst_caps_append(out, dmabuf);
+#endif
 	g_value_unset(&formats);
 	return out;
 }
