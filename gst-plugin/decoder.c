@@ -27,7 +27,27 @@ enum {
 	PROP_REQUESTS,
 	PROP_TIMEOUT,
 	PROP_RECORD,
+	PROP_DECODE_MODE,
 };
+
+/* The decode-mode property's values: V4L2R_DECODE_MODE_*. */
+#define GST_TYPE_V4L2R_DECODE_MODE (decode_mode_get_type())
+static GType decode_mode_get_type(void)
+{
+	static const GEnumValue values[] = {
+		{ V4L2R_DECODE_MODE_AUTO, "The device's best (frame-based "
+		  "with start codes when offered)", "auto" },
+		{ V4L2R_DECODE_MODE_SLICE, "A request per slice", "slice" },
+		{ V4L2R_DECODE_MODE_FRAME, "A request per picture", "frame" },
+		{ 0, NULL, NULL },
+	};
+	static GType type;
+
+	if (g_once_init_enter(&type))
+		g_once_init_leave(&type, g_enum_register_static(
+						 "GstV4l2rDecodeMode", values));
+	return type;
+}
 
 typedef struct {
 	/* properties */
@@ -35,6 +55,7 @@ typedef struct {
 	guint requests;
 	guint timeout_ms;
 	gchar *record;
+	gint decode_mode;	/* V4L2R_DECODE_MODE_* asked for */
 
 	struct v4l2r_session *session;
 	struct v4l2r_decode_mode mode;
@@ -595,6 +616,9 @@ static GstFlowReturn push_one(GstV4l2rDecoder *self)
 
 	enum v4l2r_result result = v4l2r_session_wait_capture(
 		p->session, pic->index, (int)p->timeout_ms);
+	GST_LOG_OBJECT(self, "frame %u (buffer %u, ts %" G_GUINT64_FORMAT
+		       "): %s", pic->frame_number, pic->index, pic->timestamp,
+		       v4l2r_result_str(result));
 	GstVideoCodecFrame *frame = gst_video_decoder_get_frame(
 		dec, (int)pic->frame_number);
 	if (!frame) {
@@ -686,13 +710,22 @@ static gboolean decoder_start(GstVideoDecoder *dec)
 	bool ok;
 
 	p->mode = v4l2r_decode_mode_choose(dev->desc, &dev->caps,
-					   V4L2R_DECODE_MODE_AUTO, &ok);
+					   p->decode_mode, &ok);
 	if (!ok) {
 		GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS,
 				  ("the device offers no %s decode mode this "
 				   "plugin can use", dev->desc->name), (NULL));
 		return FALSE;
 	}
+	if (dev->desc->decode_mode_cid &&
+	    p->decode_mode != V4L2R_DECODE_MODE_AUTO &&
+	    p->mode.slice_based != (p->decode_mode == V4L2R_DECODE_MODE_SLICE))
+		GST_WARNING_OBJECT(self, "the device offers no %s-based %s "
+				   "decoding: decoding %s-based",
+				   p->decode_mode == V4L2R_DECODE_MODE_SLICE ?
+					   "slice" : "frame",
+				   dev->desc->name,
+				   p->mode.slice_based ? "slice" : "frame");
 	p->next_timestamp = 0;
 	return open_session(self);
 }
@@ -870,6 +903,9 @@ static void set_property(GObject *object, guint id, const GValue *value,
 		g_free(p->record);
 		p->record = g_value_dup_string(value);
 		break;
+	case PROP_DECODE_MODE:
+		p->decode_mode = g_value_get_enum(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
 	}
@@ -892,6 +928,9 @@ static void get_property(GObject *object, guint id, GValue *value,
 		break;
 	case PROP_RECORD:
 		g_value_set_string(value, p->record);
+		break;
+	case PROP_DECODE_MODE:
+		g_value_set_enum(value, p->decode_mode);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, id, pspec);
@@ -918,6 +957,7 @@ static void gst_v4l2r_decoder_init(GstV4l2rDecoder *self)
 	p->device = g_strdup(dev ? dev->node.video_path : NULL);
 	p->requests = DEFAULT_REQUESTS;
 	p->timeout_ms = DEFAULT_TIMEOUT_MS;
+	p->decode_mode = V4L2R_DECODE_MODE_AUTO;
 	g_mutex_init(&p->lock);
 	g_cond_init(&p->released);
 	g_queue_init(&p->pending);
@@ -967,6 +1007,12 @@ static void gst_v4l2r_decoder_class_init(GstV4l2rDecoderClass *klass)
 				    "Records the session into this trace file "
 				    "(replay it with v4l2-request-test "
 				    "replay)", NULL, rw));
+	g_object_class_install_property(object, PROP_DECODE_MODE,
+		g_param_spec_enum("decode-mode", "Decode mode",
+				  "H.264/HEVC: a request per slice or per "
+				  "picture, where the device offers both",
+				  GST_TYPE_V4L2R_DECODE_MODE,
+				  V4L2R_DECODE_MODE_AUTO, rw));
 }
 
 /* ---- registration ---- */

@@ -53,6 +53,8 @@ typedef struct {
 	struct v4l2_ctrl_h264_scaling_matrix scaling;
 	struct v4l2_ctrl_h264_decode_params decode;
 	struct v4l2_ctrl_h264_slice_params slice;
+	/* Where each of dpb_h264_entries()' entries went in decode.dpb[]. */
+	guint8 dpb_index[DPB_H264_MAX_FRAMES];
 	struct v4l2_ctrl_h264_pred_weights weights;
 } GstV4l2rH264Dec;
 
@@ -81,7 +83,13 @@ static void dpb_output(void *user, const struct dpb_h264_output *out)
 	GstV4l2rH264Dec *self = user;
 	GstV4l2rPicture *pic = held_picture(self, out->id, FALSE);
 
-	if (pic && self->dpb_flow == GST_FLOW_OK)
+	if (!pic) {
+		GST_WARNING_OBJECT(self, "the DPB outputs a picture it does "
+				   "not hold (ts %" G_GUINT64_FORMAT ")",
+				   out->id);
+		return;
+	}
+	if (self->dpb_flow == GST_FLOW_OK)
 		self->dpb_flow = gst_v4l2r_decoder_output(&self->parent, pic);
 }
 
@@ -357,22 +365,26 @@ static void fill_decode_params(GstV4l2rH264Dec *self, const Slice *first)
 	unsigned n = dpb_h264_entries(self->dpb, entries);
 
 	memset(d, 0, sizeof(*d));
-	for (unsigned i = 0; i < n && i < V4L2_H264_NUM_DPB_ENTRIES; i++) {
+	/* The references only: pictures merely waiting for output are no
+	 * business of the decoder (and v4l2codecs leaves them out too). */
+	unsigned used = 0;
+	for (unsigned i = 0; i < n; i++) {
 		const struct dpb_h264_entry *e = &entries[i];
-		struct v4l2_h264_dpb_entry *o = &d->dpb[i];
-		/* A frame_num gap's frame has no picture: the entry stays
-		 * invalid, whatever a list may say of it. */
-		if (e->flags & DPB_H264_ENTRY_NON_EXISTING)
+		self->dpb_index[i] = (guint8)used;
+		/* A frame_num gap's frame has no picture: no entry. */
+		if (!(e->flags & DPB_H264_ENTRY_REFERENCE) ||
+		    (e->flags & DPB_H264_ENTRY_NON_EXISTING) ||
+		    used == V4L2_H264_NUM_DPB_ENTRIES)
 			continue;
+		struct v4l2_h264_dpb_entry *o = &d->dpb[used++];
 		o->reference_ts = e->id;
 		o->pic_num = (guint32)e->pic_num;
 		o->frame_num = (guint16)e->frame_num;
-		o->fields = e->ref_fields;
+		o->fields = e->fields;
 		o->top_field_order_cnt = e->top_poc;
 		o->bottom_field_order_cnt = e->bottom_poc;
-		o->flags = V4L2_H264_DPB_ENTRY_FLAG_VALID;
-		if (e->flags & DPB_H264_ENTRY_REFERENCE)
-			o->flags |= V4L2_H264_DPB_ENTRY_FLAG_ACTIVE;
+		o->flags = V4L2_H264_DPB_ENTRY_FLAG_VALID |
+			   V4L2_H264_DPB_ENTRY_FLAG_ACTIVE;
 		if (e->flags & DPB_H264_ENTRY_LONG_TERM)
 			o->flags |= V4L2_H264_DPB_ENTRY_FLAG_LONG_TERM;
 		if (e->flags & DPB_H264_ENTRY_FIELD)
@@ -411,6 +423,23 @@ static enum dpb_h264_slice_type slice_type(const GstH264SliceHdr *hdr)
 	return DPB_H264_SLICE_I;
 }
 
+/* The parser keeps the list's end (modification_of_pic_nums_idc 3) as an
+ * entry; the DPB takes the operations only. */
+static uint8_t copy_modifications(struct dpb_h264_modification *out,
+				  const GstH264RefPicListModification *in,
+				  guint n)
+{
+	uint8_t count = 0;
+
+	for (guint i = 0; i < n && in[i].modification_of_pic_nums_idc < 3 &&
+			  count <= DPB_H264_MAX_REFS; i++)
+		out[count++] = (struct dpb_h264_modification){
+			in[i].modification_of_pic_nums_idc,
+			in[i].value.abs_diff_pic_num_minus1,
+		};
+	return count;
+}
+
 static int fill_slice_params(GstV4l2rH264Dec *self, const Slice *s)
 {
 	const GstH264SliceHdr *hdr = &s->hdr;
@@ -419,9 +448,10 @@ static int fill_slice_params(GstV4l2rH264Dec *self, const Slice *s)
 	struct dpb_h264_ref l0[DPB_H264_MAX_REFS], l1[DPB_H264_MAX_REFS];
 
 	memset(o, 0, sizeof(*o));
-	/* The slice header's size as the device skips it: the NAL header
-	 * bytes excluded, emulation prevention bytes counted. */
-	o->header_bit_size = hdr->header_size;
+	/* Bits from the NAL header byte to slice_data(), emulation
+	 * prevention bytes left out (the parser's header_size counts from
+	 * after the NAL header): what Cedrus skips. */
+	o->header_bit_size = 8 * s->nalu.header_bytes + hdr->header_size;
 	o->first_mb_in_slice = hdr->first_mb_in_slice;
 	o->slice_type = (guint8)(hdr->type % 5);
 	o->colour_plane_id = hdr->colour_plane_id;
@@ -440,36 +470,30 @@ static int fill_slice_params(GstV4l2rH264Dec *self, const Slice *s)
 		return 0;
 	o->num_ref_idx_l0_active_minus1 = hdr->num_ref_idx_l0_active_minus1;
 	ds.num_ref_idx_active[0] = hdr->num_ref_idx_l0_active_minus1 + 1;
-	ds.n_modifications[0] = hdr->n_ref_pic_list_modification_l0;
-	for (guint i = 0; i < ds.n_modifications[0]; i++)
-		ds.modification[0][i] = (struct dpb_h264_modification){
-			hdr->ref_pic_list_modification_l0[i]
-				.modification_of_pic_nums_idc,
-			hdr->ref_pic_list_modification_l0[i]
-				.value.abs_diff_pic_num_minus1,
-		};
+	ds.n_modifications[0] = copy_modifications(
+		ds.modification[0], hdr->ref_pic_list_modification_l0,
+		hdr->n_ref_pic_list_modification_l0);
 	if (ds.type == DPB_H264_SLICE_B) {
 		o->num_ref_idx_l1_active_minus1 =
 			hdr->num_ref_idx_l1_active_minus1;
 		ds.num_ref_idx_active[1] = hdr->num_ref_idx_l1_active_minus1 + 1;
-		ds.n_modifications[1] = hdr->n_ref_pic_list_modification_l1;
-		for (guint i = 0; i < ds.n_modifications[1]; i++)
-			ds.modification[1][i] = (struct dpb_h264_modification){
-				hdr->ref_pic_list_modification_l1[i]
-					.modification_of_pic_nums_idc,
-				hdr->ref_pic_list_modification_l1[i]
-					.value.abs_diff_pic_num_minus1,
-			};
+		ds.n_modifications[1] = copy_modifications(
+			ds.modification[1], hdr->ref_pic_list_modification_l1,
+			hdr->n_ref_pic_list_modification_l1);
 	}
 	int ret = dpb_h264_ref_lists(self->dpb, &ds, l0, l1);
 	if (ret < 0)
 		return ret;
 	for (guint i = 0; i < ds.num_ref_idx_active[0]; i++)
 		o->ref_pic_list0[i] = (struct v4l2_h264_reference){
-			.fields = l0[i].fields, .index = l0[i].index };
+			.fields = l0[i].fields,
+			.index = self->dpb_index[l0[i].index %
+						 DPB_H264_MAX_FRAMES] };
 	for (guint i = 0; i < ds.num_ref_idx_active[1]; i++)
 		o->ref_pic_list1[i] = (struct v4l2_h264_reference){
-			.fields = l1[i].fields, .index = l1[i].index };
+			.fields = l1[i].fields,
+			.index = self->dpb_index[l1[i].index %
+						 DPB_H264_MAX_FRAMES] };
 	return 0;
 }
 

@@ -41,11 +41,11 @@ static void drop_ref(GstV4l2rDecoder *dec, GstV4l2rPicture **pic)
 	*pic = NULL;
 }
 
-/* The parser keeps matrices in raster order; the uAPI wants them in
- * zigzag scan order, as the bitstream has them. */
-static void set_matrix(guint8 out[64], const guint8 raster[64])
+/* The parser keeps matrices in the bitstream's zigzag scan order, which
+ * is the order the uAPI wants. */
+static void set_matrix(guint8 out[64], const guint8 zigzag[64])
 {
-	gst_mpeg_video_quant_matrix_get_zigzag_from_raster(out, raster);
+	memcpy(out, zigzag, 64);
 }
 
 static void sequence_matrices(GstV4l2rMpeg2Dec *self)
