@@ -1,0 +1,167 @@
+/* Seeks and flushes through a decoding pipeline, as a player does.
+ *
+ *   gst-seek SEEKS 'PIPELINE'
+ *
+ * PIPELINE (gst-launch syntax) ends in an element named "sink". The
+ * program plays it, and each time a few buffers reached the sink it seeks
+ * (flushing, to a key unit) to a position between the start and the middle
+ * of the stream, SEEKS times in all; then it plays to the end. It prints
+ * one line per seek and a summary, and exits 0 when the pipeline reached
+ * EOS with no error, every seek was followed by buffers at the position
+ * asked for or after it, and the stream's last buffers came out (so the
+ * decoder still had picture buffers and requests: a leak per seek runs it
+ * dry within a few seeks). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <gst/gst.h>
+
+struct run {
+	GstElement *pipeline;
+	GMainLoop *loop;
+	gint64 duration;
+	unsigned seeks_left, seeks_done;
+	unsigned buffers_since_seek;
+	GstClockTime seek_target;
+	gboolean seeking;	/* waiting for the first buffer after a seek */
+	GstClockTime last_pts;
+	gboolean failed;
+	guint64 buffers;
+};
+
+static GstPadProbeReturn on_buffer(GstPad *pad, GstPadProbeInfo *info,
+				   gpointer data)
+{
+	struct run *r = data;
+	GstBuffer *buf = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime pts = GST_BUFFER_PTS(buf);
+
+	(void)pad;
+	r->buffers++;
+	r->buffers_since_seek++;
+	if (GST_CLOCK_TIME_IS_VALID(pts))
+		r->last_pts = pts;
+	if (r->seeking && GST_CLOCK_TIME_IS_VALID(pts)) {
+		r->seeking = FALSE;
+		/* A key-unit seek may start at the key picture before the
+		 * target; it must not start later than the target's GOP, nor
+		 * at the very beginning when the target is not there. */
+		printf("seek %u to %" GST_TIME_FORMAT ": first buffer %"
+		       GST_TIME_FORMAT "\n", r->seeks_done,
+		       GST_TIME_ARGS(r->seek_target), GST_TIME_ARGS(pts));
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+static gboolean do_seek(gpointer data)
+{
+	struct run *r = data;
+
+	if (!r->seeks_left)
+		return G_SOURCE_REMOVE;
+	if (r->seeking || r->buffers_since_seek < 3)
+		return G_SOURCE_CONTINUE;
+	/* positions spread over the first half, none twice in a row */
+	r->seek_target = (GstClockTime)(r->duration / 2) *
+			 ((r->seeks_done * 7) % 10) / 10;
+	r->seeks_left--;
+	r->seeks_done++;
+	r->buffers_since_seek = 0;
+	r->seeking = TRUE;
+	if (!gst_element_seek_simple(r->pipeline, GST_FORMAT_TIME,
+				     GST_SEEK_FLAG_FLUSH |
+					     GST_SEEK_FLAG_KEY_UNIT,
+				     (gint64)r->seek_target)) {
+		printf("seek %u: refused\n", r->seeks_done);
+		r->failed = TRUE;
+		g_main_loop_quit(r->loop);
+	}
+	return r->seeks_left ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean on_message(GstBus *bus, GstMessage *msg, gpointer data)
+{
+	struct run *r = data;
+	GError *err = NULL;
+	gchar *debug = NULL;
+
+	(void)bus;
+	switch (GST_MESSAGE_TYPE(msg)) {
+	case GST_MESSAGE_ERROR:
+		gst_message_parse_error(msg, &err, &debug);
+		printf("error from %s: %s (%s)\n", GST_OBJECT_NAME(msg->src),
+		       err->message, debug ? debug : "");
+		g_clear_error(&err);
+		g_free(debug);
+		r->failed = TRUE;
+		g_main_loop_quit(r->loop);
+		break;
+	case GST_MESSAGE_WARNING:
+		gst_message_parse_warning(msg, &err, &debug);
+		printf("warning from %s: %s (%s)\n", GST_OBJECT_NAME(msg->src),
+		       err->message, debug ? debug : "");
+		g_clear_error(&err);
+		g_free(debug);
+		r->failed = TRUE;
+		break;
+	case GST_MESSAGE_EOS:
+		g_main_loop_quit(r->loop);
+		break;
+	default:
+		break;
+	}
+	return TRUE;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { 0 };
+	GError *err = NULL;
+
+	gst_init(&argc, &argv);
+	if (argc != 3 || atoi(argv[1]) <= 0) {
+		fprintf(stderr, "usage: gst-seek SEEKS 'PIPELINE ... name=sink'\n");
+		return 2;
+	}
+	r.seeks_left = (unsigned)atoi(argv[1]);
+	r.pipeline = gst_parse_launch(argv[2], &err);
+	if (!r.pipeline) {
+		fprintf(stderr, "gst-seek: %s\n", err->message);
+		return 2;
+	}
+	GstElement *sink = gst_bin_get_by_name(GST_BIN(r.pipeline), "sink");
+	if (!sink) {
+		fprintf(stderr, "gst-seek: no element named sink\n");
+		return 2;
+	}
+	GstPad *pad = gst_element_get_static_pad(sink, "sink");
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &r, NULL);
+	gst_object_unref(pad);
+	r.loop = g_main_loop_new(NULL, FALSE);
+	GstBus *bus = gst_element_get_bus(r.pipeline);
+	gst_bus_add_watch(bus, on_message, &r);
+	gst_element_set_state(r.pipeline, GST_STATE_PAUSED);
+	if (gst_element_get_state(r.pipeline, NULL, NULL, 60 * GST_SECOND) ==
+		    GST_STATE_CHANGE_FAILURE ||
+	    !gst_element_query_duration(r.pipeline, GST_FORMAT_TIME,
+					&r.duration) || r.duration <= 0) {
+		printf("the pipeline does not preroll or has no duration\n");
+		return 1;
+	}
+	g_timeout_add(20, do_seek, &r);
+	gst_element_set_state(r.pipeline, GST_STATE_PLAYING);
+	g_main_loop_run(r.loop);
+	gst_element_set_state(r.pipeline, GST_STATE_NULL);
+	gboolean to_end = r.last_pts != 0 &&
+			  r.last_pts + GST_SECOND / 2 >= (GstClockTime)r.duration;
+	printf("gst-seek: %u seeks, %" G_GUINT64_FORMAT " buffers, last at %"
+	       GST_TIME_FORMAT " of %" GST_TIME_FORMAT "%s%s\n", r.seeks_done,
+	       r.buffers, GST_TIME_ARGS(r.last_pts), GST_TIME_ARGS(r.duration),
+	       to_end ? "" : ", the end never came out",
+	       r.failed ? ", with errors or warnings" : "");
+	gst_object_unref(bus);
+	gst_object_unref(sink);
+	gst_object_unref(r.pipeline);
+	g_main_loop_unref(r.loop);
+	return !r.failed && to_end && r.seeks_done && !r.seeks_left ? 0 : 1;
+}
