@@ -104,10 +104,12 @@ static void carry_over(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
 			gboolean on;
 			gint16 value;
 		} features[V4L2_VP9_SEG_LVL_MAX] = {
-			[V4L2_VP9_SEG_LVL_ALT_Q] = { d->alternate_quantizer_enabled,
-						     d->alternate_quantizer },
-			[V4L2_VP9_SEG_LVL_ALT_L] = { d->alternate_loop_filter_enabled,
-						     d->alternate_loop_filter },
+			[V4L2_VP9_SEG_LVL_ALT_Q] = {
+				d->alternate_quantizer_enabled,
+				d->alternate_quantizer },
+			[V4L2_VP9_SEG_LVL_ALT_L] = {
+				d->alternate_loop_filter_enabled,
+				d->alternate_loop_filter },
 			[V4L2_VP9_SEG_LVL_REF_FRAME] = {
 				d->reference_frame_enabled,
 				(gint16)d->reference_frame },
@@ -145,7 +147,8 @@ static void fill_segmentation(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 	       sizeof(seg->pred_probs));
 	memcpy(seg->feature_enabled, self->feature_enabled,
 	       sizeof(seg->feature_enabled));
-	memcpy(seg->feature_data, self->feature_data, sizeof(seg->feature_data));
+	memcpy(seg->feature_data, self->feature_data,
+	       sizeof(seg->feature_data));
 }
 
 /* The syntax's reset_frame_context (0, 1: none; 2: this context; 3: all)
@@ -215,7 +218,8 @@ static void fill_frame(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 		{ hdr->frame_type == GST_VP9_KEY_FRAME,
 		  V4L2_VP9_FRAME_FLAG_KEY_FRAME },
 		{ hdr->show_frame, V4L2_VP9_FRAME_FLAG_SHOW_FRAME },
-		{ hdr->error_resilient_mode, V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT },
+		{ hdr->error_resilient_mode,
+		  V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT },
 		{ hdr->intra_only, V4L2_VP9_FRAME_FLAG_INTRA_ONLY },
 		{ hdr->allow_high_precision_mv,
 		  V4L2_VP9_FRAME_FLAG_ALLOW_HIGH_PREC_MV },
@@ -229,7 +233,8 @@ static void fill_frame(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 			f->flags |= flags[i].flag;
 
 	f->compressed_header_size = (guint16)hdr->first_partition_size;
-	f->uncompressed_header_size = (guint16)hdr->frame_header_length_in_bytes;
+	f->uncompressed_header_size =
+		(guint16)hdr->frame_header_length_in_bytes;
 	f->reset_frame_context = reset_context(hdr->reset_frame_context);
 	f->frame_context_idx = (guint8)hdr->frame_context_idx;
 	/* an intra frame codes no filter: the parser leaves 0, EIGHTTAP */
@@ -352,11 +357,13 @@ static gboolean has_references(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
 static const char *unsupported(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 			       gsize size)
 {
-	if (hdr->profile != GST_VP9_PROFILE_0 && hdr->profile != GST_VP9_PROFILE_2)
+	if (hdr->profile != GST_VP9_PROFILE_0 &&
+	    hdr->profile != GST_VP9_PROFILE_2)
 		return "profile 1 and 3 (4:4:4, 4:2:2) are not decoded";
 	if (self->parser->bit_depth != (hdr->profile == 2 ? 10u : 8u))
-		return "a bit depth its profile does not have";
-	if (self->parser->subsampling_x != 1 || self->parser->subsampling_y != 1)
+		return "not 8-bit profile 0 nor 10-bit profile 2";
+	if (self->parser->subsampling_x != 1 ||
+	    self->parser->subsampling_y != 1)
 		return "not 4:2:0";
 	if ((guint64)hdr->frame_header_length_in_bytes +
 		    hdr->first_partition_size >= size)
@@ -448,7 +455,8 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 	};
 	guint n_ctrls = device_has_control(dec, ctrls[1].id) ? 2 : 1;
 	GstV4l2rChunk chunk = { .data = data, .size = size };
-	fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n_ctrls, &chunk, 1, FALSE);
+	fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n_ctrls, &chunk, 1,
+				     FALSE);
 	if (fr != GST_FLOW_OK || !pic->queued) {
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return lose_frame(dec, frame, fr);
