@@ -1,0 +1,527 @@
+/* VP9 profiles 0 and 2: the uncompressed header GStreamer's VP9 parser
+ * reads and the compressed header the core reads (v4l2r/vp9.h), into the
+ * stateless VP9 frame and compressed header controls; one request per
+ * frame holding the whole frame (V4L2_PIX_FMT_VP9_FRAME).
+ *
+ * Input: one frame per buffer (vp9parse splits superframes). References:
+ * the 8 slots, refreshed by refresh_frame_flags. VP9 never reorders: a
+ * shown frame goes out at once, a hidden one is decoded for reference only
+ * and its input frame dropped; show_existing_frame outputs a slot's picture
+ * again for its own input frame, with nothing to decode. */
+#include <string.h>
+
+#include <gst/codecparsers/gstvp9parser.h>
+#include <linux/videodev2.h>
+
+#include "codecs.h"
+#include "decoder.h"
+#include "v4l2r/vp9.h"
+
+#define VP9_SLOTS GST_VP9_REF_FRAMES
+/* The uncompressed header takes at most about 62 bytes (spec 6.2, with
+ * every optional field present); GStreamer's parser reads it unchecked,
+ * so a shorter frame is parsed from a copy padded with zeros. */
+#define VP9_HEADER_READ 128
+
+typedef struct {
+	GstV4l2rDecoder parent;
+
+	GstVp9Parser *parser;
+	GstV4l2rPicture *slots[VP9_SLOTS];
+
+	/* What the headers carry from frame to frame until
+	 * setup_past_independence() (spec 7.2), which the parser keeps
+	 * privately and V4L2 wants as they are in force. */
+	gint8 ref_deltas[GST_VP9_MAX_REF_LF_DELTAS];
+	gint8 mode_deltas[GST_VP9_MAX_MODE_LF_DELTAS];
+	gboolean abs_or_delta_update;
+	guint8 feature_enabled[GST_VP9_MAX_SEGMENTS];
+	gint16 feature_data[GST_VP9_MAX_SEGMENTS][V4L2_VP9_SEG_LVL_MAX];
+
+	/* What the device is set up for. */
+	gboolean configured;
+	guint width, height, bit_depth;
+} GstV4l2rVp9Dec;
+
+typedef GstV4l2rDecoderClass GstV4l2rVp9DecClass;
+
+G_DEFINE_TYPE(GstV4l2rVp9Dec, gst_v4l2r_vp9_dec, GST_TYPE_V4L2R_DECODER)
+
+static void set_slot(GstV4l2rDecoder *dec, GstV4l2rPicture **slot,
+		     GstV4l2rPicture *pic)
+{
+	if (pic)
+		gst_v4l2r_decoder_picture_ref(dec, pic);
+	if (*slot)
+		gst_v4l2r_decoder_picture_unref(dec, *slot);
+	*slot = pic;
+}
+
+static void drop_slots(GstV4l2rVp9Dec *self)
+{
+	for (guint i = 0; i < VP9_SLOTS; i++)
+		set_slot(&self->parent, &self->slots[i], NULL);
+}
+
+static gboolean is_intra(const GstVp9FrameHdr *hdr)
+{
+	return hdr->frame_type == GST_VP9_KEY_FRAME || hdr->intra_only;
+}
+
+/* setup_past_independence(), for what V4L2 carries. */
+static void past_independence(GstV4l2rVp9Dec *self)
+{
+	static const gint8 ref_deltas[GST_VP9_MAX_REF_LF_DELTAS] = {
+		1, 0, -1, -1
+	};
+
+	memcpy(self->ref_deltas, ref_deltas, sizeof(ref_deltas));
+	memset(self->mode_deltas, 0, sizeof(self->mode_deltas));
+	self->abs_or_delta_update = FALSE;
+	memset(self->feature_enabled, 0, sizeof(self->feature_enabled));
+	memset(self->feature_data, 0, sizeof(self->feature_data));
+}
+
+static void carry_over(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
+{
+	const GstVp9LoopFilter *lf = &hdr->loopfilter;
+	const GstVp9SegmentationInfo *seg = &hdr->segmentation;
+
+	if (is_intra(hdr) || hdr->error_resilient_mode)
+		past_independence(self);
+	for (guint i = 0; i < GST_VP9_MAX_REF_LF_DELTAS; i++)
+		if (lf->update_ref_deltas[i])
+			self->ref_deltas[i] = lf->ref_deltas[i];
+	for (guint i = 0; i < GST_VP9_MAX_MODE_LF_DELTAS; i++)
+		if (lf->update_mode_deltas[i])
+			self->mode_deltas[i] = lf->mode_deltas[i];
+	if (!seg->update_data)
+		return;
+	self->abs_or_delta_update = seg->abs_delta;
+	for (guint i = 0; i < GST_VP9_MAX_SEGMENTS; i++) {
+		const GstVp9SegmentationInfoData *d = &seg->data[i];
+		const struct {
+			gboolean on;
+			gint16 value;
+		} features[V4L2_VP9_SEG_LVL_MAX] = {
+			[V4L2_VP9_SEG_LVL_ALT_Q] = {
+				d->alternate_quantizer_enabled,
+				d->alternate_quantizer },
+			[V4L2_VP9_SEG_LVL_ALT_L] = {
+				d->alternate_loop_filter_enabled,
+				d->alternate_loop_filter },
+			[V4L2_VP9_SEG_LVL_REF_FRAME] = {
+				d->reference_frame_enabled,
+				(gint16)d->reference_frame },
+			[V4L2_VP9_SEG_LVL_SKIP] = { d->reference_skip, 0 },
+		};
+		self->feature_enabled[i] = 0;
+		for (guint f = 0; f < V4L2_VP9_SEG_LVL_MAX; f++) {
+			self->feature_data[i][f] = features[f].value;
+			if (features[f].on)
+				self->feature_enabled[i] |=
+					V4L2_VP9_SEGMENT_FEATURE_ENABLED(f);
+		}
+	}
+}
+
+static void fill_segmentation(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
+			      struct v4l2_vp9_segmentation *seg)
+{
+	const GstVp9SegmentationInfo *s = &hdr->segmentation;
+
+	if (s->enabled)
+		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_ENABLED;
+	if (s->update_map)
+		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_UPDATE_MAP;
+	if (s->temporal_update)
+		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_TEMPORAL_UPDATE;
+	if (s->update_data)
+		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_UPDATE_DATA;
+	if (self->abs_or_delta_update)
+		seg->flags |= V4L2_VP9_SEGMENTATION_FLAG_ABS_OR_DELTA_UPDATE;
+	/* the last coded map's probabilities, which the parser keeps */
+	memcpy(seg->tree_probs, self->parser->mb_segment_tree_probs,
+	       sizeof(seg->tree_probs));
+	memcpy(seg->pred_probs, self->parser->segment_pred_probs,
+	       sizeof(seg->pred_probs));
+	memcpy(seg->feature_enabled, self->feature_enabled,
+	       sizeof(seg->feature_enabled));
+	memcpy(seg->feature_data, self->feature_data,
+	       sizeof(seg->feature_data));
+}
+
+/* The syntax's reset_frame_context (0, 1: none; 2: this context; 3: all)
+ * to V4L2's. */
+static guint8 reset_context(gint coded)
+{
+	switch (coded) {
+	case 2:
+		return V4L2_VP9_RESET_FRAME_CTX_SPEC;
+	case 3:
+		return V4L2_VP9_RESET_FRAME_CTX_ALL;
+	default:
+		return V4L2_VP9_RESET_FRAME_CTX_NONE;
+	}
+}
+
+/* What the device needs to choose its capture formats: size, profile and
+ * bit depth (rkvdec and hantro list them from this control). */
+static void fill_stream(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
+			struct v4l2_ctrl_vp9_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->frame_width_minus_1 = (guint16)(hdr->width - 1);
+	f->frame_height_minus_1 = (guint16)(hdr->height - 1);
+	f->render_width_minus_1 = (guint16)((hdr->display_size_enabled ?
+					     hdr->display_width :
+					     hdr->width) - 1);
+	f->render_height_minus_1 = (guint16)((hdr->display_size_enabled ?
+					      hdr->display_height :
+					      hdr->height) - 1);
+	f->profile = (guint8)hdr->profile;
+	f->bit_depth = (guint8)self->parser->bit_depth;
+	if (self->parser->subsampling_x == 1)
+		f->flags |= V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING;
+	if (self->parser->subsampling_y == 1)
+		f->flags |= V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
+	if (self->parser->color_range == GST_VP9_CR_FULL)
+		f->flags |= V4L2_VP9_FRAME_FLAG_COLOR_RANGE_FULL_SWING;
+}
+
+static void fill_frame(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
+		       struct v4l2_ctrl_vp9_frame *f)
+{
+	const GstVp9LoopFilter *lf = &hdr->loopfilter;
+
+	fill_stream(self, hdr, f);
+	memcpy(f->lf.ref_deltas, self->ref_deltas, sizeof(f->lf.ref_deltas));
+	memcpy(f->lf.mode_deltas, self->mode_deltas,
+	       sizeof(f->lf.mode_deltas));
+	f->lf.level = (guint8)lf->filter_level;
+	f->lf.sharpness = (guint8)lf->sharpness_level;
+	if (lf->mode_ref_delta_enabled)
+		f->lf.flags |= V4L2_VP9_LOOP_FILTER_FLAG_DELTA_ENABLED;
+	if (lf->mode_ref_delta_update)
+		f->lf.flags |= V4L2_VP9_LOOP_FILTER_FLAG_DELTA_UPDATE;
+
+	f->quant.base_q_idx = hdr->quant_indices.y_ac_qi;
+	f->quant.delta_q_y_dc = hdr->quant_indices.y_dc_delta;
+	f->quant.delta_q_uv_dc = hdr->quant_indices.uv_dc_delta;
+	f->quant.delta_q_uv_ac = hdr->quant_indices.uv_ac_delta;
+	fill_segmentation(self, hdr, &f->seg);
+
+	const struct {
+		gboolean on;
+		guint32 flag;
+	} flags[] = {
+		{ hdr->frame_type == GST_VP9_KEY_FRAME,
+		  V4L2_VP9_FRAME_FLAG_KEY_FRAME },
+		{ hdr->show_frame, V4L2_VP9_FRAME_FLAG_SHOW_FRAME },
+		{ hdr->error_resilient_mode,
+		  V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT },
+		{ hdr->intra_only, V4L2_VP9_FRAME_FLAG_INTRA_ONLY },
+		{ hdr->allow_high_precision_mv,
+		  V4L2_VP9_FRAME_FLAG_ALLOW_HIGH_PREC_MV },
+		{ hdr->refresh_frame_context,
+		  V4L2_VP9_FRAME_FLAG_REFRESH_FRAME_CTX },
+		{ hdr->frame_parallel_decoding_mode,
+		  V4L2_VP9_FRAME_FLAG_PARALLEL_DEC_MODE },
+	};
+	for (guint i = 0; i < G_N_ELEMENTS(flags); i++)
+		if (flags[i].on)
+			f->flags |= flags[i].flag;
+
+	f->compressed_header_size = (guint16)hdr->first_partition_size;
+	f->uncompressed_header_size =
+		(guint16)hdr->frame_header_length_in_bytes;
+	f->reset_frame_context = reset_context(hdr->reset_frame_context);
+	f->frame_context_idx = (guint8)hdr->frame_context_idx;
+	/* an intra frame codes no filter: the parser leaves 0, EIGHTTAP */
+	f->interpolation_filter = hdr->mcomp_filter_type;
+	f->tile_cols_log2 = (guint8)hdr->log2_tile_columns;
+	f->tile_rows_log2 = (guint8)hdr->log2_tile_rows;
+	if (is_intra(hdr))
+		return;
+	static const guint8 sign_bias[GST_VP9_REFS_PER_FRAME] = {
+		V4L2_VP9_SIGN_BIAS_LAST, V4L2_VP9_SIGN_BIAS_GOLDEN,
+		V4L2_VP9_SIGN_BIAS_ALT,
+	};
+	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++)
+		if (hdr->ref_frame_sign_bias[i])
+			f->ref_frame_sign_bias |= sign_bias[i];
+	f->last_frame_ts = self->slots[hdr->ref_frame_indices[0]]->timestamp;
+	f->golden_frame_ts = self->slots[hdr->ref_frame_indices[1]]->timestamp;
+	f->alt_frame_ts = self->slots[hdr->ref_frame_indices[2]]->timestamp;
+}
+
+/* The device is set up again when size or bit depth change. The slots go
+ * first (the base class frees every buffer): a key frame refreshes them
+ * all anyway; an intra-only frame or reference scaling to a new size
+ * loses the pictures it does not refresh. */
+static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
+				  const GstVp9FrameHdr *hdr)
+{
+	guint depth = self->parser->bit_depth;
+
+	if (self->configured && hdr->width == self->width &&
+	    hdr->height == self->height && depth == self->bit_depth)
+		return GST_FLOW_OK;
+	drop_slots(self);
+	struct v4l2_ctrl_vp9_frame f;
+	fill_stream(self, hdr, &f);
+	struct v4l2_ext_control ctrl = {
+		.id = V4L2_CID_STATELESS_VP9_FRAME,
+		.size = sizeof(f),
+		.ptr = &f,
+	};
+	GstV4l2rStreamInfo info = {
+		.width = hdr->width,
+		.height = hdr->height,
+		.display_width = hdr->width,
+		.display_height = hdr->height,
+		.bit_depth = depth,
+		.references = VP9_SLOTS,
+		.interlace = GST_VIDEO_INTERLACE_MODE_PROGRESSIVE,
+		.controls = &ctrl,
+		.n_controls = 1,
+	};
+	GstFlowReturn fr = gst_v4l2r_decoder_configure(&self->parent, &info);
+	self->configured = fr == GST_FLOW_OK;
+	self->width = hdr->width;
+	self->height = hdr->height;
+	self->bit_depth = depth;
+	return fr;
+}
+
+/* A frame that failed, the warning posted (fr: what posting it returned):
+ * it is lost, not left waiting for an output that never comes. */
+static GstFlowReturn lose_frame(GstV4l2rDecoder *dec,
+				GstVideoCodecFrame *frame, GstFlowReturn fr)
+{
+	if (fr == GST_FLOW_OK)
+		gst_v4l2r_decoder_skip(dec, frame, "it cannot be decoded");
+	return fr;
+}
+
+static GstFlowReturn skip_frame(GstV4l2rDecoder *dec,
+				GstVideoCodecFrame *frame, const char *why)
+{
+	gst_v4l2r_decoder_skip(dec, frame, why);
+	return GST_FLOW_OK;
+}
+
+/* show_existing_frame: the slot's picture goes out again, for this input
+ * frame. */
+static GstFlowReturn show_existing(GstV4l2rVp9Dec *self,
+				   GstVideoCodecFrame *frame, guint slot)
+{
+	GstV4l2rDecoder *dec = &self->parent;
+	GstV4l2rPicture *pic = self->slots[slot];
+	GstFlowReturn fr = GST_FLOW_OK;
+
+	if (!pic)
+		return skip_frame(dec, frame, "it shows an empty slot");
+	/* The base class outputs a picture for the frame it names. A hidden
+	 * picture's frame is gone, so is a shown one's once output: the
+	 * picture can name this frame. One still awaiting its output
+	 * cannot (its own frame would never go out). */
+	GstVideoCodecFrame *old = gst_video_decoder_get_frame(
+		GST_VIDEO_DECODER(dec), (int)pic->frame_number);
+	if (old) {
+		gst_video_codec_frame_unref(old);
+		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+					("frame %u shows slot %u again before "
+					 "its first output: not shown twice",
+					 frame->system_frame_number, slot),
+					(NULL), fr);
+		return lose_frame(dec, frame, fr);
+	}
+	pic->frame_number = frame->system_frame_number;
+	return gst_v4l2r_decoder_output(dec, pic);
+}
+
+static gboolean has_references(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
+{
+	if (is_intra(hdr))
+		return TRUE;
+	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++) {
+		if (!self->slots[hdr->ref_frame_indices[i]])
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The header's checks that bad data must not pass: what the parser does
+ * not refuse and the device or the controls cannot take. */
+static const char *unsupported(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
+			       gsize size)
+{
+	if (hdr->profile != GST_VP9_PROFILE_0 &&
+	    hdr->profile != GST_VP9_PROFILE_2)
+		return "profile 1 and 3 (4:4:4, 4:2:2) are not decoded";
+	if (self->parser->bit_depth != (hdr->profile == 2 ? 10u : 8u))
+		return "not 8-bit profile 0 nor 10-bit profile 2";
+	if (self->parser->subsampling_x != 1 ||
+	    self->parser->subsampling_y != 1)
+		return "not 4:2:0";
+	if ((guint64)hdr->frame_header_length_in_bytes +
+		    hdr->first_partition_size >= size)
+		return "headers longer than the frame (no tile data left)";
+	return NULL;
+}
+
+/* A device parsing the compressed header itself has no control for it. */
+static gboolean device_has_control(GstV4l2rDecoder *dec, guint32 id)
+{
+	const struct gst_v4l2r_device_codec *dev =
+		GST_V4L2R_DECODER_GET_CLASS(dec)->device;
+
+	for (guint i = 0; i < dev->desc->n_controls; i++)
+		if (dev->desc->controls[i].id == id)
+			return (dev->caps.controls_present & (1u << i)) != 0;
+	return FALSE;
+}
+
+static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
+				  GstVideoCodecFrame *frame,
+				  const guint8 *data, gsize size)
+{
+	GstV4l2rDecoder *dec = &self->parent;
+	guint8 head[VP9_HEADER_READ] = { 0 };
+	GstFlowReturn fr = GST_FLOW_OK;
+	GstVp9FrameHdr hdr;
+	const char *why = NULL;
+
+	memcpy(head, data, MIN(size, sizeof(head)));
+	if (!size || gst_vp9_parser_parse_frame_header(
+			     self->parser, &hdr, head,
+			     MIN(size, sizeof(head))) != GST_VP9_PARSER_OK)
+		why = "its uncompressed header cannot be read";
+	else if (hdr.show_existing_frame)
+		return show_existing(self, frame, (guint)hdr.frame_to_show);
+	else if (!is_intra(&hdr) && !self->configured)
+		return skip_frame(dec, frame, "no key frame before it");
+	else
+		why = unsupported(self, &hdr, size);
+	if (why) {
+		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+					("frame %u: %s",
+					 frame->system_frame_number, why),
+					("%zu bytes", (size_t)size), fr);
+		return lose_frame(dec, frame, fr);
+	}
+	/* A new size or depth needs the device set up again; an inter frame
+	 * whose references that cost is not decoded. */
+	if ((fr = check_stream(self, &hdr)) != GST_FLOW_OK)
+		return fr;
+	if (!has_references(self, &hdr))
+		return skip_frame(dec, frame, "its references are missing");
+
+	struct v4l2_ctrl_vp9_frame f;
+	struct v4l2_ctrl_vp9_compressed_hdr probs;
+	struct v4l2r_vp9_frame_info info = {
+		.intra = is_intra(&hdr),
+		.lossless = hdr.lossless_flag,
+		.switchable_interp = hdr.mcomp_filter_type ==
+				     GST_VP9_INTERPOLATION_FILTER_SWITCHABLE,
+		.allow_high_precision_mv = hdr.allow_high_precision_mv,
+	};
+	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++)
+		info.sign_bias[i + 1] = hdr.ref_frame_sign_bias[i];
+	carry_over(self, &hdr);
+	fill_frame(self, &hdr, &f);
+	memset(&probs, 0, sizeof(probs));
+	why = v4l2r_vp9_compressed_header(
+		data + hdr.frame_header_length_in_bytes,
+		hdr.first_partition_size, &info, &probs, &f.reference_mode);
+	if (why) {
+		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+					("frame %u: its compressed header "
+					 "cannot be read: %s",
+					 frame->system_frame_number, why),
+					(NULL), fr);
+		return lose_frame(dec, frame, fr);
+	}
+
+	GstV4l2rPicture *pic = gst_v4l2r_decoder_new_picture(dec, frame);
+	if (!pic)
+		return GST_FLOW_ERROR;
+	struct v4l2_ext_control ctrls[] = {
+		{ .id = V4L2_CID_STATELESS_VP9_FRAME, .size = sizeof(f),
+		  .ptr = &f },
+		{ .id = V4L2_CID_STATELESS_VP9_COMPRESSED_HDR,
+		  .size = sizeof(probs), .ptr = &probs },
+	};
+	guint n_ctrls = device_has_control(dec, ctrls[1].id) ? 2 : 1;
+	GstV4l2rChunk chunk = { .data = data, .size = size };
+	fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n_ctrls, &chunk, 1,
+				     FALSE);
+	if (fr != GST_FLOW_OK || !pic->queued) {
+		gst_v4l2r_decoder_picture_unref(dec, pic);
+		return lose_frame(dec, frame, fr);
+	}
+	guint refresh = hdr.frame_type == GST_VP9_KEY_FRAME ?
+				0xffu : (guint)hdr.refresh_frame_flags;
+	for (guint i = 0; i < VP9_SLOTS; i++)
+		if (refresh & (1u << i))
+			set_slot(dec, &self->slots[i], pic);
+	if (hdr.show_frame)
+		fr = gst_v4l2r_decoder_output(dec, pic);
+	else
+		gst_v4l2r_decoder_skip(dec, frame, "a hidden frame");
+	gst_v4l2r_decoder_picture_unref(dec, pic);
+	return fr;
+}
+
+static GstFlowReturn vp9_decode(GstV4l2rDecoder *dec,
+				GstVideoCodecFrame *frame)
+{
+	GstV4l2rVp9Dec *self = (GstV4l2rVp9Dec *)dec;
+	GstMapInfo map;
+
+	if (!gst_buffer_map(frame->input_buffer, &map, GST_MAP_READ))
+		return GST_FLOW_ERROR;
+	GstFlowReturn fr = decode_frame(self, frame, map.data, map.size);
+	gst_buffer_unmap(frame->input_buffer, &map);
+	return fr;
+}
+
+static GstFlowReturn vp9_drain(GstV4l2rDecoder *dec)
+{
+	(void)dec;
+	return GST_FLOW_OK;	/* every shown frame is already out */
+}
+
+static void vp9_reset(GstV4l2rDecoder *dec)
+{
+	GstV4l2rVp9Dec *self = (GstV4l2rVp9Dec *)dec;
+
+	drop_slots(self);
+	/* The base class closes the session on stop: set up again. */
+	self->configured = FALSE;
+}
+
+static void finalize(GObject *object)
+{
+	GstV4l2rVp9Dec *self = (GstV4l2rVp9Dec *)object;
+
+	gst_vp9_parser_free(self->parser);
+	G_OBJECT_CLASS(gst_v4l2r_vp9_dec_parent_class)->finalize(object);
+}
+
+static void gst_v4l2r_vp9_dec_init(GstV4l2rVp9Dec *self)
+{
+	self->parser = gst_vp9_parser_new();
+	past_independence(self);
+}
+
+static void gst_v4l2r_vp9_dec_class_init(GstV4l2rVp9DecClass *klass)
+{
+	G_OBJECT_CLASS(klass)->finalize = finalize;
+	klass->sink_caps = "video/x-vp9, alignment = (string) frame";
+	klass->codec_name = "VP9";
+	klass->decode = vp9_decode;
+	klass->drain = vp9_drain;
+	klass->reset = vp9_reset;
+}
