@@ -70,7 +70,10 @@ typedef struct {
 	guint n_pictures;
 	int (*fds)[V4L2R_MAX_PLANES];	/* exported once, for DMABuf output */
 	guint64 next_timestamp;
-	GQueue pending;		/* pictures to output, in output order */
+	GQueue pending;		/* PendingOutput, in output order */
+	/* Bumped when the capture buffers are freed: a buffer downstream
+	 * still holds from before names a picture that is gone. */
+	guint generation;
 
 	gboolean dmabuf;	/* downstream takes our buffers as DMABuf */
 	guint64 drm_modifier;
@@ -83,6 +86,11 @@ G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE(GstV4l2rDecoder, gst_v4l2r_decoder,
 	((GstV4l2rDecoderPrivate *)gst_v4l2r_decoder_get_instance_private(self))
 
 static GQuark picture_quark;
+
+typedef struct {
+	GstV4l2rPicture *pic;	/* holds a reference */
+	guint32 frame_number;
+} PendingOutput;
 
 static const struct gst_v4l2r_device_codec *device_of(GstV4l2rDecoder *self)
 {
@@ -111,6 +119,16 @@ void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
 	if (--pic->refs == 0)
 		g_cond_broadcast(&p->released);
 	g_mutex_unlock(&p->lock);
+}
+
+void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
+			       GstV4l2rPicture *pic)
+{
+	if (pic)
+		gst_v4l2r_decoder_picture_ref(self, pic);
+	if (*slot)
+		gst_v4l2r_decoder_picture_unref(self, *slot);
+	*slot = pic;
 }
 
 /* Waits until a capture buffer is free (downstream gives buffers back
@@ -162,6 +180,7 @@ GstV4l2rPicture *gst_v4l2r_decoder_new_picture(GstV4l2rDecoder *self,
 					   (int)p->timeout_ms);
 	v4l2r_session_capture_reset(p->session, pic->index);
 	pic->queued = FALSE;
+	pic->failed = FALSE;
 	p->next_timestamp += 1000;
 	pic->timestamp = p->next_timestamp;
 	pic->frame_number = frame->system_frame_number;
@@ -170,6 +189,9 @@ GstV4l2rPicture *gst_v4l2r_decoder_new_picture(GstV4l2rDecoder *self,
 
 static void free_pictures(GstV4l2rDecoderPrivate *p)
 {
+	g_mutex_lock(&p->lock);
+	p->generation++;
+	g_mutex_unlock(&p->lock);
 	if (p->fds)
 		for (guint i = 0; i < p->n_pictures; i++)
 			for (guint j = 0; j < V4L2R_MAX_PLANES; j++)
@@ -265,11 +287,12 @@ static GstVideoFormat video_format_of(uint32_t v4l2_fourcc)
 	}
 }
 
-/* Waits for every pending output and for the pictures downstream still
- * holds, so that buffers can be freed. */
 static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep);
 
-static gboolean all_pictures_free(GstV4l2rDecoderPrivate *p)
+/* Waits until nothing but buffers downstream holds a picture, so that the
+ * capture buffers can be freed: those downstream keep their memory (the
+ * kernel orphans exported buffers) and no longer name a picture. */
+static gboolean only_downstream_holds(GstV4l2rDecoderPrivate *p)
 {
 	gint64 deadline = g_get_monotonic_time() +
 			  (gint64)p->timeout_ms * G_TIME_SPAN_MILLISECOND;
@@ -277,7 +300,7 @@ static gboolean all_pictures_free(GstV4l2rDecoderPrivate *p)
 
 	g_mutex_lock(&p->lock);
 	for (guint i = 0; i < p->n_pictures && ok; i++)
-		while (p->pictures[i].refs > 0 && ok)
+		while (p->pictures[i].refs > p->pictures[i].downstream && ok)
 			ok = g_cond_wait_until(&p->released, &p->lock,
 					       deadline);
 	g_mutex_unlock(&p->lock);
@@ -329,10 +352,11 @@ GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
 		GstFlowReturn fr = push_pending(self, 0);
 		if (fr != GST_FLOW_OK)
 			return fr;
-		if (!all_pictures_free(p)) {
+		if (!only_downstream_holds(p)) {
 			GST_ELEMENT_ERROR(self, RESOURCE, BUSY,
-					  ("the stream changed and downstream "
-					   "keeps the old pictures"), (NULL));
+					  ("the stream changed and the old "
+					   "pictures are still in use"),
+					  (NULL));
 			return GST_FLOW_ERROR;
 		}
 		free_pictures(p);
@@ -435,7 +459,8 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
 	if (ret < 0) {
 		if (v4l2r_session_lost(p->session))
 			return device_lost(self);
-		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+		pic->failed = TRUE;
+		GST_V4L2R_FRAME_ERROR(self,
 					("no request came back within %u ms: "
 					 "frame %u is lost", p->timeout_ms,
 					 pic->frame_number),
@@ -447,7 +472,8 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
 		size_t need = chunks[i].size + (chunks[i].start_code ? 3 : 0);
 		if (need > cap - used) {
 			v4l2r_request_release(r);
-			GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+			pic->failed = TRUE;
+			GST_V4L2R_FRAME_ERROR(self,
 						("frame %u is larger than the "
 						 "decoder's %zu-byte bitstream "
 						 "buffer", pic->frame_number,
@@ -467,7 +493,8 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
 		v4l2r_request_release(r);
 		if (v4l2r_session_lost(p->session))
 			return device_lost(self);
-		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+		pic->failed = TRUE;
+		GST_V4L2R_FRAME_ERROR(self,
 					("the decoder refused frame %u's "
 					 "parameters", pic->frame_number),
 					("control 0x%x: %s",
@@ -482,7 +509,8 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
 	if (ret < 0) {
 		if (v4l2r_session_lost(p->session))
 			return device_lost(self);
-		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+		pic->failed = TRUE;
+		GST_V4L2R_FRAME_ERROR(self,
 					("the decoder refused frame %u",
 					 pic->frame_number),
 					("%s", g_strerror(-ret)), fr);
@@ -494,14 +522,23 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
 
 typedef struct {
 	GstV4l2rDecoder *self;	/* a reference on the element */
-	GstV4l2rPicture *pic;
+	guint generation;
+	guint index;		/* the picture, while its generation lasts */
 } DownstreamHold;
 
 static void drop_hold(gpointer data)
 {
 	DownstreamHold *h = data;
+	GstV4l2rDecoderPrivate *p = PRIV(h->self);
 
-	gst_v4l2r_decoder_picture_unref(h->self, h->pic);
+	g_mutex_lock(&p->lock);
+	if (h->generation == p->generation && h->index < p->n_pictures) {
+		GstV4l2rPicture *pic = &p->pictures[h->index];
+		pic->downstream--;
+		if (--pic->refs == 0)
+			g_cond_broadcast(&p->released);
+	}
+	g_mutex_unlock(&p->lock);
 	gst_object_unref(h->self);
 	g_free(h);
 }
@@ -545,8 +582,12 @@ static GstBuffer *dmabuf_buffer(GstV4l2rDecoder *self, GstV4l2rPicture *pic)
 	gst_video_codec_state_unref(state);
 	DownstreamHold *h = g_new(DownstreamHold, 1);
 	h->self = gst_object_ref(self);
-	h->pic = pic;
-	gst_v4l2r_decoder_picture_ref(self, pic);
+	h->index = pic->index;
+	g_mutex_lock(&p->lock);
+	h->generation = p->generation;
+	pic->refs++;
+	pic->downstream++;
+	g_mutex_unlock(&p->lock);
 	gst_mini_object_set_qdata(GST_MINI_OBJECT(buf), picture_quark, h,
 				  drop_hold);
 	return buf;
@@ -611,16 +652,19 @@ static GstFlowReturn push_one(GstV4l2rDecoder *self)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
 	GstVideoDecoder *dec = GST_VIDEO_DECODER(self);
-	GstV4l2rPicture *pic = g_queue_pop_head(&p->pending);
+	PendingOutput *out = g_queue_pop_head(&p->pending);
+	GstV4l2rPicture *pic = out->pic;
+	guint32 frame_number = out->frame_number;
 	GstFlowReturn fr = GST_FLOW_OK;
 
+	g_free(out);
 	enum v4l2r_result result = v4l2r_session_wait_capture(
 		p->session, pic->index, (int)p->timeout_ms);
 	GST_LOG_OBJECT(self, "frame %u (buffer %u, ts %" G_GUINT64_FORMAT
-		       "): %s", pic->frame_number, pic->index, pic->timestamp,
+		       "): %s", frame_number, pic->index, pic->timestamp,
 		       v4l2r_result_str(result));
 	GstVideoCodecFrame *frame = gst_video_decoder_get_frame(
-		dec, (int)pic->frame_number);
+		dec, (int)frame_number);
 	if (!frame) {
 		/* already gone (a field pair's frame pushed once) */
 		gst_v4l2r_decoder_picture_unref(self, pic);
@@ -629,10 +673,13 @@ static GstFlowReturn push_one(GstV4l2rDecoder *self)
 	if (result == V4L2R_DEVICE_LOST) {
 		fr = device_lost(self);
 		gst_video_decoder_drop_frame(dec, frame);
+	} else if (pic->failed) {
+		/* said when it failed */
+		gst_video_decoder_drop_frame(dec, frame);
 	} else if (result != V4L2R_DONE) {
-		GST_VIDEO_DECODER_ERROR(self, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(self,
 					("frame %u was not decoded: %s",
-					 pic->frame_number,
+					 frame_number,
 					 v4l2r_result_str(result)),
 					(NULL), fr);
 		gst_video_decoder_drop_frame(dec, frame);
@@ -661,8 +708,8 @@ static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep)
 		fr = push_one(self);
 	/* What is already decoded need not wait for later pictures. */
 	while (fr == GST_FLOW_OK && !g_queue_is_empty(&p->pending)) {
-		GstV4l2rPicture *head = g_queue_peek_head(&p->pending);
-		if (v4l2r_session_capture_status(p->session, head->index) ==
+		PendingOutput *head = g_queue_peek_head(&p->pending);
+		if (v4l2r_session_capture_status(p->session, head->pic->index) ==
 		    V4L2R_PENDING)
 			break;
 		fr = push_one(self);
@@ -673,10 +720,20 @@ static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep)
 GstFlowReturn gst_v4l2r_decoder_output(GstV4l2rDecoder *self,
 				       GstV4l2rPicture *pic)
 {
+	return gst_v4l2r_decoder_output_for(self, pic, pic->frame_number);
+}
+
+GstFlowReturn gst_v4l2r_decoder_output_for(GstV4l2rDecoder *self,
+					   GstV4l2rPicture *pic,
+					   guint32 frame_number)
+{
 	GstV4l2rDecoderPrivate *p = PRIV(self);
+	PendingOutput *out = g_new(PendingOutput, 1);
 
 	gst_v4l2r_decoder_picture_ref(self, pic);
-	g_queue_push_tail(&p->pending, pic);
+	out->pic = pic;
+	out->frame_number = frame_number;
+	g_queue_push_tail(&p->pending, out);
 	/* Up to `requests` pictures stay pending: the device works on them
 	 * while the next ones are parsed and queued. */
 	return push_pending(self, p->requests);
@@ -691,13 +748,25 @@ void gst_v4l2r_decoder_skip(GstV4l2rDecoder *self, GstVideoCodecFrame *frame,
 					gst_video_codec_frame_ref(frame));
 }
 
+GstFlowReturn gst_v4l2r_decoder_lose(GstV4l2rDecoder *self,
+				     GstVideoCodecFrame *frame,
+				     GstFlowReturn fr)
+{
+	if (fr == GST_FLOW_OK)
+		gst_video_decoder_drop_frame(GST_VIDEO_DECODER(self),
+					     gst_video_codec_frame_ref(frame));
+	return fr;
+}
+
 static void drop_pending(GstV4l2rDecoder *self)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
-	GstV4l2rPicture *pic;
+	PendingOutput *out;
 
-	while ((pic = g_queue_pop_head(&p->pending)))
-		gst_v4l2r_decoder_picture_unref(self, pic);
+	while ((out = g_queue_pop_head(&p->pending))) {
+		gst_v4l2r_decoder_picture_unref(self, out->pic);
+		g_free(out);
+	}
 }
 
 /* ---- GstVideoDecoder ---- */
@@ -739,9 +808,8 @@ static gboolean decoder_stop(GstVideoDecoder *dec)
 	drop_pending(self);
 	if (p->session)
 		v4l2r_session_stop(p->session);
-	/* Buffers downstream still holds keep their own fds; the session
-	 * frees its buffers when the last one goes. */
-	all_pictures_free(p);
+	/* Buffers downstream still holds keep their own fds and memory. */
+	only_downstream_holds(p);
 	close_session(p);
 	g_clear_pointer(&p->input_state, gst_video_codec_state_unref);
 	return TRUE;

@@ -57,7 +57,9 @@ typedef struct {
 	/* Holders: each of the codec's references, a pending output and
 	 * each downstream buffer. At 0 the capture buffer is free. */
 	gint refs;
+	gint downstream;	/* of refs, those of buffers downstream */
 	gboolean queued;	/* a request decoding into it was queued */
+	gboolean failed;	/* lost at queueing, the warning posted */
 } GstV4l2rPicture;
 
 /* What a stream needs of the device; the codec calls configure when it
@@ -96,6 +98,9 @@ void gst_v4l2r_decoder_picture_ref(GstV4l2rDecoder *self,
 				   GstV4l2rPicture *pic);
 void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
 				     GstV4l2rPicture *pic);
+/* *slot = pic, moving a reference (either may be NULL). */
+void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
+			       GstV4l2rPicture *pic);
 
 /* Queues one request decoding into pic: controls, and the bitstream
  * chunks written straight into the OUTPUT buffer. hold: more requests of
@@ -112,17 +117,43 @@ GstFlowReturn gst_v4l2r_decoder_queue(GstV4l2rDecoder *self,
  * pending. A picture that failed costs its frame, with a warning. */
 GstFlowReturn gst_v4l2r_decoder_output(GstV4l2rDecoder *self,
 				       GstV4l2rPicture *pic);
+/* The same for another frame than the picture's own (a picture shown
+ * again: VP9's and AV1's show_existing_frame). */
+GstFlowReturn gst_v4l2r_decoder_output_for(GstV4l2rDecoder *self,
+					   GstV4l2rPicture *pic,
+					   guint32 frame_number);
 
 /* Drops frame (nothing of it will be shown), e.g. a picture that cannot
  * be decoded without references lost to a seek. */
 void gst_v4l2r_decoder_skip(GstV4l2rDecoder *self, GstVideoCodecFrame *frame,
 			    const char *why);
+/* After a GST_VIDEO_DECODER_ERROR that returned fr: the frame is lost
+ * (dropped) while the pipeline goes on; fr is returned. */
+GstFlowReturn gst_v4l2r_decoder_lose(GstV4l2rDecoder *self,
+				     GstVideoCodecFrame *frame,
+				     GstFlowReturn fr);
 
 /* Registers an element type decoding device's codec; name like
  * "v4l2requestmpeg2dec". */
 gboolean gst_v4l2r_decoder_register(GstPlugin *plugin, GType codec_type,
 				    const char *name, guint rank,
 				    const struct gst_v4l2r_device_codec *device);
+
+/* A frame is lost (text and debug as GST_VIDEO_DECODER_ERROR's, in
+ * parentheses): a warning on the bus names it, and it counts against the
+ * element's max-errors, which decides whether the pipeline stops (ret). */
+#define GST_V4L2R_FRAME_ERROR(el, text, debug, ret)                           \
+	G_STMT_START {                                                        \
+		gchar *frame_txt__ = _gst_element_error_printf text;           \
+		gchar *frame_dbg__ = _gst_element_error_printf debug;               \
+		GST_ELEMENT_WARNING(el, STREAM, DECODE, ("%s", frame_txt__),        \
+				    ("%s", frame_dbg__ ? frame_dbg__ : ""));              \
+		ret = _gst_video_decoder_error(GST_VIDEO_DECODER(el), 1,      \
+					       GST_STREAM_ERROR,              \
+					       GST_STREAM_ERROR_DECODE, frame_txt__, \
+					       frame_dbg__, __FILE__, GST_FUNCTION, \
+					       __LINE__);                     \
+	} G_STMT_END
 
 GST_DEBUG_CATEGORY_EXTERN(gst_v4l2r_debug);
 

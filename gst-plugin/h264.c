@@ -588,7 +588,8 @@ static GstFlowReturn queue_picture(GstV4l2rH264Dec *self,
 		const Slice *s = &self->slices[i];
 		int ret = fill_slice_params(self, s);
 		if (ret < 0) {
-			GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+			pic->failed = TRUE;
+			GST_V4L2R_FRAME_ERROR(dec,
 						("frame %u: slice %u's "
 						 "references are not in the "
 						 "DPB",
@@ -654,13 +655,13 @@ static GstFlowReturn decode_picture(GstV4l2rH264Dec *self,
 	if (ret < 0) {
 		if (!second_field)
 			gst_v4l2r_decoder_picture_unref(dec, pic);
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: its picture header is "
 					 "inconsistent with the stream",
 					 frame->system_frame_number),
 					("dpb_h264_start_picture: %s",
 					 g_strerror(-ret)), fr);
-		return fr;
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	/* The DPB holds the picture now (released through its callback). */
 	if (!second_field)

@@ -34,13 +34,6 @@ typedef GstV4l2rDecoderClass GstV4l2rMpeg2DecClass;
 
 G_DEFINE_TYPE(GstV4l2rMpeg2Dec, gst_v4l2r_mpeg2_dec, GST_TYPE_V4L2R_DECODER)
 
-static void drop_ref(GstV4l2rDecoder *dec, GstV4l2rPicture **pic)
-{
-	if (*pic)
-		gst_v4l2r_decoder_picture_unref(dec, *pic);
-	*pic = NULL;
-}
-
 /* The parser keeps matrices in the bitstream's zigzag scan order, which
  * is the order the uAPI wants. */
 static void set_matrix(guint8 out[64], const guint8 zigzag[64])
@@ -170,12 +163,12 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 
 	if (u->hdr.pic_type < GST_MPEG_VIDEO_PICTURE_TYPE_I ||
 	    u->hdr.pic_type > GST_MPEG_VIDEO_PICTURE_TYPE_B) {
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: picture_coding_type %u is "
 					 "not I, P or B",
 					 frame->system_frame_number,
 					 u->hdr.pic_type), (NULL), fr);
-		return fr;
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	/* A P or B picture needs its references: after a seek into an open
 	 * GOP the first B frames cannot be decoded and are not shown. */
@@ -189,7 +182,7 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 	GstV4l2rPicture *pic = self->first_field;
 	gboolean second_field = pic && is_field;
 	if (!second_field) {
-		drop_ref(dec, &self->first_field);
+		gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
 		pic = gst_v4l2r_decoder_new_picture(dec, frame);
 		if (!pic)
 			return GST_FLOW_ERROR;
@@ -270,7 +263,7 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 		return fr;
 	}
 	fr = output_future(self);
-	drop_ref(dec, &self->past);
+	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
 	self->past = self->future;
 	self->future = pic;
 	return fr;
@@ -389,11 +382,11 @@ static GstFlowReturn mpeg2_drain(GstV4l2rDecoder *dec)
 	/* A lone first field is shown as it is. */
 	if (self->first_field)
 		fr = gst_v4l2r_decoder_output(dec, self->first_field);
-	drop_ref(dec, &self->first_field);
+	gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
 	if (fr == GST_FLOW_OK)
 		fr = output_future(self);
-	drop_ref(dec, &self->future);
-	drop_ref(dec, &self->past);
+	gst_v4l2r_decoder_set_ref(dec, &self->future, NULL);
+	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
 	return fr;
 }
 
@@ -401,9 +394,9 @@ static void mpeg2_reset(GstV4l2rDecoder *dec)
 {
 	GstV4l2rMpeg2Dec *self = (GstV4l2rMpeg2Dec *)dec;
 
-	drop_ref(dec, &self->first_field);
-	drop_ref(dec, &self->future);
-	drop_ref(dec, &self->past);
+	gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
+	gst_v4l2r_decoder_set_ref(dec, &self->future, NULL);
+	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
 }
 
 static void gst_v4l2r_mpeg2_dec_init(GstV4l2rMpeg2Dec *self)

@@ -32,20 +32,10 @@ typedef GstV4l2rDecoderClass GstV4l2rVp8DecClass;
 
 G_DEFINE_TYPE(GstV4l2rVp8Dec, gst_v4l2r_vp8_dec, GST_TYPE_V4L2R_DECODER)
 
-static void set_ref(GstV4l2rDecoder *dec, GstV4l2rPicture **slot,
-		    GstV4l2rPicture *pic)
-{
-	if (pic)
-		gst_v4l2r_decoder_picture_ref(dec, pic);
-	if (*slot)
-		gst_v4l2r_decoder_picture_unref(dec, *slot);
-	*slot = pic;
-}
-
 static void drop_refs(GstV4l2rVp8Dec *self)
 {
 	for (guint i = 0; i < VP8_REFS; i++)
-		set_ref(&self->parent, &self->refs[i], NULL);
+		gst_v4l2r_decoder_set_ref(&self->parent, &self->refs[i], NULL);
 }
 
 /* The references after pic is decoded. The copies take the buffers as
@@ -59,23 +49,23 @@ static void update_refs(GstV4l2rVp8Dec *self, const GstVp8FrameHdr *hdr,
 
 	if (hdr->key_frame) {
 		for (guint i = 0; i < VP8_REFS; i++)
-			set_ref(dec, &r[i], pic);
+			gst_v4l2r_decoder_set_ref(dec, &r[i], pic);
 		return;
 	}
 	if (hdr->copy_buffer_to_alternate == 1)
-		set_ref(dec, &r[VP8_ALT], r[VP8_LAST]);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], r[VP8_LAST]);
 	else if (hdr->copy_buffer_to_alternate == 2)
-		set_ref(dec, &r[VP8_ALT], r[VP8_GOLDEN]);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], r[VP8_GOLDEN]);
 	if (hdr->copy_buffer_to_golden == 1)
-		set_ref(dec, &r[VP8_GOLDEN], r[VP8_LAST]);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], r[VP8_LAST]);
 	else if (hdr->copy_buffer_to_golden == 2)
-		set_ref(dec, &r[VP8_GOLDEN], r[VP8_ALT]);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], r[VP8_ALT]);
 	if (hdr->refresh_golden_frame)
-		set_ref(dec, &r[VP8_GOLDEN], pic);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], pic);
 	if (hdr->refresh_alternate_frame)
-		set_ref(dec, &r[VP8_ALT], pic);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], pic);
 	if (hdr->refresh_last)
-		set_ref(dec, &r[VP8_LAST], pic);
+		gst_v4l2r_decoder_set_ref(dec, &r[VP8_LAST], pic);
 }
 
 static void fill_frame(GstV4l2rVp8Dec *self, const GstVp8FrameHdr *hdr,
@@ -190,16 +180,6 @@ static GstFlowReturn key_frame_size(GstV4l2rVp8Dec *self,
 	return fr;
 }
 
-/* A frame that failed, the warning posted (fr: what posting it returned):
- * it is lost, not left waiting for an output that never comes. */
-static GstFlowReturn lose_frame(GstV4l2rDecoder *dec,
-				GstVideoCodecFrame *frame, GstFlowReturn fr)
-{
-	if (fr == GST_FLOW_OK)
-		gst_v4l2r_decoder_skip(dec, frame, "it cannot be decoded");
-	return fr;
-}
-
 static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 				  GstVideoCodecFrame *frame,
 				  const guint8 *data, gsize size)
@@ -214,12 +194,12 @@ static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 	    (!hdr.width || !hdr.height))
 		res = GST_VP8_PARSER_BROKEN_DATA;
 	if (res != GST_VP8_PARSER_OK) {
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: the VP8 frame header "
 					 "cannot be read",
 					 frame->system_frame_number),
 					("%zu bytes", (size_t)size), fr);
-		return lose_frame(dec, frame, fr);
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	if (!hdr.key_frame && !self->refs[VP8_LAST]) {
 		gst_v4l2r_decoder_skip(dec, frame, "no key frame before it");
@@ -242,7 +222,7 @@ static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 	fr = gst_v4l2r_decoder_queue(dec, pic, &ctrl, 1, &chunk, 1, FALSE);
 	if (fr != GST_FLOW_OK || !pic->queued) {
 		gst_v4l2r_decoder_picture_unref(dec, pic);
-		return lose_frame(dec, frame, fr);
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	update_refs(self, &hdr, pic);
 	if (hdr.show_frame)

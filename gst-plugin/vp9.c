@@ -47,20 +47,10 @@ typedef GstV4l2rDecoderClass GstV4l2rVp9DecClass;
 
 G_DEFINE_TYPE(GstV4l2rVp9Dec, gst_v4l2r_vp9_dec, GST_TYPE_V4L2R_DECODER)
 
-static void set_slot(GstV4l2rDecoder *dec, GstV4l2rPicture **slot,
-		     GstV4l2rPicture *pic)
-{
-	if (pic)
-		gst_v4l2r_decoder_picture_ref(dec, pic);
-	if (*slot)
-		gst_v4l2r_decoder_picture_unref(dec, *slot);
-	*slot = pic;
-}
-
 static void drop_slots(GstV4l2rVp9Dec *self)
 {
 	for (guint i = 0; i < VP9_SLOTS; i++)
-		set_slot(&self->parent, &self->slots[i], NULL);
+		gst_v4l2r_decoder_set_ref(&self->parent, &self->slots[i], NULL);
 }
 
 static gboolean is_intra(const GstVp9FrameHdr *hdr)
@@ -294,16 +284,6 @@ static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
 	return fr;
 }
 
-/* A frame that failed, the warning posted (fr: what posting it returned):
- * it is lost, not left waiting for an output that never comes. */
-static GstFlowReturn lose_frame(GstV4l2rDecoder *dec,
-				GstVideoCodecFrame *frame, GstFlowReturn fr)
-{
-	if (fr == GST_FLOW_OK)
-		gst_v4l2r_decoder_skip(dec, frame, "it cannot be decoded");
-	return fr;
-}
-
 static GstFlowReturn skip_frame(GstV4l2rDecoder *dec,
 				GstVideoCodecFrame *frame, const char *why)
 {
@@ -318,27 +298,11 @@ static GstFlowReturn show_existing(GstV4l2rVp9Dec *self,
 {
 	GstV4l2rDecoder *dec = &self->parent;
 	GstV4l2rPicture *pic = self->slots[slot];
-	GstFlowReturn fr = GST_FLOW_OK;
 
 	if (!pic)
 		return skip_frame(dec, frame, "it shows an empty slot");
-	/* The base class outputs a picture for the frame it names. A hidden
-	 * picture's frame is gone, so is a shown one's once output: the
-	 * picture can name this frame. One still awaiting its output
-	 * cannot (its own frame would never go out). */
-	GstVideoCodecFrame *old = gst_video_decoder_get_frame(
-		GST_VIDEO_DECODER(dec), (int)pic->frame_number);
-	if (old) {
-		gst_video_codec_frame_unref(old);
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-					("frame %u shows slot %u again before "
-					 "its first output: not shown twice",
-					 frame->system_frame_number, slot),
-					(NULL), fr);
-		return lose_frame(dec, frame, fr);
-	}
-	pic->frame_number = frame->system_frame_number;
-	return gst_v4l2r_decoder_output(dec, pic);
+	return gst_v4l2r_decoder_output_for(dec, pic,
+					    frame->system_frame_number);
 }
 
 static gboolean has_references(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
@@ -405,11 +369,11 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 	else
 		why = unsupported(self, &hdr, size);
 	if (why) {
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: %s",
 					 frame->system_frame_number, why),
 					("%zu bytes", (size_t)size), fr);
-		return lose_frame(dec, frame, fr);
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	/* A new size or depth needs the device set up again; an inter frame
 	 * whose references that cost is not decoded. */
@@ -436,12 +400,12 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 		data + hdr.frame_header_length_in_bytes,
 		hdr.first_partition_size, &info, &probs, &f.reference_mode);
 	if (why) {
-		GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
+		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: its compressed header "
 					 "cannot be read: %s",
 					 frame->system_frame_number, why),
 					(NULL), fr);
-		return lose_frame(dec, frame, fr);
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 
 	GstV4l2rPicture *pic = gst_v4l2r_decoder_new_picture(dec, frame);
@@ -459,13 +423,13 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 				     FALSE);
 	if (fr != GST_FLOW_OK || !pic->queued) {
 		gst_v4l2r_decoder_picture_unref(dec, pic);
-		return lose_frame(dec, frame, fr);
+		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
 	guint refresh = hdr.frame_type == GST_VP9_KEY_FRAME ?
 				0xffu : (guint)hdr.refresh_frame_flags;
 	for (guint i = 0; i < VP9_SLOTS; i++)
 		if (refresh & (1u << i))
-			set_slot(dec, &self->slots[i], pic);
+			gst_v4l2r_decoder_set_ref(dec, &self->slots[i], pic);
 	if (hdr.show_frame)
 		fr = gst_v4l2r_decoder_output(dec, pic);
 	else

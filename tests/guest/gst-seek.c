@@ -3,9 +3,10 @@
  *   gst-seek SEEKS 'PIPELINE'
  *
  * PIPELINE (gst-launch syntax) ends in an element named "sink". The
- * program plays it, and each time a few buffers reached the sink it seeks
- * (flushing, to a key unit) to a position between the start and the middle
- * of the stream, SEEKS times in all; then it plays to the end. It prints
+ * program plays it, and each time a few buffers reached the sink (or the
+ * stream ended) it seeks (flushing, to a key unit) to a position between
+ * the start and the middle of the stream, SEEKS times in all; then it
+ * plays to the end. It prints
  * one line per seek and a summary, and exits 0 when the pipeline reached
  * EOS with no error, every seek was followed by buffers at the position
  * asked for or after it, and the stream's last buffers came out (so the
@@ -53,6 +54,8 @@ static GstPadProbeReturn on_buffer(GstPad *pad, GstPadProbeInfo *info,
 	return GST_PAD_PROBE_OK;
 }
 
+static gboolean seek(struct run *r);
+
 static gboolean do_seek(gpointer data)
 {
 	struct run *r = data;
@@ -61,6 +64,11 @@ static gboolean do_seek(gpointer data)
 		return G_SOURCE_REMOVE;
 	if (r->seeking || r->buffers_since_seek < 3)
 		return G_SOURCE_CONTINUE;
+	return seek(r);
+}
+
+static gboolean seek(struct run *r)
+{
 	/* positions spread over the first half, none twice in a row */
 	r->seek_target = (GstClockTime)(r->duration / 2) *
 			 ((r->seeks_done * 7) % 10) / 10;
@@ -105,7 +113,12 @@ static gboolean on_message(GstBus *bus, GstMessage *msg, gpointer data)
 		r->failed = TRUE;
 		break;
 	case GST_MESSAGE_EOS:
-		g_main_loop_quit(r->loop);
+		/* a short stream ends before every seek is done: seek from
+		 * the end (a flushing seek leaves EOS behind) */
+		if (r->seeks_left && !r->failed)
+			seek(r);
+		else
+			g_main_loop_quit(r->loop);
 		break;
 	default:
 		break;
