@@ -306,10 +306,15 @@ static GstFlowReturn configure(GstV4l2rH264Dec *self, const GstH264SPS *sps)
 		.controls = &ctrl,
 		.n_controls = 1,
 	};
-	if (self->active_sps && (info.width != self->info.width ||
+	/* Another size, depth or a larger DPB: the device is set up again
+	 * (decoder.c), so the old stream's pictures go out first. */
+	if (self->info.width && (info.width != self->info.width ||
 				 info.height != self->info.height ||
-				 info.bit_depth != self->info.bit_depth)) {
-		/* A new stream: the old one's pictures go out first. */
+				 info.display_width != self->info.display_width ||
+				 info.display_height != self->info.display_height ||
+				 info.bit_depth != self->info.bit_depth ||
+				 info.references > self->info.references ||
+				 info.interlace != self->info.interlace)) {
 		dpb_h264_drain(self->dpb);
 		if (self->dpb_flow != GST_FLOW_OK)
 			return self->dpb_flow;

@@ -269,6 +269,8 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 	return fr;
 }
 
+static GstFlowReturn mpeg2_drain(GstV4l2rDecoder *dec);
+
 static GstFlowReturn mpeg2_decode(GstV4l2rDecoder *dec,
 				  GstVideoCodecFrame *frame)
 {
@@ -341,7 +343,10 @@ static GstFlowReturn mpeg2_decode(GstV4l2rDecoder *dec,
 				return GST_FLOW_OK;
 			}
 			if (seq_changed) {
-				fr = configure(self);
+				/* the old size's pictures go out first */
+				fr = mpeg2_drain(dec);
+				if (fr == GST_FLOW_OK)
+					fr = configure(self);
 				seq_changed = FALSE;
 				if (fr != GST_FLOW_OK)
 					break;
