@@ -23,6 +23,9 @@
 #include "decoder.h"
 #include "dpb_hevc.h"
 
+/* Our warnings in our category (GST_DEBUG=v4l2request:2 shows them). */
+#define GST_CAT_DEFAULT gst_v4l2r_debug
+
 /* MaxSliceSegmentsPerPicture of the highest level (A.4.2, Table A.8). */
 #define MAX_SLICES 600
 #define START_CODE_SIZE 3
@@ -837,6 +840,13 @@ static gboolean add_slice(GstV4l2rH265Dec *self, GstVideoCodecFrame *frame,
 		GST_WARNING_OBJECT(self, "frame %u: the picture's first slice "
 				   "segment is missing",
 				   frame->system_frame_number);
+		return FALSE;
+	}
+	/* h265parse (alignment=au) gives one picture per buffer; two mean
+	 * that it could not read where one picture ends. */
+	if (self->n_slices > 1 && s->hdr.first_slice_segment_in_pic_flag) {
+		GST_WARNING_OBJECT(self, "frame %u: two pictures in one access "
+				   "unit", frame->system_frame_number);
 		return FALSE;
 	}
 	if (s->hdr.pps != self->slices[0].hdr.pps ||
