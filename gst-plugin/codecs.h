@@ -6,6 +6,7 @@
 
 GType gst_v4l2r_mpeg2_dec_get_type(void);
 GType gst_v4l2r_h264_dec_get_type(void);
+GType gst_v4l2r_h265_dec_get_type(void);
 GType gst_v4l2r_vp8_dec_get_type(void);
 GType gst_v4l2r_vp9_dec_get_type(void);
 

@@ -23,6 +23,7 @@ static const struct {
 } elements[] = {
 	{ V4L2R_CODEC_MPEG2, "mpeg2", gst_v4l2r_mpeg2_dec_get_type },
 	{ V4L2R_CODEC_H264, "h264", gst_v4l2r_h264_dec_get_type },
+	{ V4L2R_CODEC_HEVC, "hevc", gst_v4l2r_h265_dec_get_type },
 	{ V4L2R_CODEC_VP8, "vp8", gst_v4l2r_vp8_dec_get_type },
 	{ V4L2R_CODEC_VP9, "vp9", gst_v4l2r_vp9_dec_get_type },
 };
