@@ -12,7 +12,6 @@
 #include "v4l2r/trace.h"
 
 GST_DEBUG_CATEGORY(gst_v4l2r_debug);
-#define GST_CAT_DEFAULT gst_v4l2r_debug
 
 #define DEFAULT_REQUESTS 4
 #define MAX_REQUESTS 32

@@ -156,6 +156,7 @@ gboolean gst_v4l2r_decoder_register(GstPlugin *plugin, GType codec_type,
 	} G_STMT_END
 
 GST_DEBUG_CATEGORY_EXTERN(gst_v4l2r_debug);
+#define GST_CAT_DEFAULT gst_v4l2r_debug
 
 G_END_DECLS
 

@@ -24,7 +24,6 @@
 #include "dpb_hevc.h"
 
 /* Our warnings in our category (GST_DEBUG=v4l2request:2 shows them). */
-#define GST_CAT_DEFAULT gst_v4l2r_debug
 
 /* MaxSliceSegmentsPerPicture of the highest level (A.4.2, Table A.8). */
 #define MAX_SLICES 600
@@ -618,21 +617,6 @@ static int fill_slice_params(GstV4l2rH265Dec *self,
 	return fill_ref_lists(self, ind, o);
 }
 
-/* Is the device known to lack control cid (an optional one)? 0 in
- * controls_present: the plumbing did not say; send everything. */
-static gboolean lacks_control(const struct v4l2r_decode_mode *mode,
-			      guint32 cid)
-{
-	const struct v4l2r_codec_desc *desc = v4l2r_codec_get(V4L2R_CODEC_HEVC);
-
-	if (!mode->controls_present || !desc)
-		return FALSE;
-	for (unsigned i = 0; i < desc->n_controls && i < 32; i++)
-		if (desc->controls[i].id == cid)
-			return !(mode->controls_present & (1u << i));
-	return TRUE;
-}
-
 /* Slice parameters and entry points of slices [first, first + n), whose
  * NAL units follow each other in one request's buffer. */
 static int fill_slices(GstV4l2rH265Dec *self, guint first, guint n,
@@ -669,9 +653,11 @@ static GstFlowReturn queue_picture(GstV4l2rH265Dec *self,
 	const Slice *first = &self->slices[0];
 	const GstH265PPS *pps = first->hdr.pps;
 	gboolean send_slices =
-		!lacks_control(mode, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS);
+		!v4l2r_decode_mode_lacks(mode, V4L2R_CODEC_HEVC,
+					V4L2_CID_STATELESS_HEVC_SLICE_PARAMS);
 	gboolean send_entry_points =
-		!lacks_control(mode, V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS);
+		!v4l2r_decode_mode_lacks(mode, V4L2R_CODEC_HEVC,
+					V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS);
 	guint per_request = mode->slice_based ? 1 : self->n_slices;
 	GstFlowReturn fr = GST_FLOW_OK;
 

@@ -335,18 +335,6 @@ static const char *unsupported(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 	return NULL;
 }
 
-/* A device parsing the compressed header itself has no control for it. */
-static gboolean device_has_control(GstV4l2rDecoder *dec, guint32 id)
-{
-	const struct gst_v4l2r_device_codec *dev =
-		GST_V4L2R_DECODER_GET_CLASS(dec)->device;
-
-	for (guint i = 0; i < dev->desc->n_controls; i++)
-		if (dev->desc->controls[i].id == id)
-			return (dev->caps.controls_present & (1u << i)) != 0;
-	return FALSE;
-}
-
 static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 				  GstVideoCodecFrame *frame,
 				  const guint8 *data, gsize size)
@@ -417,7 +405,11 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 		{ .id = V4L2_CID_STATELESS_VP9_COMPRESSED_HDR,
 		  .size = sizeof(probs), .ptr = &probs },
 	};
-	guint n_ctrls = device_has_control(dec, ctrls[1].id) ? 2 : 1;
+	/* a device parsing the compressed header itself has no control
+	 * for it */
+	guint n_ctrls = v4l2r_decode_mode_lacks(gst_v4l2r_decoder_mode(dec),
+						V4L2R_CODEC_VP9, ctrls[1].id) ?
+				1 : 2;
 	GstV4l2rChunk chunk = { .data = data, .size = size };
 	fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n_ctrls, &chunk, 1,
 				     FALSE);

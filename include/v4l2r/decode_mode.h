@@ -35,6 +35,11 @@ struct v4l2r_decode_mode v4l2r_decode_mode_choose(const struct v4l2r_codec_desc 
 						  const struct v4l2r_codec_caps *caps,
 						  int forced, bool *ok);
 
+/* Whether the device lacks control cid of codec (an optional one:
+ * mode->controls_present says so); false when that is not known. */
+bool v4l2r_decode_mode_lacks(const struct v4l2r_decode_mode *mode,
+			     enum v4l2r_codec codec, uint32_t cid);
+
 /* Sets the device's decode-mode and start-code menus (those it has) to
  * mode, outside any request. */
 int v4l2r_session_set_decode_mode(struct v4l2r_session *s,

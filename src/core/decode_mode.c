@@ -69,6 +69,20 @@ struct v4l2r_decode_mode v4l2r_decode_mode_choose(const struct v4l2r_codec_desc 
 	return m;
 }
 
+bool v4l2r_decode_mode_lacks(const struct v4l2r_decode_mode *mode,
+			     enum v4l2r_codec codec, uint32_t cid)
+{
+	const struct v4l2r_codec_desc *desc = v4l2r_codec_get(codec);
+
+	/* 0: the plumbing did not say; send everything. */
+	if (!mode->controls_present || !desc)
+		return false;
+	for (unsigned i = 0; i < desc->n_controls && i < 32; i++)
+		if (desc->controls[i].id == cid)
+			return !(mode->controls_present & (1u << i));
+	return true;
+}
+
 int v4l2r_session_set_decode_mode(struct v4l2r_session *s,
 				  const struct v4l2r_codec_desc *desc,
 				  const struct v4l2r_codec_caps *caps,

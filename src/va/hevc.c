@@ -109,20 +109,6 @@ static unsigned prefix_size(const struct va_slice *s,
 	return mode->annex_b && hevc_start_code_size(s->data, s->size) == 0 ? 3 : 0;
 }
 
-/* Is the device known to lack control cid (an optional one)? */
-static bool lacks_control(const struct v4l2r_decode_mode *mode, uint32_t cid)
-{
-	const struct v4l2r_codec_desc *desc = v4l2r_codec_get(V4L2R_CODEC_HEVC);
-
-	/* 0: the plumbing did not say; send everything. */
-	if (!mode->controls_present || !desc)
-		return false;
-	for (unsigned i = 0; i < desc->n_controls && i < 32; i++)
-		if (desc->controls[i].id == cid)
-			return !(mode->controls_present & (1u << i));
-	return true;
-}
-
 static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 				 VAProfile profile, unsigned bit_depth)
 {
@@ -1012,9 +998,11 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 	}
 
 	st->send_slice_params =
-		!lacks_control(mode, V4L2_CID_STATELESS_HEVC_SLICE_PARAMS);
+		!v4l2r_decode_mode_lacks(mode, V4L2R_CODEC_HEVC,
+					V4L2_CID_STATELESS_HEVC_SLICE_PARAMS);
 	st->send_entry_points =
-		!lacks_control(mode, V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS);
+		!v4l2r_decode_mode_lacks(mode, V4L2R_CODEC_HEVC,
+					V4L2_CID_STATELESS_HEVC_ENTRY_POINT_OFFSETS);
 	if (st->n_entry_points && !st->send_entry_points)
 		v4l2r_dbg("hevc: the device takes no entry point offsets; %u "
 			  "left out", st->n_entry_points);
