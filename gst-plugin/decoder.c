@@ -426,6 +426,14 @@ refused:
 	return GST_FLOW_ERROR;
 }
 
+gboolean gst_v4l2r_decoder_changes_stream(GstV4l2rDecoder *self,
+					  const GstV4l2rStreamInfo *info)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+
+	return p->configured && !same_stream(info, &p->info);
+}
+
 const struct v4l2r_decode_mode *gst_v4l2r_decoder_mode(GstV4l2rDecoder *self)
 {
 	return &PRIV(self)->mode;

@@ -89,6 +89,11 @@ GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
 					  const GstV4l2rStreamInfo *info);
 const struct v4l2r_decode_mode *
 gst_v4l2r_decoder_mode(GstV4l2rDecoder *self);
+/* Whether configure(info) will set the device up again (another size,
+ * depth, interlacing or more references than before): the codec then
+ * outputs and drops its references first, or their buffers stay in use. */
+gboolean gst_v4l2r_decoder_changes_stream(GstV4l2rDecoder *self,
+					  const GstV4l2rStreamInfo *info);
 
 /* A free capture buffer for frame (waits while downstream holds them all),
  * with one reference held by the caller. NULL on error (posted). */

@@ -35,7 +35,6 @@ typedef struct {
 
 	const GstH264SPS *active_sps;
 	gint sps_id;
-	GstV4l2rStreamInfo info;
 	struct dpb_h264_sps dpb_sps;
 
 	/* A first field awaiting its second field. */
@@ -306,20 +305,13 @@ static GstFlowReturn configure(GstV4l2rH264Dec *self, const GstH264SPS *sps)
 		.controls = &ctrl,
 		.n_controls = 1,
 	};
-	/* Another size, depth or a larger DPB: the device is set up again
-	 * (decoder.c), so the old stream's pictures go out first. */
-	if (self->info.width && (info.width != self->info.width ||
-				 info.height != self->info.height ||
-				 info.display_width != self->info.display_width ||
-				 info.display_height != self->info.display_height ||
-				 info.bit_depth != self->info.bit_depth ||
-				 info.references > self->info.references ||
-				 info.interlace != self->info.interlace)) {
+	if (gst_v4l2r_decoder_changes_stream(&self->parent, &info)) {
+		/* the old stream's pictures go out first */
+		self->dpb_flow = GST_FLOW_OK;
 		dpb_h264_drain(self->dpb);
 		if (self->dpb_flow != GST_FLOW_OK)
 			return self->dpb_flow;
 	}
-	self->info = info;
 	self->active_sps = sps;
 	self->sps_id = sps->id;
 	return gst_v4l2r_decoder_configure(&self->parent, &info);

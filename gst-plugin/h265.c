@@ -47,7 +47,6 @@ typedef struct {
 
 	const GstH265SPS *active_sps;
 	gint sps_id;
-	GstV4l2rStreamInfo info;
 	struct dpb_hevc_sps dpb_sps;
 	gboolean follows_eos;	/* an end-of-sequence NAL unit came */
 
@@ -352,15 +351,15 @@ static GstFlowReturn configure(GstV4l2rH265Dec *self, GstVideoCodecFrame *frame,
 		.controls = &ctrl,
 		.n_controls = 1,
 	};
-	if (self->active_sps && (info.width != self->info.width ||
-				 info.height != self->info.height ||
-				 info.bit_depth != self->info.bit_depth)) {
-		/* A new stream: the old one's pictures go out first. */
+	if (gst_v4l2r_decoder_changes_stream(dec, &info)) {
+		/* The old stream's pictures go out, its references go: the
+		 * new one starts with an IRAP picture. */
+		self->dpb_flow = GST_FLOW_OK;
 		dpb_hevc_drain(self->dpb);
+		dpb_hevc_reset(self->dpb);
 		if (self->dpb_flow != GST_FLOW_OK)
 			return self->dpb_flow;
 	}
-	self->info = info;
 	self->active_sps = sps;
 	self->sps_id = sps->id;
 	return gst_v4l2r_decoder_configure(dec, &info);
