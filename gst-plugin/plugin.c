@@ -23,6 +23,9 @@ static const struct {
 } elements[] = {
 	{ V4L2R_CODEC_MPEG2, "mpeg2", gst_v4l2r_mpeg2_dec_get_type },
 	{ V4L2R_CODEC_H264, "h264", gst_v4l2r_h264_dec_get_type },
+#ifdef V4L2_CID_STATELESS_AV1_SEQUENCE
+	{ V4L2R_CODEC_AV1, "av1", gst_v4l2r_av1_dec_get_type },
+#endif
 };
 
 static void log_to_gst(void *opaque, enum v4l2r_log_level level,
