@@ -33,8 +33,9 @@ typedef struct {
 
 	GstV4l2rPicture *slots[AV1_SLOTS];
 	/* Each slot's frame header: what a key frame shown again through
-	 * show_existing_frame loads (spec 7.21). */
-	GstAV1FrameHeaderOBU slot_hdr[AV1_SLOTS];
+	 * show_existing_frame loads (spec 7.21). The large parts live apart:
+	 * a GObject instance holds at most 64 KiB. */
+	GstAV1FrameHeaderOBU *slot_hdr;	/* [AV1_SLOTS] */
 
 	gboolean configured;
 	guint width, height, display_width, display_height, bit_depth;
@@ -42,10 +43,10 @@ typedef struct {
 	/* The frame being gathered: its header, its tile group OBUs. */
 	gboolean in_frame;
 	GstAV1FrameHeaderOBU hdr;
-	GstAV1FrameOBU obu_frame;	/* an OBU_FRAME, or a tile group */
-	struct v4l2_ctrl_av1_tile_group_entry tiles[V4L2_AV1_MAX_TILE_COUNT];
+	GstAV1FrameOBU *obu_frame;	/* an OBU_FRAME, or a tile group */
+	struct v4l2_ctrl_av1_tile_group_entry *tiles; /* [V4L2_AV1_MAX_TILE_COUNT] */
 	guint n_tiles;
-	GstV4l2rChunk groups[V4L2_AV1_MAX_TILE_COUNT];
+	GstV4l2rChunk *groups;	/* [V4L2_AV1_MAX_TILE_COUNT] */
 	guint n_groups;
 	gsize data_size;
 
@@ -57,6 +58,7 @@ typedef struct {
 typedef GstV4l2rDecoderClass GstV4l2rAv1DecClass;
 
 G_DEFINE_TYPE(GstV4l2rAv1Dec, gst_v4l2r_av1_dec, GST_TYPE_V4L2R_DECODER)
+G_STATIC_ASSERT(sizeof(GstV4l2rAv1Dec) <= G_MAXUINT16);
 
 static guint32 bit(gboolean on, guint32 flag)
 {
@@ -607,9 +609,9 @@ static const char *add_tile_group(GstV4l2rAv1Dec *self, const GstAV1OBU *obu,
 {
 	if (!self->in_frame)
 		return "a tile group without its frame header";
-	if (self->n_groups >= G_N_ELEMENTS(self->groups) ||
+	if (self->n_groups >= V4L2_AV1_MAX_TILE_COUNT ||
 	    self->n_tiles + (guint)(tg->tg_end - tg->tg_start) + 1 >
-		    G_N_ELEMENTS(self->tiles))
+		    V4L2_AV1_MAX_TILE_COUNT)
 		return "more tiles than V4L2 carries";
 	for (guint i = tg->tg_start; i <= tg->tg_end; i++) {
 		struct v4l2_ctrl_av1_tile_group_entry *t =
@@ -678,17 +680,17 @@ static GstFlowReturn handle_obu(GstV4l2rAv1Dec *self,
 		break;
 	case GST_AV1_OBU_FRAME:
 		res = gst_av1_parser_parse_frame_obu(self->parser, obu,
-						     &self->obu_frame);
+						     self->obu_frame);
 		if (res != GST_AV1_PARSER_OK)
 			break;
-		self->hdr = self->obu_frame.frame_header;
+		self->hdr = self->obu_frame->frame_header;
 		start_frame(self);
-		tg = &self->obu_frame.tile_group;
+		tg = &self->obu_frame->tile_group;
 		break;
 	case GST_AV1_OBU_TILE_GROUP:
 		res = gst_av1_parser_parse_tile_group_obu(
-			self->parser, obu, &self->obu_frame.tile_group);
-		tg = &self->obu_frame.tile_group;
+			self->parser, obu, &self->obu_frame->tile_group);
+		tg = &self->obu_frame->tile_group;
 		break;
 	default:	/* metadata, padding, redundant headers */
 		break;
@@ -778,12 +780,21 @@ static void finalize(GObject *object)
 	GstV4l2rAv1Dec *self = (GstV4l2rAv1Dec *)object;
 
 	gst_av1_parser_free(self->parser);
+	g_free(self->slot_hdr);
+	g_free(self->obu_frame);
+	g_free(self->tiles);
+	g_free(self->groups);
 	G_OBJECT_CLASS(gst_v4l2r_av1_dec_parent_class)->finalize(object);
 }
 
 static void gst_v4l2r_av1_dec_init(GstV4l2rAv1Dec *self)
 {
 	self->parser = gst_av1_parser_new();
+	self->slot_hdr = g_new0(GstAV1FrameHeaderOBU, AV1_SLOTS);
+	self->obu_frame = g_new0(GstAV1FrameOBU, 1);
+	self->tiles = g_new0(struct v4l2_ctrl_av1_tile_group_entry,
+			     V4L2_AV1_MAX_TILE_COUNT);
+	self->groups = g_new0(GstV4l2rChunk, V4L2_AV1_MAX_TILE_COUNT);
 }
 
 static void gst_v4l2r_av1_dec_class_init(GstV4l2rAv1DecClass *klass)
