@@ -44,9 +44,10 @@ typedef struct {
 	gboolean in_frame;
 	GstAV1FrameHeaderOBU hdr;
 	GstAV1FrameOBU *obu_frame;	/* an OBU_FRAME, or a tile group */
-	struct v4l2_ctrl_av1_tile_group_entry *tiles; /* [V4L2_AV1_MAX_TILE_COUNT] */
+	/* V4L2_AV1_MAX_TILE_COUNT of each */
+	struct v4l2_ctrl_av1_tile_group_entry *tiles;
 	guint n_tiles;
-	GstV4l2rChunk *groups;	/* [V4L2_AV1_MAX_TILE_COUNT] */
+	GstV4l2rChunk *groups;
 	guint n_groups;
 	gsize data_size;
 
@@ -132,10 +133,12 @@ static void fill_sequence(GstV4l2rAv1Dec *self)
 		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_DUAL_FILTER) |
 		bit(s->enable_order_hint,
 		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_ORDER_HINT) |
-		bit(s->enable_jnt_comp, V4L2_AV1_SEQUENCE_FLAG_ENABLE_JNT_COMP) |
+		bit(s->enable_jnt_comp,
+		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_JNT_COMP) |
 		bit(s->enable_ref_frame_mvs,
 		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_REF_FRAME_MVS) |
-		bit(s->enable_superres, V4L2_AV1_SEQUENCE_FLAG_ENABLE_SUPERRES) |
+		bit(s->enable_superres,
+		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_SUPERRES) |
 		bit(s->enable_cdef, V4L2_AV1_SEQUENCE_FLAG_ENABLE_CDEF) |
 		bit(s->enable_restoration,
 		    V4L2_AV1_SEQUENCE_FLAG_ENABLE_RESTORATION) |
@@ -169,7 +172,8 @@ static void fill_tile_info(struct v4l2_av1_tile_info *out,
 		out->mi_row_starts[i] = t->mi_row_starts[i];
 	/* the parser gives the sizes for uniform spacing too (5.9.15) */
 	for (guint i = 0; i < GST_AV1_MAX_TILE_COLS; i++)
-		out->width_in_sbs_minus_1[i] = (guint32)t->width_in_sbs_minus_1[i];
+		out->width_in_sbs_minus_1[i] =
+			(guint32)t->width_in_sbs_minus_1[i];
 	for (guint i = 0; i < GST_AV1_MAX_TILE_ROWS; i++)
 		out->height_in_sbs_minus_1[i] =
 			(guint32)t->height_in_sbs_minus_1[i];
@@ -314,7 +318,8 @@ static void fill_film_grain(struct v4l2_ctrl_av1_film_grain *out,
 	out->grain_seed = g->grain_seed;
 	out->film_grain_params_ref_idx = g->film_grain_params_ref_idx;
 	out->num_y_points = g->num_y_points;
-	memcpy(out->point_y_value, g->point_y_value, sizeof(out->point_y_value));
+	memcpy(out->point_y_value, g->point_y_value,
+	       sizeof(out->point_y_value));
 	memcpy(out->point_y_scaling, g->point_y_scaling,
 	       sizeof(out->point_y_scaling));
 	out->num_cb_points = g->num_cb_points;
@@ -414,8 +419,8 @@ static void fill_frame(GstV4l2rAv1Dec *self)
 		f->buffer_removal_time[i] = h->buffer_removal_time[i];
 	for (guint i = 0; i < V4L2_AV1_TOTAL_REFS_PER_FRAME; i++) {
 		f->order_hints[i] = h->order_hints[i];
-		f->reference_frame_ts[i] = self->slots[i] ?
-						   self->slots[i]->timestamp : 0;
+		const GstV4l2rPicture *ref = self->slots[i];
+		f->reference_frame_ts[i] = ref ? ref->timestamp : 0;
 	}
 	/* -1 on intra frames, which read none (the parser's value) */
 	for (guint i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
@@ -515,6 +520,12 @@ static GstFlowReturn decode_frame(GstV4l2rAv1Dec *self,
 	const char *why = undecodable(self);
 
 	self->in_frame = FALSE;
+	/* Main: what the uAPI's devices decode (4:2:0 or monochrome) */
+	if (self->have_sequence && self->seq.seq_profile != GST_AV1_PROFILE_0) {
+		refresh_slots(self, &self->hdr, NULL);
+		return bad_frame(dec, frame, "not Main profile (seq_profile "
+					     "is not 0)");
+	}
 	if (!why && (fr = check_stream(self)) != GST_FLOW_OK)
 		return fr;
 	if (!why && !has_references(self))
