@@ -26,6 +26,9 @@ static const struct {
 	{ V4L2R_CODEC_HEVC, "hevc", gst_v4l2r_h265_dec_get_type },
 	{ V4L2R_CODEC_VP8, "vp8", gst_v4l2r_vp8_dec_get_type },
 	{ V4L2R_CODEC_VP9, "vp9", gst_v4l2r_vp9_dec_get_type },
+#ifdef V4L2_CID_STATELESS_AV1_SEQUENCE
+	{ V4L2R_CODEC_AV1, "av1", gst_v4l2r_av1_dec_get_type },
+#endif
 };
 
 static void log_to_gst(void *opaque, enum v4l2r_log_level level,
