@@ -120,6 +120,21 @@ void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
 	g_mutex_unlock(&p->lock);
 }
 
+GstV4l2rPicture *gst_v4l2r_decoder_picture_by_timestamp(GstV4l2rDecoder *self,
+							 guint64 timestamp)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	GstV4l2rPicture *found = NULL;
+
+	g_mutex_lock(&p->lock);
+	for (guint i = 0; i < p->n_pictures && !found; i++)
+		if (p->pictures[i].refs > 0 &&
+		    p->pictures[i].timestamp == timestamp)
+			found = &p->pictures[i];
+	g_mutex_unlock(&p->lock);
+	return found;
+}
+
 void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
 			       GstV4l2rPicture *pic)
 {

@@ -103,6 +103,10 @@ void gst_v4l2r_decoder_picture_ref(GstV4l2rDecoder *self,
 				   GstV4l2rPicture *pic);
 void gst_v4l2r_decoder_picture_unref(GstV4l2rDecoder *self,
 				     GstV4l2rPicture *pic);
+/* The picture decoded (or being decoded) under timestamp, while someone
+ * holds it; NULL otherwise. Reference managers name pictures so. */
+GstV4l2rPicture *gst_v4l2r_decoder_picture_by_timestamp(GstV4l2rDecoder *self,
+							 guint64 timestamp);
 /* *slot = pic, moving a reference (either may be NULL). */
 void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
 			       GstV4l2rPicture *pic);

@@ -30,8 +30,6 @@ typedef struct {
 	struct dpb_h264 *dpb;
 	GstFlowReturn dpb_flow;	/* what the DPB's outputs returned */
 
-	/* The pictures the DPB holds, by id (their timestamp). */
-	GPtrArray *held;
 
 	const GstH264SPS *active_sps;
 	gint sps_id;
@@ -63,24 +61,11 @@ G_DEFINE_TYPE(GstV4l2rH264Dec, gst_v4l2r_h264_dec, GST_TYPE_V4L2R_DECODER)
 
 /* ---- the DPB's callbacks ---- */
 
-static GstV4l2rPicture *held_picture(GstV4l2rH264Dec *self, uint64_t id,
-				     gboolean remove)
-{
-	for (guint i = 0; i < self->held->len; i++) {
-		GstV4l2rPicture *pic = g_ptr_array_index(self->held, i);
-		if (pic->timestamp == id) {
-			if (remove)
-				g_ptr_array_remove_index_fast(self->held, i);
-			return pic;
-		}
-	}
-	return NULL;
-}
-
 static void dpb_output(void *user, const struct dpb_h264_output *out)
 {
 	GstV4l2rH264Dec *self = user;
-	GstV4l2rPicture *pic = held_picture(self, out->id, FALSE);
+	GstV4l2rPicture *pic = gst_v4l2r_decoder_picture_by_timestamp(
+		&self->parent, out->id);
 
 	if (!pic) {
 		GST_WARNING_OBJECT(self, "the DPB outputs a picture it does "
@@ -95,7 +80,8 @@ static void dpb_output(void *user, const struct dpb_h264_output *out)
 static void dpb_release(void *user, uint64_t id)
 {
 	GstV4l2rH264Dec *self = user;
-	GstV4l2rPicture *pic = held_picture(self, id, TRUE);
+	GstV4l2rPicture *pic = gst_v4l2r_decoder_picture_by_timestamp(
+		&self->parent, id);
 
 	if (pic)
 		gst_v4l2r_decoder_picture_unref(&self->parent, pic);
@@ -660,10 +646,9 @@ static GstFlowReturn decode_picture(GstV4l2rH264Dec *self,
 					 g_strerror(-ret)), fr);
 		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
-	/* The DPB holds the picture now (released through its callback). */
-	if (!second_field)
-		g_ptr_array_add(self->held, pic);
-	else if (pic->frame_number != frame->system_frame_number)
+	/* The DPB holds the picture now: our reference is its own, given
+	 * back through its release callback. */
+	if (second_field && pic->frame_number != frame->system_frame_number)
 		gst_v4l2r_decoder_skip(dec, frame, "a second field, shown "
 					       "with its first");
 	if (hdr->field_pic_flag && !second_field) {
@@ -790,7 +775,6 @@ static void finalize(GObject *object)
 
 	gst_h264_nal_parser_free(self->parser);
 	dpb_h264_free(self->dpb);
-	g_ptr_array_unref(self->held);
 	g_free(self->slices);
 	G_OBJECT_CLASS(gst_v4l2r_h264_dec_parent_class)->finalize(object);
 }
@@ -799,7 +783,6 @@ static void gst_v4l2r_h264_dec_init(GstV4l2rH264Dec *self)
 {
 	self->parser = gst_h264_nal_parser_new();
 	self->dpb = dpb_h264_new(&dpb_ops, self);
-	self->held = g_ptr_array_new();
 	self->slices = g_new(Slice, MAX_SLICES);
 	self->lost_references = TRUE;
 }

@@ -42,8 +42,6 @@ typedef struct {
 	struct dpb_hevc *dpb;
 	GstFlowReturn dpb_flow;	/* what the DPB's outputs returned */
 
-	/* The pictures the DPB holds, by id (their timestamp). */
-	GPtrArray *held;
 
 	const GstH265SPS *active_sps;
 	gint sps_id;
@@ -68,24 +66,11 @@ G_DEFINE_TYPE(GstV4l2rH265Dec, gst_v4l2r_h265_dec, GST_TYPE_V4L2R_DECODER)
 
 /* ---- the DPB's callbacks ---- */
 
-static GstV4l2rPicture *held_picture(GstV4l2rH265Dec *self, uint64_t id,
-				     gboolean remove)
-{
-	for (guint i = 0; i < self->held->len; i++) {
-		GstV4l2rPicture *pic = g_ptr_array_index(self->held, i);
-		if (pic->timestamp == id) {
-			if (remove)
-				g_ptr_array_remove_index_fast(self->held, i);
-			return pic;
-		}
-	}
-	return NULL;
-}
-
 static void dpb_output(void *user, uint64_t id, int32_t poc)
 {
 	GstV4l2rH265Dec *self = user;
-	GstV4l2rPicture *pic = held_picture(self, id, FALSE);
+	GstV4l2rPicture *pic = gst_v4l2r_decoder_picture_by_timestamp(
+		&self->parent, id);
 
 	(void)poc;
 	if (pic && self->dpb_flow == GST_FLOW_OK)
@@ -95,7 +80,8 @@ static void dpb_output(void *user, uint64_t id, int32_t poc)
 static void dpb_release(void *user, uint64_t id)
 {
 	GstV4l2rH265Dec *self = user;
-	GstV4l2rPicture *pic = held_picture(self, id, TRUE);
+	GstV4l2rPicture *pic = gst_v4l2r_decoder_picture_by_timestamp(
+		&self->parent, id);
 
 	if (pic)
 		gst_v4l2r_decoder_picture_unref(&self->parent, pic);
@@ -775,8 +761,8 @@ static GstFlowReturn decode_picture(GstV4l2rH265Dec *self,
 		return fr == GST_FLOW_OK ? self->dpb_flow : fr;
 	}
 	self->follows_eos = FALSE;
-	/* The DPB holds the picture now (released through its callback). */
-	g_ptr_array_add(self->held, pic);
+	/* The DPB holds the picture now: our reference is its own, given
+	 * back through its release callback. */
 
 	fr = queue_picture(self, frame, pic);
 	if (fr == GST_FLOW_CUSTOM_SUCCESS)
@@ -933,7 +919,6 @@ static void finalize(GObject *object)
 	clear_slices(self);
 	gst_h265_parser_free(self->parser);
 	dpb_hevc_free(self->dpb);
-	g_ptr_array_unref(self->held);
 	g_free(self->slices);
 	g_free(self->slice_params);
 	g_array_unref(self->entry_points);
@@ -944,7 +929,6 @@ static void gst_v4l2r_h265_dec_init(GstV4l2rH265Dec *self)
 {
 	self->parser = gst_h265_parser_new();
 	self->dpb = dpb_hevc_new(&dpb_callbacks, self);
-	self->held = g_ptr_array_new();
 	self->slices = g_new(Slice, MAX_SLICES);
 	self->slice_params = g_new(struct v4l2_ctrl_hevc_slice_params,
 				   MAX_SLICES);
