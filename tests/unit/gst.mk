@@ -13,3 +13,19 @@ unit_test_dpb_h264_LDADD = $(GST_REFS_LIBS)
 unit_test_dpb_hevc_SOURCES = unit/test-dpb-hevc.c
 unit_test_dpb_hevc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin
 unit_test_dpb_hevc_LDADD = $(GST_REFS_LIBS)
+
+# The H.264 DPB's output order on real streams against libavcodec's
+# (dpb-order.sh): needs GStreamer's parser, so only with the plugin.
+if ENABLE_GST_PLUGIN
+TESTS += unit/dpb-order.sh
+check_PROGRAMS += unit/dpb-order
+unit_dpb_order_SOURCES = unit/dpb-order.c
+unit_dpb_order_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin \
+	-DGST_USE_UNSTABLE_API
+unit_dpb_order_CFLAGS = $(AM_CFLAGS) $(GST_CFLAGS)
+unit_dpb_order_LDADD = $(top_builddir)/gst-plugin/libv4l2r-refs.la $(GST_LIBS)
+endif
+EXTRA_DIST += unit/dpb-order.sh
+# the streams dpb-order.sh makes
+clean-local:
+	rm -rf unit/streams unit/streams.log
