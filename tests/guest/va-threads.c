@@ -1,5 +1,5 @@
 /* Contexts in threads of one process (issue 13): one thread per codec
- * (MPEG-2, H.264, VP8), each decoding synthetic pictures that reference
+ * (MPEG-2, H.264, VP8, VP9), each decoding synthetic pictures that reference
  * the one before, first each alone, then all at once on one shared
  * VADisplay, then all at once each on a display of its own made in its
  * thread; every picture read back (vaGetImage, NV12) must equal the one
@@ -91,15 +91,25 @@ static VAStatus render(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 }
 
 /* ------------------------------------------------------------------ */
-/* Picture i of each codec into s[i % SURFACES]: an intra picture first,
- * then pictures predicted from the one before.                        */
+/* Picture i of each codec into target(s, i): an intra picture first into
+ * s[0], kept (VP8 and VP9 refer to it as golden), then pictures predicted
+ * from the one before, in turn into the other surfaces.               */
+
+static VASurfaceID target(const VASurfaceID *s, unsigned i)
+{
+	return i ? s[1 + (i - 1) % (SURFACES - 1)] : s[0];
+}
+
+static VASurfaceID previous(const VASurfaceID *s, unsigned i)
+{
+	return i ? target(s, i - 1) : VA_INVALID_SURFACE;
+}
 
 static VAStatus mpeg2_picture(VADisplay dpy, VAContextID ctx,
 			      const VASurfaceID *s, unsigned i)
 {
-	return va_synth_mpeg2(dpy, ctx, s[i % SURFACES], i ? PIC_P : PIC_I,
-			      i ? s[(i - 1) % SURFACES] : VA_INVALID_SURFACE,
-			      VA_INVALID_SURFACE, W, H, NULL);
+	return va_synth_mpeg2(dpy, ctx, target(s, i), i ? PIC_P : PIC_I,
+			      previous(s, i), VA_INVALID_SURFACE, W, H, NULL);
 }
 
 /* H.264 slice headers, bit by bit (spec 7.3.3). */
@@ -139,7 +149,7 @@ static VAStatus h264_picture(VADisplay dpy, VAContextID ctx,
 	uint8_t data[160];
 	struct bits b = { .p = data };
 	VAPictureH264 prev = {
-		.picture_id = i ? s[(i - 1) % SURFACES] : VA_INVALID_SURFACE,
+		.picture_id = previous(s, i),
 		.frame_idx = i - 1,
 		.flags = VA_PICTURE_H264_SHORT_TERM_REFERENCE,
 		.TopFieldOrderCnt = 2 * (int32_t)i - 2,
@@ -149,7 +159,7 @@ static VAStatus h264_picture(VADisplay dpy, VAContextID ctx,
 				     .flags = VA_PICTURE_H264_INVALID };
 
 	memset(&pp, 0, sizeof(pp));
-	pp.CurrPic = (VAPictureH264){ .picture_id = s[i % SURFACES],
+	pp.CurrPic = (VAPictureH264){ .picture_id = target(s, i),
 				      .frame_idx = i,
 				      .TopFieldOrderCnt = 2 * (int32_t)i,
 				      .BottomFieldOrderCnt = 2 * (int32_t)i };
@@ -209,7 +219,7 @@ static VAStatus h264_picture(VADisplay dpy, VAContextID ctx,
 	const unsigned sizes[] = { sizeof(pp), sizeof(iq), sizeof(sp),
 				   sizeof(data) };
 	const unsigned counts[] = { 1, 1, 1, 1 };
-	return render(dpy, ctx, s[i % SURFACES], types, bufs, sizes, counts, 4);
+	return render(dpy, ctx, target(s, i), types, bufs, sizes, counts, 4);
 }
 
 /* Picture i: a key frame, then inter frames predicted from the one before
@@ -227,7 +237,7 @@ static VAStatus vp8_picture(VADisplay dpy, VAContextID ctx,
 	memset(&pp, 0, sizeof(pp));
 	pp.frame_width = W;
 	pp.frame_height = H;
-	pp.last_ref_frame = i ? s[(i - 1) % SURFACES] : VA_INVALID_SURFACE;
+	pp.last_ref_frame = previous(s, i);
 	pp.golden_ref_frame = pp.alt_ref_frame = i ? s[0] : VA_INVALID_SURFACE;
 	pp.out_of_loop_frame = VA_INVALID_SURFACE;
 	pp.pic_fields.bits.key_frame = i ? 1 : 0;	/* 0: a key frame */
@@ -265,7 +275,94 @@ static VAStatus vp8_picture(VADisplay dpy, VAContextID ctx,
 	const unsigned sizes[] = { sizeof(pp), sizeof(iq), sizeof(prob),
 				   sizeof(sp), sizeof(data) };
 	const unsigned counts[] = { 1, 1, 1, 1, 1 };
-	return render(dpy, ctx, s[i % SURFACES], types, bufs, sizes, counts, 5);
+	return render(dpy, ctx, target(s, i), types, bufs, sizes, counts, 5);
+}
+
+/* Picture i: a key frame into every slot, then inter frames into slot 0
+ * (LAST), predicted from it, golden and altref the key frame in slots 1
+ * and 2. Profile 0, one tile, a compressed header of zero bytes (a
+ * boolean decoder reads them as no update at all: every probability and
+ * mode at its default), tile data visl does not read. */
+static VAStatus vp9_picture(VADisplay dpy, VAContextID ctx,
+			    const VASurfaceID *s, unsigned i)
+{
+	enum { COMPRESSED = 32, TILE = 200 };
+	VADecPictureParameterBufferVP9 pp;
+	VASliceParameterBufferVP9 sp;
+	uint8_t data[32 + COMPRESSED + TILE];
+	struct bits b = { .p = data };
+
+	memset(data, 0, sizeof(data));
+	put_bits(&b, 2, 2);		/* frame_marker */
+	put_bits(&b, 0, 3);		/* profile 0, show_existing_frame 0 */
+	put_bits(&b, i ? 1 : 0, 1);	/* frame_type: key or not */
+	put_bits(&b, 1, 1);		/* show_frame */
+	put_bits(&b, 0, 1);		/* error_resilient_mode */
+	if (!i) {
+		put_bits(&b, 0x498342, 24);	/* frame_sync_code */
+		put_bits(&b, 1, 3);		/* color_space: BT.601 */
+		put_bits(&b, 0, 1);		/* color_range */
+		put_bits(&b, W - 1, 16);
+		put_bits(&b, H - 1, 16);
+		put_bits(&b, 0, 1);		/* render_and_frame_size_different */
+	} else {
+		put_bits(&b, 0, 2);		/* reset_frame_context */
+		put_bits(&b, 0x01, 8);		/* refresh_frame_flags: LAST */
+		for (unsigned r = 0; r < 3; r++)
+			put_bits(&b, r << 1, 4);	/* ref_frame_idx r, sign bias 0 */
+		put_bits(&b, 1, 1);		/* found_ref: LAST's size */
+		put_bits(&b, 0, 1);		/* render_and_frame_size_different */
+		put_bits(&b, 0, 1);		/* allow_high_precision_mv */
+		put_bits(&b, 0, 1);		/* is_filter_switchable */
+		put_bits(&b, 1, 2);		/* EIGHTTAP */
+	}
+	put_bits(&b, 0, 1);		/* refresh_frame_context */
+	put_bits(&b, 1, 1);		/* frame_parallel_decoding_mode */
+	put_bits(&b, 0, 2);		/* frame_context_idx */
+	put_bits(&b, 10, 6);		/* filter_level */
+	put_bits(&b, 0, 3);		/* sharpness */
+	put_bits(&b, 0, 1);		/* mode_ref_delta_enabled */
+	put_bits(&b, 60, 8);		/* base_q_idx */
+	put_bits(&b, 0, 3);		/* no delta_q */
+	put_bits(&b, 0, 1);		/* segmentation_enabled */
+	/* 320 pixels: tile columns log2 0..0, nothing coded. */
+	put_bits(&b, 0, 1);		/* tile_rows_log2 0 */
+	put_bits(&b, COMPRESSED, 16);	/* header_size_in_bytes */
+	unsigned header = (b.n + 7) / 8;
+	for (unsigned k = header + COMPRESSED; k < sizeof(data); k++)
+		data[k] = (uint8_t)(0x57 + 13 * k + i);
+
+	memset(&pp, 0, sizeof(pp));
+	pp.frame_width = W;
+	pp.frame_height = H;
+	pp.reference_frames[0] = i ? previous(s, i) : VA_INVALID_SURFACE;
+	for (int k = 1; k < 8; k++)
+		pp.reference_frames[k] = i ? s[0] : VA_INVALID_SURFACE;
+	pp.pic_fields.bits.subsampling_x = 1;
+	pp.pic_fields.bits.subsampling_y = 1;
+	pp.pic_fields.bits.frame_type = i ? 1 : 0;
+	pp.pic_fields.bits.show_frame = 1;
+	pp.pic_fields.bits.frame_parallel_decoding_mode = 1;
+	pp.pic_fields.bits.last_ref_frame = 0;
+	pp.pic_fields.bits.golden_ref_frame = 1;
+	pp.pic_fields.bits.alt_ref_frame = 2;
+	pp.filter_level = 10;
+	pp.frame_header_length_in_bytes = (uint8_t)header;
+	pp.first_partition_size = COMPRESSED;
+	memset(pp.mb_segment_tree_probs, 255, sizeof(pp.mb_segment_tree_probs));
+	memset(pp.segment_pred_probs, 255, sizeof(pp.segment_pred_probs));
+	pp.bit_depth = 8;
+	memset(&sp, 0, sizeof(sp));
+	sp.slice_data_size = (uint32_t)(header + COMPRESSED + TILE);
+	sp.slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
+
+	const VABufferType types[] = { VAPictureParameterBufferType,
+				       VASliceParameterBufferType,
+				       VASliceDataBufferType };
+	void *const bufs[] = { &pp, &sp, data };
+	const unsigned sizes[] = { sizeof(pp), sizeof(sp), sp.slice_data_size };
+	const unsigned counts[] = { 1, 1, 1 };
+	return render(dpy, ctx, target(s, i), types, bufs, sizes, counts, 3);
 }
 
 struct codec {
@@ -279,6 +376,7 @@ static const struct codec codecs[] = {
 	{ "mpeg2", VAProfileMPEG2Main, mpeg2_picture },
 	{ "h264", VAProfileH264Main, h264_picture },
 	{ "vp8", VAProfileVP8Version0_3, vp8_picture },
+	{ "vp9", VAProfileVP9Profile0, vp9_picture },
 };
 #define N_CODECS (sizeof(codecs) / sizeof(codecs[0]))
 
@@ -327,8 +425,8 @@ static void decode_all(struct job *j, VADisplay dpy)
 		uint8_t *nv12 = NULL;
 
 		if (!(st = j->codec->picture(dpy, ctx, s, i)) &&
-		    !(st = vaSyncSurface(dpy, s[i % SURFACES])) &&
-		    !(nv12 = va_read_nv12(dpy, s[i % SURFACES], W, H)))
+		    !(st = vaSyncSurface(dpy, target(s, i))) &&
+		    !(nv12 = va_read_nv12(dpy, target(s, i), W, H)))
 			st = VA_STATUS_ERROR_OPERATION_FAILED;
 		if (st) {
 			snprintf(j->why, sizeof(j->why), "%s: picture %u: %s",
