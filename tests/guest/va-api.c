@@ -16,9 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +93,7 @@ static void close_display(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* Synthetic MPEG-2 pictures (va-synth.c).                              */
+/* Synthetic MPEG-2 pictures (va-common.c).                             */
 
 static VAStatus decode(VAContextID ctx, VASurfaceID target, int type,
 		       VASurfaceID fwd, VASurfaceID bwd, const struct bad *bad)
@@ -364,136 +362,16 @@ static void test_threads(VAConfigID cfg)
 	       w[1].why);
 }
 
-/* vaGetImage copies into the image without the driver lock: an image
- * destroyed by another thread meanwhile must stay alive until the copy is
- * done. A 1920x1080 picture makes the copy long (milliseconds under the
- * guest's emulation) next to the lookups before it. Each round: the getter
- * starts vaGetImage, this thread destroys the image at once and takes
- * memory of the image's size, filled from its end. Had the driver freed the
- * image then, the copy still running would write into unmapped memory (a
- * crash) or into that new memory (its pattern broken). */
-#define RACE_W 1920
-#define RACE_H 1080
-enum race_phase { RACE_IDLE, RACE_GO, RACE_GETTING, RACE_GOT, RACE_QUIT };
-
-struct image_race {
-	VASurfaceID surface;
-	VAImageID image;
-	atomic_int phase;
-	VAStatus st;
-};
-
-/* Waits for the phase to reach want (or pass it: the getter may have
- * moved on) or the end. */
-static int wait_phase(atomic_int *phase, int want)
-{
-	int p;
-
-	while ((p = atomic_load(phase)) < want)
-		sched_yield();
-	return p;
-}
-
-static void *image_getter(void *arg)
-{
-	struct image_race *r = arg;
-
-	/* RACE_GOT (>= RACE_GO) until the next round says go. */
-	for (;;) {
-		int p;
-		while ((p = atomic_load(&r->phase)) != RACE_GO && p != RACE_QUIT)
-			sched_yield();
-		if (p == RACE_QUIT)
-			return NULL;
-		atomic_store(&r->phase, RACE_GETTING);
-		r->st = vaGetImage(dpy, r->surface, 0, 0, RACE_W, RACE_H,
-				   r->image);
-		atomic_store(&r->phase, RACE_GOT);
-	}
-}
-
-/* The pattern from the end to the start, so that a copy into the same
- * memory from its start, still running, crosses it and shows. */
-static void fill_backwards(uint8_t *mem, size_t size)
-{
-	const size_t block = 4096;
-
-	for (size_t end = size; mem && end; end -= end < block ? end : block)
-		memset(mem + (end < block ? 0 : end - block), 0x5a,
-		       end < block ? end : block);
-}
-
+/* The image race (va_image_race); VA_API_IMAGE_ROUNDS: fewer rounds under
+ * ASan, which sees a write into freed memory at once
+ * (tests/guest/sanitized.test). */
 static void test_image_destroyed_while_got(VAConfigID cfg)
 {
-	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
-			    .bits_per_pixel = 12 };
-	struct image_race r;
-	unsigned rounds = 0, got = 0, refused = 0, bad = 0, corrupt = 0;
-	/* VA_API_IMAGE_ROUNDS: fewer under ASan, which sees a write into
-	 * freed memory at once (tests/guest/sanitized.test). */
-	const char *rounds_env = getenv("VA_API_IMAGE_ROUNDS");
-	const unsigned want = rounds_env && atoi(rounds_env) > 0 ?
-				      (unsigned)atoi(rounds_env) : 300;
-	VAContextID ctx;
-	pthread_t t;
-	VAStatus st;
+	const char *rounds = getenv("VA_API_IMAGE_ROUNDS");
 
-	memset(&r, 0, sizeof(r));
-	if ((st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, RACE_W, RACE_H,
-				   &r.surface, 1, NULL, 0))) {
-		report("image-destroyed-while-got", false, "surface: %s",
-		       vaErrorStr(st));
-		return;
-	}
-	if ((st = vaCreateContext(dpy, cfg, RACE_W, RACE_H, VA_PROGRESSIVE,
-				  &r.surface, 1, &ctx))) {
-		report("image-destroyed-while-got", false, "context: %s",
-		       vaErrorStr(st));
-		vaDestroySurfaces(dpy, &r.surface, 1);
-		return;
-	}
-	if ((st = va_synth_mpeg2(dpy, ctx, r.surface, PIC_I, 0, 0, RACE_W,
-				 RACE_H, NULL)) ||
-	    (st = vaSyncSurface(dpy, r.surface)))
-		goto out;
-	atomic_init(&r.phase, RACE_IDLE);
-	pthread_create(&t, NULL, image_getter, &r);
-	for (; rounds < want; rounds++) {
-		VAImage img;
-		if ((st = vaCreateImage(dpy, &f, RACE_W, RACE_H, &img)))
-			break;
-		r.image = img.image_id;
-		atomic_store(&r.phase, RACE_GO);
-		wait_phase(&r.phase, RACE_GETTING);
-		st = vaDestroyImage(dpy, img.image_id);
-		uint8_t *mem = malloc(img.data_size);
-		fill_backwards(mem, img.data_size);
-		wait_phase(&r.phase, RACE_GOT);
-		for (uint32_t i = 0; mem && i < img.data_size; i++)
-			if (mem[i] != 0x5a) {
-				corrupt++;
-				break;
-			}
-		free(mem);
-		got += r.st == VA_STATUS_SUCCESS;
-		refused += r.st == VA_STATUS_ERROR_INVALID_IMAGE;
-		bad += r.st != VA_STATUS_SUCCESS &&
-		       r.st != VA_STATUS_ERROR_INVALID_IMAGE;
-		/* The id went with the first vaDestroyImage. */
-		bad += vaDestroyImage(dpy, img.image_id) !=
-		       VA_STATUS_ERROR_INVALID_IMAGE;
-		if (st)
-			break;
-	}
-	atomic_store(&r.phase, RACE_QUIT);
-	pthread_join(t, NULL);
-out:
-	vaDestroyContext(dpy, ctx);
-	vaDestroySurfaces(dpy, &r.surface, 1);
-	report("image-destroyed-while-got", rounds == want && !st && !bad &&
-	       !corrupt, "%u rounds (%s), %u copies done, %u refused, %u "
-	       "other results, %u freed images written", rounds,
-	       vaErrorStr(st), got, refused, bad, corrupt);
+	va_image_race(dpy, cfg, rounds && atoi(rounds) > 0 ?
+			      (unsigned)atoi(rounds) : 300,
+		      "image-destroyed-while-got");
 }
 
 static double now(void)

@@ -1,10 +1,12 @@
 /* What the guest programs that drive the VA driver share (va-common.h). */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unistd.h>
 
+#include "report.h"
 #include "va-common.h"
 
 VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
@@ -136,4 +138,146 @@ uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h)
 	}
 	vaDestroyImage(dpy, img.image_id);
 	return out;
+}
+
+/* The image race (va_image_race). A 1920x1080 picture makes the copy long
+ * (milliseconds under the guest's emulation) next to the lookups before
+ * it. The handshake is a mutex and a condition variable, which helgrind
+ * and ThreadSanitizer understand (a spin-wait on an atomic they report). */
+#define RACE_W 1920
+#define RACE_H 1080
+enum race_phase { RACE_IDLE, RACE_GO, RACE_GETTING, RACE_GOT, RACE_QUIT };
+
+struct image_race {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	enum race_phase phase;
+	VADisplay dpy;
+	VASurfaceID surface;
+	VAImageID image;
+	VAStatus st;
+};
+
+static void race_set(struct image_race *r, enum race_phase p)
+{
+	r->phase = p;
+	pthread_cond_broadcast(&r->changed);
+}
+
+/* Waits, with the lock held, for the phase to reach want (or pass it: the
+ * getter may have moved on). */
+static void race_wait(struct image_race *r, enum race_phase want)
+{
+	while (r->phase < want)
+		pthread_cond_wait(&r->changed, &r->lock);
+}
+
+static void *image_getter(void *arg)
+{
+	struct image_race *r = arg;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		while (r->phase != RACE_GO && r->phase != RACE_QUIT)
+			pthread_cond_wait(&r->changed, &r->lock);
+		if (r->phase == RACE_QUIT)
+			break;
+		VAImageID image = r->image;
+		race_set(r, RACE_GETTING);
+		pthread_mutex_unlock(&r->lock);
+		VAStatus st = vaGetImage(r->dpy, r->surface, 0, 0, RACE_W,
+					 RACE_H, image);
+		pthread_mutex_lock(&r->lock);
+		r->st = st;
+		race_set(r, RACE_GOT);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* The pattern from the end to the start, so that a copy into the same
+ * memory from its start, still running, crosses it and shows. */
+static void fill_backwards(uint8_t *mem, size_t size)
+{
+	const size_t block = 4096;
+
+	for (size_t end = size; mem && end; end -= end < block ? end : block)
+		memset(mem + (end < block ? 0 : end - block), 0x5a,
+		       end < block ? end : block);
+}
+
+void va_image_race(VADisplay dpy, VAConfigID cfg, unsigned want,
+		   const char *name)
+{
+	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
+			    .bits_per_pixel = 12 };
+	struct image_race r = { .dpy = dpy, .phase = RACE_IDLE };
+	unsigned rounds = 0, got = 0, refused = 0, bad = 0, corrupt = 0;
+	VAContextID ctx;
+	pthread_t t;
+	VAStatus st;
+
+	if ((st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, RACE_W, RACE_H,
+				   &r.surface, 1, NULL, 0))) {
+		report(name, false, "surface: %s", vaErrorStr(st));
+		return;
+	}
+	if ((st = vaCreateContext(dpy, cfg, RACE_W, RACE_H, VA_PROGRESSIVE,
+				  &r.surface, 1, &ctx))) {
+		report(name, false, "context: %s", vaErrorStr(st));
+		vaDestroySurfaces(dpy, &r.surface, 1);
+		return;
+	}
+	if ((st = va_synth_mpeg2(dpy, ctx, r.surface, PIC_I, 0, 0, RACE_W,
+				 RACE_H, NULL)) ||
+	    (st = vaSyncSurface(dpy, r.surface)))
+		goto out;
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.changed, NULL);
+	pthread_create(&t, NULL, image_getter, &r);
+	for (; rounds < want; rounds++) {
+		VAImage img;
+		if ((st = vaCreateImage(dpy, &f, RACE_W, RACE_H, &img)))
+			break;
+		pthread_mutex_lock(&r.lock);
+		r.image = img.image_id;
+		race_set(&r, RACE_GO);
+		race_wait(&r, RACE_GETTING);
+		pthread_mutex_unlock(&r.lock);
+		st = vaDestroyImage(dpy, img.image_id);
+		uint8_t *mem = malloc(img.data_size);
+		fill_backwards(mem, img.data_size);
+		pthread_mutex_lock(&r.lock);
+		race_wait(&r, RACE_GOT);
+		VAStatus got_st = r.st;
+		pthread_mutex_unlock(&r.lock);
+		for (uint32_t i = 0; mem && i < img.data_size; i++)
+			if (mem[i] != 0x5a) {
+				corrupt++;
+				break;
+			}
+		free(mem);
+		got += got_st == VA_STATUS_SUCCESS;
+		refused += got_st == VA_STATUS_ERROR_INVALID_IMAGE;
+		bad += got_st != VA_STATUS_SUCCESS &&
+		       got_st != VA_STATUS_ERROR_INVALID_IMAGE;
+		/* The id went with the first vaDestroyImage. */
+		bad += vaDestroyImage(dpy, img.image_id) !=
+		       VA_STATUS_ERROR_INVALID_IMAGE;
+		if (st)
+			break;
+	}
+	pthread_mutex_lock(&r.lock);
+	race_set(&r, RACE_QUIT);
+	pthread_mutex_unlock(&r.lock);
+	pthread_join(t, NULL);
+	pthread_cond_destroy(&r.changed);
+	pthread_mutex_destroy(&r.lock);
+out:
+	vaDestroyContext(dpy, ctx);
+	vaDestroySurfaces(dpy, &r.surface, 1);
+	report(name, rounds == want && !st && !bad && !corrupt,
+	       "%u rounds (%s), %u copies done, %u refused, %u other results, "
+	       "%u freed images written", rounds, vaErrorStr(st), got, refused,
+	       bad, corrupt);
 }

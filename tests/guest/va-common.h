@@ -1,7 +1,8 @@
 /* What the guest programs that drive the VA driver share: synthetic MPEG-2
  * pictures (valid parameters, slices that start with their start codes;
  * visl checks the controls, not the bitstream, and draws a deterministic
- * pattern, so these decode into real pictures there) and DMABUF export. */
+ * pattern, so these decode into real pictures there), DMABUF export and
+ * the image race. */
 #ifndef VA_COMMON_H
 #define VA_COMMON_H
 
@@ -39,5 +40,16 @@ VAStatus va_export_layers(VADisplay dpy, VASurfaceID s,
 			  VADRMPRIMESurfaceDescriptor *d);
 /* Closes an export's file descriptors (the layout stays, to compare). */
 void va_close_export(VADRMPRIMESurfaceDescriptor *d);
+
+/* vaGetImage copies into the image without the driver lock: an image
+ * destroyed by another thread meanwhile must stay alive until the copy is
+ * done. Each of `rounds` rounds: a second thread starts vaGetImage of a
+ * 1920x1080 MPEG-2 picture (cfg: MPEG-2 Main), this thread destroys the
+ * image at once and takes memory of the image's size, filled from its
+ * end. Had the driver freed the image then, the copy still running would
+ * write into unmapped memory (a crash) or into that new memory (its
+ * pattern broken). Reports one line, test `name`. */
+void va_image_race(VADisplay dpy, VAConfigID cfg, unsigned rounds,
+		   const char *name);
 
 #endif

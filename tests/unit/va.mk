@@ -89,7 +89,7 @@ if HAVE_EGL
 check_PROGRAMS += guest/va-egl
 guest_va_egl_SOURCES = guest/va-egl.c guest/va-common.c guest/va-common.h guest/report.c guest/report.h
 guest_va_egl_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(EGL_CFLAGS)
-guest_va_egl_LDADD = $(LIBVA_LIBS) $(EGL_LIBS)
+guest_va_egl_LDADD = $(LIBVA_LIBS) $(EGL_LIBS) $(PTHREAD_LIBS)
 endif
 
 # Guest program of tests/guest/va-shapes.test: on each visl personality,
@@ -101,6 +101,7 @@ if HAVE_LIBAV
 check_PROGRAMS += guest/va-shapes-export
 guest_va_shapes_export_SOURCES = guest/va-shapes-export.c guest/va-common.c guest/va-common.h guest/report.c guest/report.h
 guest_va_shapes_export_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS) $(LIBAV_CFLAGS)
-guest_va_shapes_export_LDADD = $(top_builddir)/src/core/libv4l2r.la $(LIBAV_LIBS) $(LIBVA_LIBS)
+guest_va_shapes_export_LDADD = $(top_builddir)/src/core/libv4l2r.la $(LIBAV_LIBS) $(LIBVA_LIBS) \
+	$(PTHREAD_LIBS)
 endif
 endif
