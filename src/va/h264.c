@@ -768,6 +768,23 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 	status = h264_check_pic_params(pp);
 	if (status != VA_STATUS_SUCCESS)
 		return status;
+	if (!va_picture_fits(in, (pp->picture_width_in_mbs_minus1 + 1u) * 16,
+			     (pp->picture_height_in_mbs_minus1 + 1u) * 16, "h264",
+			     "picture_width/height_in_mbs_minus1 (+ 1) x 16"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	/* The device writes the SPS's format into the context's pictures,
+	 * which are 4:2:0 (or monochrome) of the config's depth (known when
+	 * bit_depth is set). */
+	if (in->bit_depth && (pp->seq_fields.bits.chroma_format_idc > 1 ||
+			      pp->bit_depth_luma_minus8 + 8u != in->bit_depth ||
+			      pp->bit_depth_chroma_minus8 + 8u != in->bit_depth)) {
+		v4l2r_err("h264: chroma_format_idc %u, bit_depth_luma_minus8 %u, "
+			  "bit_depth_chroma_minus8 %u: the context's pictures "
+			  "are 4:2:0 of %u bits", pp->seq_fields.bits.chroma_format_idc,
+			  pp->bit_depth_luma_minus8, pp->bit_depth_chroma_minus8,
+			  in->bit_depth);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
 	if (in->n_slices == 0 || !in->slices) {
 		v4l2r_err("h264: picture without slices");
 		return VA_STATUS_ERROR_INVALID_PARAMETER;

@@ -893,6 +893,10 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 	ret = check_pic_params(pic, in->profile, in->bit_depth);
 	if (ret != VA_STATUS_SUCCESS)
 		return ret;
+	if (!va_picture_fits(in, pic->pic_width_in_luma_samples,
+			     pic->pic_height_in_luma_samples, "hevc",
+			     "pic_width/height_in_luma_samples"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	if (in->n_slices == 0 || in->n_slices > HEVC_MAX_SLICES) {
 		v4l2r_err("hevc: %u slices in a picture (1..%u)", in->n_slices,
 			  HEVC_MAX_SLICES);

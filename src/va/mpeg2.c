@@ -119,10 +119,14 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 
 	if (!pp->horizontal_size || !pp->vertical_size ||
 	    pp->horizontal_size > 16383 || pp->vertical_size > 16383) {
-		v4l2r_err("mpeg2: picture size %ux%u out of range",
-			  pp->horizontal_size, pp->vertical_size);
+		v4l2r_err("mpeg2: horizontal_size x vertical_size = %ux%u out "
+			  "of range 1..16383", pp->horizontal_size,
+			  pp->vertical_size);
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	}
+	if (!va_picture_fits(in, pp->horizontal_size, pp->vertical_size,
+			     "mpeg2", "horizontal_size x vertical_size"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	if (pp->picture_coding_type < V4L2_MPEG2_PIC_CODING_TYPE_I ||
 	    pp->picture_coding_type > V4L2_MPEG2_PIC_CODING_TYPE_B) {
 		v4l2r_err("mpeg2: picture_coding_type %d is not I, P or B",
@@ -138,6 +142,20 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 	if (!in->n_slices) {
 		v4l2r_err("mpeg2: a picture without slices");
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	}
+	/* The start code a slice without one gets is made from its row: a
+	 * row past the picture would be another picture's slice (or none).
+	 * An interlaced frame's rows count in field pairs (6.3.3). */
+	unsigned rows = structure == V4L2_MPEG2_PIC_FRAME ?
+		2 * ((pp->vertical_size + 31) / 32) : (pp->vertical_size + 31) / 32;
+	for (unsigned i = 0; i < in->n_slices; i++) {
+		const VASliceParameterBufferMPEG2 *sp = in->slices[i].params;
+		if (sp->slice_vertical_position >= rows) {
+			v4l2r_err("mpeg2: slice %u: slice_vertical_position %u "
+				  "past the picture's %u macroblock rows", i,
+				  sp->slice_vertical_position, rows);
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
+		}
 	}
 
 	/* Sequence: VA does not pass the sequence header. The size is the

@@ -16,6 +16,7 @@
 #include "va/codec.h"
 #include "va/h264_slice_header.h"
 #include "v4l2r/log.h"
+#include "va-fixtures.h"
 
 #ifndef H264_DATA_DIR
 #define H264_DATA_DIR "unit/data/h264"
@@ -111,9 +112,7 @@ static void resolver_add(struct resolver *r, VASurfaceID s, uint64_t ts)
 
 static void pic_init(VAPictureH264 *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->picture_id = VA_INVALID_SURFACE;
-	p->flags = VA_PICTURE_H264_INVALID;
+	h264_fx_pic_init(p);
 }
 
 static VAPictureH264 ref_frame(VASurfaceID s, unsigned frame_idx, int top,
@@ -131,10 +130,7 @@ static VAPictureH264 ref_frame(VASurfaceID s, unsigned frame_idx, int top,
 
 static void pp_blank(VAPictureParameterBufferH264 *pp)
 {
-	memset(pp, 0, sizeof(*pp));
-	pp->CurrPic.picture_id = TARGET;
-	for (unsigned i = 0; i < 16; i++)
-		pic_init(&pp->ReferenceFrames[i]);
+	h264_fx_pp_blank(pp, TARGET);
 }
 
 /* high_cabac.params.trace: High, CABAC, 8x8 transform, weighted P,
@@ -160,22 +156,10 @@ static void pp_high_cabac(VAPictureParameterBufferH264 *pp)
 	pp->pic_fields.bits.reference_pic_flag = 1;
 }
 
-/* cavlc_4slices.params.trace: Constrained Baseline, POC type 2, 3 refs. */
+/* cavlc_4slices.params.trace (va-fixtures.c). */
 static void pp_cavlc(VAPictureParameterBufferH264 *pp)
 {
-	pp_blank(pp);
-	pp->picture_width_in_mbs_minus1 = 19;
-	pp->picture_height_in_mbs_minus1 = 14;
-	pp->num_ref_frames = 3;
-	pp->seq_fields.bits.chroma_format_idc = 1;
-	pp->seq_fields.bits.frame_mbs_only_flag = 1;
-	pp->seq_fields.bits.direct_8x8_inference_flag = 1;
-	pp->seq_fields.bits.pic_order_cnt_type = 2;
-	pp->pic_init_qp_minus26 = -3;
-	pp->chroma_qp_index_offset = -2;
-	pp->second_chroma_qp_index_offset = -2;
-	pp->pic_fields.bits.deblocking_filter_control_present_flag = 1;
-	pp->pic_fields.bits.reference_pic_flag = 1;
+	h264_fx_pp_cavlc(pp, TARGET);
 }
 
 /* mbaff.params.trace: High, MBAFF, POC type 0 (4 bit lsb) with
@@ -670,12 +654,7 @@ END_TEST
 
 START_TEST(test_cavlc_4_slices)
 {
-	static const char *names[4] = {
-		"cavlc_idr_s0", "cavlc_idr_s1", "cavlc_idr_s2", "cavlc_idr_s3",
-	};
-	static const unsigned first_mb[4] = { 0, 80, 160, 220 };
-	static const unsigned bits[4] = { 34, 48, 50, 50 };
-	static const int qp[4] = { 6, -12, -12, -12 };
+	const struct h264_fx_slice *fx = h264_fx_cavlc_idr;
 
 	for (int slice_based = 0; slice_based < 2; slice_based++) {
 		struct run *r = run_new(slice_based);
@@ -684,10 +663,11 @@ START_TEST(test_cavlc_4_slices)
 		r->profile = slice_based ? VAProfileH264ConstrainedBaseline :
 			VAProfileNone;	/* unknown: derived from the tools used */
 		for (unsigned i = 0; i < 4; i++) {
-			struct blob b = load(names[i]);
+			struct blob b = load(fx[i].name);
 			VASliceParameterBufferH264 sp;
-			sp_blank(&sp, &b, bits[i], first_mb[i], 7);
-			sp.slice_qp_delta = (int8_t)qp[i];
+			sp_blank(&sp, &b, fx[i].header_bits, fx[i].first_mb,
+				 fx[i].slice_type);
+			sp.slice_qp_delta = (int8_t)fx[i].qp_delta;
 			run_add(r, &b, &sp);
 		}
 		ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
@@ -713,9 +693,9 @@ START_TEST(test_cavlc_4_slices)
 			}
 			ck_assert_uint_eq(c.first_slice, i);
 			ck_assert_uint_eq(c.n_slices, 1);
-			ck_assert_uint_eq(c.sl->first_mb_in_slice, first_mb[i]);
-			ck_assert_uint_eq(c.sl->header_bit_size, bits[i]);
-			ck_assert_int_eq(c.sl->slice_qp_delta, qp[i]);
+			ck_assert_uint_eq(c.sl->first_mb_in_slice, fx[i].first_mb);
+			ck_assert_uint_eq(c.sl->header_bit_size, fx[i].header_bits);
+			ck_assert_int_eq(c.sl->slice_qp_delta, fx[i].qp_delta);
 			ck_assert_uint_eq(c.sl->slice_type, V4L2_H264_SLICE_TYPE_I);
 		}
 		ck_assert_uint_eq(n_errors, 0);
@@ -727,7 +707,8 @@ END_TEST
 START_TEST(test_cavlc_p)
 {
 	struct run *r = run_new(true);
-	struct blob b = load("cavlc_p_s1");
+	const struct h264_fx_slice *fx = &h264_fx_cavlc_p;
+	struct blob b = load(fx->name);
 	VASliceParameterBufferH264 sp;
 
 	pp_cavlc(&r->pp);
@@ -735,8 +716,8 @@ START_TEST(test_cavlc_p)
 	r->pp.ReferenceFrames[0] = ref_frame(0x20, 0, 0, 0,
 					     VA_PICTURE_H264_SHORT_TERM_REFERENCE);
 	resolver_add(&r->res, 0x20, 555);
-	sp_blank(&sp, &b, 47, 80, 5);
-	sp.slice_qp_delta = -12;
+	sp_blank(&sp, &b, fx->header_bits, fx->first_mb, fx->slice_type);
+	sp.slice_qp_delta = (int8_t)fx->qp_delta;
 	sp.RefPicList0[0] = r->pp.ReferenceFrames[0];
 	run_add(r, &b, &sp);
 	ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
