@@ -427,6 +427,42 @@ static void fill_scaling_matrix(struct v4l2_ctrl_hevc_scaling_matrix *m,
 	}
 }
 
+/* A scaling factor of 0 is no scaling list value (7.4.5: 1..255); the
+ * device would divide by it or zero the coefficients. Logs the first. */
+static VAStatus check_scaling_lists(const VAPictureParameterBufferHEVC *pic,
+				    const VAIQMatrixBufferHEVC *iq)
+{
+	const char *what = NULL;
+	unsigned at = 0;
+
+	if (!pic->pic_fields.bits.scaling_list_enabled_flag || !iq)
+		return VA_STATUS_SUCCESS;
+	for (unsigned i = 0; i < 6 * 16 && !what; i++)
+		if (!iq->ScalingList4x4[i / 16][i % 16])
+			what = "ScalingList4x4", at = i;
+	for (unsigned i = 0; i < 6 * 64 && !what; i++)
+		if (!iq->ScalingList8x8[i / 64][i % 64])
+			what = "ScalingList8x8", at = i;
+	for (unsigned i = 0; i < 6 * 64 && !what; i++)
+		if (!iq->ScalingList16x16[i / 64][i % 64])
+			what = "ScalingList16x16", at = i;
+	for (unsigned i = 0; i < 2 * 64 && !what; i++)
+		if (!iq->ScalingList32x32[i / 64][i % 64])
+			what = "ScalingList32x32", at = i;
+	for (unsigned i = 0; i < 6 && !what; i++)
+		if (!iq->ScalingListDC16x16[i])
+			what = "ScalingListDC16x16", at = i * 64;
+	for (unsigned i = 0; i < 2 && !what; i++)
+		if (!iq->ScalingListDC32x32[i])
+			what = "ScalingListDC32x32", at = i * 64;
+	if (!what)
+		return VA_STATUS_SUCCESS;
+	unsigned n = !strcmp(what, "ScalingList4x4") ? 16 : 64;
+	v4l2r_err("hevc: %s[%u][%u] = 0 (scaling factors are 1..255)", what,
+		  at / n, at % n);
+	return VA_STATUS_ERROR_INVALID_PARAMETER;
+}
+
 static void sort_by_poc(uint8_t *idx, unsigned n,
 			const VAPictureHEVC *frames, bool descending)
 {
@@ -911,6 +947,9 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 
 	fill_sps(&st->sps, pic);
 	ret = fill_pps(&st->pps, pic, width_in_ctbs, height_in_ctbs);
+	if (ret != VA_STATUS_SUCCESS)
+		return ret;
+	ret = check_scaling_lists(pic, in->iq_matrix);
 	if (ret != VA_STATUS_SUCCESS)
 		return ret;
 	fill_scaling_matrix(&st->scaling, pic, in->iq_matrix);

@@ -97,6 +97,9 @@ static void render_one_tile(uint32_t size)
 			 VA_STATUS_SUCCESS);
 }
 
+/* The context's picture size (0: not known). */
+static unsigned max_width, max_height;
+
 static VAStatus translate(VASurfaceID target)
 {
 	struct va_picture_input in;
@@ -105,6 +108,8 @@ static VAStatus translate(VASurfaceID target)
 			 VA_STATUS_SUCCESS);
 	in.target = target;
 	in.profile = VAProfileAV1Profile0;
+	in.max_width = max_width;
+	in.max_height = max_height;
 	return va_codec_av1.translate(state, &in, &frame_mode, &refs);
 }
 
@@ -645,6 +650,22 @@ START_TEST(bad_picture_refused)
 }
 END_TEST
 
+/* The 320x240 key frame in a context of 320x224: refused, then it decodes
+ * in one of its size. */
+START_TEST(larger_than_context)
+{
+	key_frame();
+	render_one_tile(300);
+	max_width = 320;
+	max_height = 224;
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_ERROR_INVALID_PARAMETER);
+	render_one_tile(300);
+	max_height = 240;
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	max_width = max_height = 0;
+}
+END_TEST
+
 START_TEST(bad_tiles_refused)
 {
 	/* a tile outside the tile grid, then more tiles than the grid */
@@ -711,6 +732,7 @@ int main(void)
 	tcase_add_test(tc, tiles_gstreamer_shape);
 	tcase_add_test(tc, odd_size_and_superres);
 	tcase_add_test(tc, segmentation_and_restoration);
+	tcase_add_test(tc, larger_than_context);
 	tcase_add_loop_test(tc, bad_picture_refused, 0,
 			    (int)(sizeof(spoilers) / sizeof(spoilers[0])));
 	tcase_add_test(tc, bad_tiles_refused);

@@ -203,6 +203,7 @@ struct run {
 	struct resolver res;
 	struct v4l2r_decode_mode mode;
 	VAProfile profile;
+	unsigned bit_depth, max_width, max_height;	/* of the context: 0 unknown */
 };
 
 static struct run *run_new(bool slice_based)
@@ -240,7 +241,8 @@ static VAStatus run_translate(struct run *r)
 	struct va_picture_input in = {
 		.pic_params = &r->pp, .iq_matrix = r->iq, .n_slices = r->n,
 		.slices = r->slices, .target = r->pp.CurrPic.picture_id,
-		.profile = r->profile,
+		.profile = r->profile, .bit_depth = r->bit_depth,
+		.max_width = r->max_width, .max_height = r->max_height,
 	};
 	struct va_ref_resolver refs = { .timestamp = resolve, .opaque = &r->res };
 	return va_codec_h264.translate(r->state, &in, &r->mode, &refs);
@@ -699,6 +701,63 @@ START_TEST(test_cavlc_4_slices)
 			ck_assert_uint_eq(c.sl->slice_type, V4L2_H264_SLICE_TYPE_I);
 		}
 		ck_assert_uint_eq(n_errors, 0);
+		run_free(r);
+	}
+}
+END_TEST
+
+/* The IDR picture of cavlc_4slices in a 320x240 8-bit context, spoilt
+ * one way: refused with the field named, and the next one decodes. */
+START_TEST(test_context_format)
+{
+	static const struct {
+		const char *field;
+		VAStatus status;
+	} want[] = {
+		{ NULL, VA_STATUS_SUCCESS },
+		{ "picture_width/height_in_mbs_minus1", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "picture_width/height_in_mbs_minus1", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "chroma_format_idc 2", VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+		{ "bit_depth_luma_minus8 2", VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+		{ "ScalingList4x4[5][15] = 0", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "ScalingList8x8[1][3] = 0", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ NULL, VA_STATUS_SUCCESS },	/* 8x8 lists unused: not read */
+	};
+	static VAIQMatrixBufferH264 iq;
+
+	for (unsigned k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		struct run *r = run_new(false);
+
+		pp_cavlc(&r->pp);
+		r->bit_depth = 8;
+		r->max_width = 320;
+		r->max_height = 240;
+		for (unsigned i = 0; i < 4; i++) {
+			const struct h264_fx_slice *fx = &h264_fx_cavlc_idr[i];
+			struct blob b = load(fx->name);
+			VASliceParameterBufferH264 sp;
+			sp_blank(&sp, &b, fx->header_bits, fx->first_mb,
+				 fx->slice_type);
+			sp.slice_qp_delta = (int8_t)fx->qp_delta;
+			run_add(r, &b, &sp);
+		}
+		memset(&iq, 16, sizeof(iq));
+		switch (k) {
+		case 1: r->pp.picture_width_in_mbs_minus1 = 20; break;
+		case 2: r->pp.picture_height_in_mbs_minus1 = 15; break;
+		case 3: r->pp.seq_fields.bits.chroma_format_idc = 2; break;
+		case 4: r->pp.bit_depth_luma_minus8 = 2; break;
+		case 5: iq.ScalingList4x4[5][15] = 0; r->iq = &iq; break;
+		case 6: iq.ScalingList8x8[1][3] = 0; r->iq = &iq;
+			r->pp.pic_fields.bits.transform_8x8_mode_flag = 1; break;
+		case 7: iq.ScalingList8x8[1][3] = 0; r->iq = &iq; break;
+		}
+		last_error[0] = '\0';
+		ck_assert_int_eq(run_translate(r), want[k].status);
+		if (want[k].field)
+			ck_assert_msg(strstr(last_error, want[k].field),
+				      "case %u: \"%s\" does not name %s", k,
+				      last_error, want[k].field);
 		run_free(r);
 	}
 }
@@ -1706,6 +1765,7 @@ static Suite *h264_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_idr_cabac);
+	tcase_add_test(tc, test_context_format);
 	tcase_add_test(tc, test_p_weighted);
 	tcase_add_test(tc, test_b_ref_mmco);
 	tcase_add_test(tc, test_b_nonref);

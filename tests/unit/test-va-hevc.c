@@ -91,6 +91,7 @@ struct va_pic {
 	VASurfaceID target;
 	VAProfile profile;
 	unsigned bit_depth;	/* of the context's pictures */
+	unsigned max_width, max_height;	/* of the context, 0: unknown */
 };
 
 static void va_pic_free(struct va_pic *v)
@@ -126,6 +127,8 @@ static VAStatus translate(struct va_pic *v,
 		.target = v->target,
 		.profile = v->profile,
 		.bit_depth = v->bit_depth,
+		.max_width = v->max_width,
+		.max_height = v->max_height,
 	};
 	for (unsigned i = 0; i < v->n_slices; i++)
 		v->slices[i].params = &v->sp[i];
@@ -561,6 +564,46 @@ END_TEST
 
 /* Every strict prefix of a header is refused, and reading stays inside
  * the buffer (valgrind: each is a heap block of exactly that size). */
+/* The IDR picture of stream a (200x120) in a context of its size: larger
+ * than the context, or a scaling factor of 0, is refused naming the field. */
+START_TEST(context_size_and_scaling_lists)
+{
+	struct va_pic v = { 0 };
+
+	build_fixture(&v, &fx_a_0);
+	v.max_width = 200;
+	v.max_height = 120;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	v.pic.pic_width_in_luma_samples = 208;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "pic_width/height_in_luma_samples"));
+	build_fixture(&v, &fx_a_0);
+	v.max_width = 200;
+	v.max_height = 112;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+
+	build_fixture(&v, &fx_a_0);
+	v.pic.pic_fields.bits.scaling_list_enabled_flag = 1;
+	memset(&v.iq, 16, sizeof(v.iq));
+	v.have_iq = true;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	v.iq.ScalingListDC32x32[1] = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "ScalingListDC32x32[1][0] = 0"));
+	v.iq.ScalingList16x16[4][9] = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "ScalingList16x16[4][9] = 0"));
+	/* scaling lists off: the matrices are not read */
+	v.pic.pic_fields.bits.scaling_list_enabled_flag = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	va_pic_free(&v);
+}
+END_TEST
+
 START_TEST(fixture_truncated)
 {
 	const struct fx_picture *f = picture_at((unsigned)_i);
@@ -1701,6 +1744,7 @@ static Suite *hevc_suite(void)
 	tcase_add_loop_test(tc, fixture_slice_based_annex_b, 0, n);
 	tcase_add_loop_test(tc, fixture_client_start_code, 0, n);
 	tcase_add_loop_test(tc, fixture_truncated, 0, n);
+	tcase_add_test(tc, context_size_and_scaling_lists);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("references");

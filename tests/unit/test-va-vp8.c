@@ -252,6 +252,11 @@ START_TEST(bad_input)
 	in = input(true);
 	pic.frame_width = 0;
 	expect_refused(&in);
+	/* larger than the context's pictures */
+	in = input(true);
+	in.max_width = 200;
+	in.max_height = 112;
+	expect_refused(&in);
 	in = input(true);
 	pic.frame_height = 16384;
 	expect_refused(&in);

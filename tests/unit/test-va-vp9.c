@@ -524,6 +524,12 @@ START_TEST(bad_picture_parameters)
 	in = input(&d);
 	pic.frame_width = 0;
 	expect_bad(&in, "frame_width");
+	/* 352x288: larger than the context's pictures */
+	in = input(&d);
+	in.max_width = 352;
+	in.max_height = 240;
+	expect_bad(&in, "frame_width x frame_height = 352x288, larger than the "
+		   "context's 352x240");
 	in = input(&d);
 	pic.pic_fields.bits.mcomp_filter_type = 5;
 	expect_bad(&in, "mcomp_filter_type");

@@ -5,6 +5,10 @@
 #include <linux/videodev2.h>
 
 #include "va-fixtures.h"
+
+/* Linked into programs outside check too (the guest's va-hostile): a
+ * frame writer overflowing its buffers is a bug of this file. */
+#define VP9_ENC_ASSERT(x) do { if (!(x)) abort(); } while (0)
 #include "vp9-bool-encoder.h"
 
 /* ---- H.264 ---- */
@@ -248,7 +252,7 @@ struct bit_writer {
 static void put(struct bit_writer *w, unsigned v, unsigned n)
 {
 	while (n--) {
-		ck_assert_uint_lt(w->bits, sizeof(w->buf) * 8);
+		VP9_ENC_ASSERT(w->bits < sizeof(w->buf) * 8);
 		if (v >> n & 1)
 			w->buf[w->bits / 8] |= (uint8_t)(0x80 >> w->bits % 8);
 		w->bits++;
