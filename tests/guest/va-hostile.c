@@ -434,6 +434,7 @@ SPOIL(m2_type4, PP(VAPictureParameterBufferMPEG2); pp->picture_coding_type = 4)
 SPOIL(m2_structure, PP(VAPictureParameterBufferMPEG2);
       pp->picture_coding_extension.bits.picture_structure = 0)
 SPOIL(m2_vpos, SP(VASliceParameterBufferMPEG2); sp[1].slice_vertical_position = 200)
+SPOIL(m2_matrix, IQ(VAIQMatrixBufferMPEG2); iq->non_intra_quantiser_matrix[9] = 0)
 SPOIL(m2_fwd_none, PP(VAPictureParameterBufferMPEG2);
       pp->forward_reference_picture = BOGUS_SURFACE)
 SPOIL(m2_fwd_larger, PP(VAPictureParameterBufferMPEG2);
@@ -450,6 +451,7 @@ static const struct hcase mpeg2_cases[] = {
 	{ "picture_coding_type-0", KEY, m2_type0, "picture_coding_type", REFUSE, TGT_NORMAL },
 	{ "picture_coding_type-4", KEY, m2_type4, "picture_coding_type", REFUSE, TGT_NORMAL },
 	{ "picture_structure-0", KEY, m2_structure, "picture_structure", REFUSE, TGT_NORMAL },
+	{ "non_intra_quantiser_matrix-zero", KEY, m2_matrix, "non_intra_quantiser_matrix[9]", REFUSE, TGT_NORMAL },
 	{ "slice_vertical_position-past-picture", KEY, m2_vpos, "slice_vertical_position", REFUSE, TGT_NORMAL },
 	{ "forward-reference-no-surface", INTER, m2_fwd_none, "forward reference", ACCEPT, TGT_NORMAL },
 	{ "forward-reference-larger-surface", INTER, m2_fwd_larger, "forward reference", ACCEPT, TGT_NORMAL },

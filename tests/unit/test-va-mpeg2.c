@@ -401,6 +401,20 @@ START_TEST(context_size_and_slice_rows)
 	slice_params[1].slice_vertical_position = 16;
 	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
 			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	/* a loaded quantiser matrix holding 0; one not loaded is not read */
+	p = picture(1);
+	slice_params[1].slice_vertical_position = 1;
+	VAIQMatrixBufferMPEG2 iq;
+	memset(&iq, 16, sizeof(iq));
+	iq.load_chroma_intra_quantiser_matrix = 0;
+	iq.chroma_intra_quantiser_matrix[5] = 0;
+	in.iq_matrix = &iq;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	iq.load_chroma_intra_quantiser_matrix = 1;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	in.iq_matrix = NULL;
 	/* a field has half the rows */
 	p.picture_coding_extension.bits.picture_structure = 1;
 	slice_params[1].slice_vertical_position = 8;
