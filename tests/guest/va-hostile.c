@@ -139,6 +139,9 @@ struct run {
 	VAContextID ctx;
 	VASurfaceID s[N_SURF];
 	VASurfaceID larger;	/* larger than the context: never bound */
+	/* A key picture decoded in another context of the same config. */
+	VAContextID ctx2;
+	VASurfaceID foreign;
 	const char *h264_dir;
 };
 
@@ -439,6 +442,21 @@ SPOIL(m2_fwd_none, PP(VAPictureParameterBufferMPEG2);
       pp->forward_reference_picture = BOGUS_SURFACE)
 SPOIL(m2_fwd_larger, PP(VAPictureParameterBufferMPEG2);
       pp->forward_reference_picture = r->larger)
+SPOIL(m2_fwd_foreign, PP(VAPictureParameterBufferMPEG2);
+      pp->forward_reference_picture = r->foreign)
+static void many_slices(struct va_pic *p, unsigned n)
+{
+	struct va_pic_buf *b = buf_of(p, VASliceParameterBufferType);
+	uint8_t *all = malloc((size_t)n * b->size);
+
+	/* copies of the first slice */
+	for (unsigned i = 0; i < n; i++)
+		memcpy(all + (size_t)i * b->size, b->data, b->size);
+	free(b->data);
+	b->data = all;
+	b->n = n;
+}
+SPOIL(g_65537_slices, many_slices(p, 65537))
 SPOIL(m2_bwd_none, PP(VAPictureParameterBufferMPEG2);
       pp->picture_coding_type = 3; pp->f_code = 0x1111;
       pp->backward_reference_picture = BOGUS_SURFACE)
@@ -456,6 +474,8 @@ static const struct hcase mpeg2_cases[] = {
 	{ "forward-reference-no-surface", INTER, m2_fwd_none, "forward reference", ACCEPT, TGT_NORMAL },
 	{ "forward-reference-larger-surface", INTER, m2_fwd_larger, "forward reference", ACCEPT, TGT_NORMAL },
 	{ "backward-reference-no-surface", INTER, m2_bwd_none, "backward reference", ACCEPT, TGT_NORMAL },
+	{ "forward-reference-of-another-context", INTER, m2_fwd_foreign, "forward reference", ACCEPT, TGT_NORMAL },
+	{ "65537-slices", KEY, g_65537_slices, "more than 65536 slices", REFUSE, TGT_NORMAL },
 };
 
 /* ---- H.264 ---- */
@@ -501,6 +521,10 @@ SPOIL(h_ref_none, H264PP; SP(VASliceParameterBufferH264);
 SPOIL(h_ref_no_id, H264PP; SP(VASliceParameterBufferH264);
       pp->ReferenceFrames[0].picture_id = VA_INVALID_SURFACE;
       h264_fx_pic_init(&sp->RefPicList0[0]))
+SPOIL(h_ref_foreign, H264PP; SP(VASliceParameterBufferH264);
+      pp->ReferenceFrames[0].picture_id = r->foreign;
+      sp->RefPicList0[0].picture_id = r->foreign)
+SPOIL(h_257_slices, many_slices(p, 257))
 SPOIL(h_list_none, SP(VASliceParameterBufferH264);
       sp->RefPicList0[0].picture_id = BOGUS_SURFACE)
 
@@ -529,7 +553,8 @@ SPOIL(h_list_none, SP(VASliceParameterBufferH264);
 	{ "slice-header-truncated", KEY, h_truncated, "slice header", REFUSE, TGT_NORMAL }, \
 	{ "ScalingList4x4-zero", KEY, h_scaling, "ScalingList4x4", REFUSE, TGT_NORMAL }, \
 	{ "ReferenceFrames-no-surface", INTER, h_ref_none, "ReferenceFrames[0]", ACCEPT, TGT_NORMAL }, \
-	{ "ReferenceFrames-flags-without-surface", INTER, h_ref_no_id, "ReferenceFrames[0]", ACCEPT, TGT_NORMAL }
+	{ "ReferenceFrames-flags-without-surface", INTER, h_ref_no_id, "ReferenceFrames[0]", ACCEPT, TGT_NORMAL }, \
+	{ "ReferenceFrames-of-another-context", INTER, h_ref_foreign, "ReferenceFrames[0]", ACCEPT, TGT_NORMAL }
 
 static const struct hcase h264_cases[] = {
 	H264_CASES,
@@ -539,6 +564,7 @@ static const struct hcase h264_cases[] = {
 static const struct hcase h264_slice_cases[] = {
 	H264_CASES,
 	{ "RefPicList0-not-in-ReferenceFrames", INTER, h_list_none, "RefPicList0", REFUSE, TGT_NORMAL },
+	{ "257-slices", KEY, h_257_slices, "slices in a picture", REFUSE, TGT_NORMAL },
 };
 
 /* ---- HEVC ---- */
@@ -565,6 +591,8 @@ SPOIL(e_tiles_fit, HEVCPP; pp->pic_fields.bits.tiles_enabled_flag = 1;
       pp->num_tile_columns_minus1 = 1; pp->column_width_minus1[0] = 40)
 SPOIL(e_ref_none, HEVCPP; pp->ReferenceFrames[0].picture_id = BOGUS_SURFACE)
 SPOIL(e_ref_larger, HEVCPP; pp->ReferenceFrames[0].picture_id = r->larger)
+SPOIL(e_ref_foreign, HEVCPP; pp->ReferenceFrames[0].picture_id = r->foreign)
+SPOIL(e_601_slices, many_slices(p, 601))
 SPOIL(e_list, HEVCSP; sp->RefPicList[0][0] = 14)
 SPOIL(e_flag, HEVCSP; sp[1].slice_data_flag = VA_SLICE_DATA_FLAG_BEGIN)
 SPOIL(e_qp, HEVCSP; sp[2].slice_qp_delta = 60)
@@ -603,7 +631,9 @@ static const struct hcase hevc_cases[] = {
 	{ "ScalingList8x8-zero", KEY, e_scaling, "ScalingList8x8", REFUSE, TGT_NORMAL },
 	{ "ReferenceFrames-no-surface", INTER, e_ref_none, "ReferenceFrames[0]", REFUSE, TGT_NORMAL },
 	{ "ReferenceFrames-larger-surface", INTER, e_ref_larger, "ReferenceFrames[0]", REFUSE, TGT_NORMAL },
+	{ "ReferenceFrames-of-another-context", INTER, e_ref_foreign, "ReferenceFrames[0]", REFUSE, TGT_NORMAL },
 	{ "RefPicList-empty-entry", INTER, e_list, "RefPicList", REFUSE, TGT_NORMAL },
+	{ "601-slices", KEY, e_601_slices, "slices in a picture", REFUSE, TGT_NORMAL },
 	{ "slice_data_flag-begin", KEY, e_flag, "slice_data_flag", REFUSE, TGT_NORMAL },
 	/* VA's slice values must be the header's (else wrong data) */
 	{ "slice_qp_delta-not-the-header's", KEY, e_qp, "slice_qp_delta", REFUSE, TGT_NORMAL },
@@ -642,6 +672,7 @@ static void v8_two_slices(struct run *r, struct va_pic *p)
 }
 SPOIL(v8_last_none, VP8PP; pp->last_ref_frame = BOGUS_SURFACE)
 SPOIL(v8_golden_larger, VP8PP; pp->golden_ref_frame = r->larger)
+SPOIL(v8_alt_foreign, VP8PP; pp->alt_ref_frame = r->foreign)
 
 static const struct hcase vp8_cases[] = {
 	/* slice_data_size past the data is cut at its end (GStreamer's
@@ -661,6 +692,7 @@ static const struct hcase vp8_cases[] = {
 	{ "two-slices", KEY, v8_two_slices, "slice buffers", REFUSE, TGT_NORMAL },
 	{ "last-reference-no-surface", INTER, v8_last_none, "last reference", ACCEPT, TGT_NORMAL },
 	{ "golden-reference-larger-surface", INTER, v8_golden_larger, "golden reference", ACCEPT, TGT_NORMAL },
+	{ "altref-reference-of-another-context", INTER, v8_alt_foreign, "altref reference", ACCEPT, TGT_NORMAL },
 };
 
 /* ---- VP9 ---- */
@@ -700,6 +732,18 @@ static void v9_larger(struct run *r, struct va_pic *p)
 }
 SPOIL(v9_ref_none, VP9PP; pp->reference_frames[0] = BOGUS_SURFACE)
 SPOIL(v9_ref_larger, VP9PP; pp->reference_frames[1] = r->larger)
+SPOIL(v9_ref_foreign, VP9PP; pp->reference_frames[6] = r->foreign)
+static void v9_seg(struct run *r, struct va_pic *p)
+{
+	struct vp9_desc d = vp9_fx_key_desc();
+
+	/* segment 3 codes a reference feature; VA's seg_param says none */
+	d.seg_enabled = d.seg_update_data = true;
+	d.feat_on[3][2] = true;
+	d.feat[3][2] = 1;
+	va_pic_free(p);
+	vp9_pic(r, p, &d);
+}
 
 static const struct hcase vp9_cases[] = {
 	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
@@ -720,6 +764,10 @@ static const struct hcase vp9_cases[] = {
 	{ "frame-header-truncated", KEY, v9_truncated, "slice data", REFUSE, TGT_NORMAL },
 	{ "reference-no-surface", INTER, v9_ref_none, "reference surface", ACCEPT, TGT_NORMAL },
 	{ "reference-larger-surface", INTER, v9_ref_larger, "reference surface", ACCEPT, TGT_NORMAL },
+	{ "reference-of-another-context", INTER, v9_ref_foreign, "reference surface", ACCEPT, TGT_NORMAL },
+	/* segment features come from the frame header; VA's differing
+	 * ones are named and left */
+	{ "seg_param-not-the-header's", KEY, v9_seg, "seg_param[3]", ACCEPT, TGT_NORMAL },
 };
 
 /* ---- AV1 ---- */
@@ -775,6 +823,7 @@ static void a_two_tiles(struct run *r, struct va_pic *p)
 }
 SPOIL(a_ref_none, AV1PP; pp->ref_frame_map[1] = BOGUS_SURFACE)
 SPOIL(a_ref_larger, AV1PP; pp->ref_frame_map[0] = r->larger)
+SPOIL(a_ref_foreign, AV1PP; pp->ref_frame_map[6] = r->foreign)
 
 static const struct hcase av1_cases[] = {
 	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
@@ -807,6 +856,7 @@ static const struct hcase av1_cases[] = {
 	{ "two-tiles-for-one", KEY, a_two_tiles, "tiles sent", REFUSE, TGT_NORMAL },
 	{ "ref_frame_map-no-surface", INTER, a_ref_none, "ref_frame_map[1]", REFUSE, TGT_NORMAL },
 	{ "ref_frame_map-larger-surface", INTER, a_ref_larger, "ref_frame_map[0]", REFUSE, TGT_NORMAL },
+	{ "ref_frame_map-of-another-context", INTER, a_ref_foreign, "ref_frame_map[6]", REFUSE, TGT_NORMAL },
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -840,6 +890,7 @@ static bool open_run(struct run *r, const struct codec *c)
 	memset(r, 0, sizeof(*r));
 	r->c = c;
 	r->ctx = VA_INVALID_ID;
+	r->ctx2 = VA_INVALID_ID;
 	r->cfg = VA_INVALID_ID;
 	/* The decode mode is read at vaInitialize: a display per codec. */
 	if (c->decode_mode)
@@ -861,6 +912,10 @@ static void close_run(struct run *r)
 {
 	if (r->ctx != VA_INVALID_ID)
 		vaDestroyContext(r->dpy, r->ctx);
+	if (r->ctx2 != VA_INVALID_ID)
+		vaDestroyContext(r->dpy, r->ctx2);
+	if (r->foreign)
+		vaDestroySurfaces(r->dpy, &r->foreign, 1);
 	if (r->s[0])
 		vaDestroySurfaces(r->dpy, r->s, N_SURF);
 	if (r->larger)
@@ -900,8 +955,21 @@ static VAStatus make_context(struct run *r)
 				  VA_PROGRESSIVE, r->s, N_SURF, &r->ctx)))
 		return st;
 	/* Made after the context: it fits no context, so it stays unbound. */
-	return vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w + 64,
-				r->c->h + 64, &r->larger, 1, NULL, 0);
+	if ((st = vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w + 64,
+				   r->c->h + 64, &r->larger, 1, NULL, 0)))
+		return st;
+	/* The context's buffers are all bound: this one goes to the next. */
+	struct va_pic p;
+	if ((st = vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w,
+				   r->c->h, &r->foreign, 1, NULL, 0)) ||
+	    (st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
+				  VA_PROGRESSIVE, &r->foreign, 1, &r->ctx2)))
+		return st;
+	if (!r->c->build(r, &p, KEY, r->foreign))
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	st = va_pic_decode(r->dpy, r->ctx2, r->foreign, &p, NULL);
+	va_pic_free(&p);
+	return st ? st : vaSyncSurface(r->dpy, r->foreign);
 }
 
 /* A valid picture of kind k into target, synced. */
