@@ -1156,6 +1156,29 @@ static void sweep(struct run *r, unsigned iterations)
 			accepted, failed_sync);
 }
 
+/* A render target larger than the context, named at vaCreateContext:
+ * refused there, naming the surface's size. */
+static void larger_render_target(struct run *r)
+{
+	char name[96], why[600] = "";
+	VAContextID ctx = VA_INVALID_ID;
+
+	snprintf(name, sizeof(name), "%s/render-target-larger-than-context",
+		 r->c->name);
+	log_clear();
+	VAStatus st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
+				      VA_PROGRESSIVE, &r->larger, 1, &ctx);
+	bool ok = st != VA_STATUS_SUCCESS && strstr(log_buf, "larger than the");
+	if (st == VA_STATUS_SUCCESS) {
+		snprintf(why, sizeof(why), "vaCreateContext accepted it");
+		vaDestroyContext(r->dpy, ctx);
+	} else if (!ok) {
+		snprintf(why, sizeof(why), "%s, but the log says %s",
+			 vaErrorStr(st), log_last());
+	}
+	report(name, ok, "%s", why);
+}
+
 static void run_codec(const struct codec *c, const char *h264_dir,
 		      unsigned iterations)
 {
@@ -1187,6 +1210,7 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 	if (ok) {
 		for (unsigned i = 0; i < c->n_cases; i++)
 			run_case(&r, &c->cases[i]);
+		larger_render_target(&r);
 		sweep(&r, iterations);
 	}
 	close_run(&r);
