@@ -17,7 +17,11 @@
  * reference list names a surface that is not in ReferenceFrames; MPEG-2,
  * VP8, VP9 and H.264's ReferenceFrames leave the reference out with a
  * warning and decode, so that a damaged stream (a lost reference) keeps
- * going as software decoders do.
+ * going as software decoders do. A surface larger than the context is
+ * never bound to it (a target so is refused at vaBeginPicture, a render
+ * target at vaCreateContext) and a surface decoded in another context has
+ * no picture in this one's buffers: as references, both name no decoded
+ * surface.
  *
  * Then a byte-mutation sweep per codec: the valid pictures with bytes of
  * their parameter buffers (or of the headers at the start of their slice
