@@ -116,6 +116,11 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 	unsigned min_cb = pic->log2_min_luma_coding_block_size_minus3 + 3;
 	unsigned ctb = min_cb + pic->log2_diff_max_min_luma_coding_block_size;
 	unsigned max_depth = profile == VAProfileHEVCMain ? 0 : 2;
+	/* Transform and PCM block sizes (7.4.3.2.1), log2. */
+	unsigned min_tb = pic->log2_min_transform_block_size_minus2 + 2u;
+	unsigned max_tb = min_tb + pic->log2_diff_max_min_transform_block_size;
+	unsigned pcm_min = pic->log2_min_pcm_luma_coding_block_size_minus3 + 3u;
+	unsigned pcm_max = pcm_min + pic->log2_diff_max_min_pcm_luma_coding_block_size;
 
 	if (pic->pic_fields.bits.chroma_format_idc != 1 ||
 	    pic->pic_fields.bits.separate_colour_plane_flag ||
@@ -172,6 +177,31 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 		 (pic->num_tile_columns_minus1 > 19 ||
 		  pic->num_tile_rows_minus1 > 21))
 		what = "num_tile_columns/rows_minus1 (more than VA's arrays)";
+	else if (pic->init_qp_minus26 < -(26 + 6 * (int)pic->bit_depth_luma_minus8) ||
+		 pic->init_qp_minus26 > 25)
+		what = "init_qp_minus26";
+	else if (pic->diff_cu_qp_delta_depth >
+		 pic->log2_diff_max_min_luma_coding_block_size)
+		what = "diff_cu_qp_delta_depth";
+	else if (pic->log2_parallel_merge_level_minus2 + 2u > ctb)
+		what = "log2_parallel_merge_level_minus2";
+	else if (min_tb >= min_cb || max_tb > (ctb < 5 ? ctb : 5))
+		what = "log2_min_transform_block_size_minus2 / "
+			"log2_diff_max_min_transform_block_size";
+	else if (pic->max_transform_hierarchy_depth_inter > ctb - min_tb ||
+		 pic->max_transform_hierarchy_depth_intra > ctb - min_tb)
+		what = "max_transform_hierarchy_depth_inter/intra";
+	else if (pic->pic_fields.bits.pcm_enabled_flag &&
+		 (pic->pcm_sample_bit_depth_luma_minus1 + 1u >
+			  pic->bit_depth_luma_minus8 + 8u ||
+		  pic->pcm_sample_bit_depth_chroma_minus1 + 1u >
+			  pic->bit_depth_chroma_minus8 + 8u))
+		what = "pcm_sample_bit_depth_luma/chroma_minus1";
+	else if (pic->pic_fields.bits.pcm_enabled_flag &&
+		 (pcm_min < (min_cb < 5 ? min_cb : 5) ||
+		  pcm_max > (ctb < 5 ? ctb : 5)))
+		what = "log2_min_pcm_luma_coding_block_size_minus3 / "
+			"log2_diff_max_min_pcm_luma_coding_block_size";
 	if (what) {
 		v4l2r_err("hevc: picture parameter %s out of range", what);
 		return VA_STATUS_ERROR_INVALID_PARAMETER;

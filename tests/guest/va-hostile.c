@@ -591,6 +591,13 @@ SPOIL(e_refidx, HEVCPP; pp->num_ref_idx_l0_default_active_minus1 = 15)
 SPOIL(e_extra, HEVCPP; pp->num_extra_slice_header_bits = 8)
 SPOIL(e_cbqp, HEVCPP; pp->pps_cb_qp_offset = 13)
 SPOIL(e_beta, HEVCPP; pp->pps_beta_offset_div2 = 7)
+SPOIL(e_init_qp, HEVCPP; pp->init_qp_minus26 = -27)
+SPOIL(e_cu_qp_depth, HEVCPP; pp->diff_cu_qp_delta_depth = 2)
+SPOIL(e_merge, HEVCPP; pp->log2_parallel_merge_level_minus2 = 3)
+SPOIL(e_tb, HEVCPP; pp->log2_diff_max_min_transform_block_size = 3)
+SPOIL(e_tb_depth, HEVCPP; pp->max_transform_hierarchy_depth_inter = 3)
+SPOIL(e_pcm_depth, HEVCPP; pp->pic_fields.bits.pcm_enabled_flag = 1;
+      pp->pcm_sample_bit_depth_luma_minus1 = 8)
 SPOIL(e_tiles_many, HEVCPP; pp->pic_fields.bits.tiles_enabled_flag = 1;
       pp->num_tile_columns_minus1 = 20)
 SPOIL(e_tiles_fit, HEVCPP; pp->pic_fields.bits.tiles_enabled_flag = 1;
@@ -632,6 +639,12 @@ static const struct hcase hevc_cases[] = {
 	{ "num_extra_slice_header_bits-8", KEY, e_extra, "num_extra_slice_header_bits", REFUSE, TGT_NORMAL },
 	{ "pps_cb_qp_offset-13", KEY, e_cbqp, "pps_cb/cr_qp_offset", REFUSE, TGT_NORMAL },
 	{ "pps_beta_offset_div2-7", KEY, e_beta, "pps_beta/tc_offset_div2", REFUSE, TGT_NORMAL },
+	{ "init_qp_minus26--27", KEY, e_init_qp, "init_qp_minus26", REFUSE, TGT_NORMAL },
+	{ "diff_cu_qp_delta_depth-past-ctb", KEY, e_cu_qp_depth, "diff_cu_qp_delta_depth", REFUSE, TGT_NORMAL },
+	{ "log2_parallel_merge_level_minus2-past-ctb", KEY, e_merge, "log2_parallel_merge_level_minus2", REFUSE, TGT_NORMAL },
+	{ "transform-block-past-ctb", KEY, e_tb, "log2_diff_max_min_transform_block_size", REFUSE, TGT_NORMAL },
+	{ "max_transform_hierarchy_depth_inter-3", KEY, e_tb_depth, "max_transform_hierarchy_depth_inter", REFUSE, TGT_NORMAL },
+	{ "pcm_sample_bit_depth_luma_minus1-8", KEY, e_pcm_depth, "pcm_sample_bit_depth_luma", REFUSE, TGT_NORMAL },
 	{ "num_tile_columns_minus1-20", KEY, e_tiles_many, "num_tile_columns", REFUSE, TGT_NORMAL },
 	{ "column_width_minus1-past-picture", KEY, e_tiles_fit, "tile columns", REFUSE, TGT_NORMAL },
 	{ "ScalingList8x8-zero", KEY, e_scaling, "ScalingList8x8", REFUSE, TGT_NORMAL },

@@ -604,6 +604,56 @@ START_TEST(context_size_and_scaling_lists)
 }
 END_TEST
 
+/* SPS and PPS values past the spec's ranges (7.4.3.2.1, 7.4.3.3.1) on
+ * the IDR picture of stream a (CTB 16, coding blocks 8..16, transform
+ * blocks 4..16): refused naming the field. */
+START_TEST(sps_pps_ranges)
+{
+	static const char *field[] = {
+		"init_qp_minus26", "init_qp_minus26", "diff_cu_qp_delta_depth",
+		"log2_parallel_merge_level_minus2",
+		"log2_min_transform_block_size_minus2",
+		"log2_min_transform_block_size_minus2",
+		"max_transform_hierarchy_depth_inter/intra",
+		"pcm_sample_bit_depth_luma/chroma_minus1",
+		"log2_min_pcm_luma_coding_block_size_minus3",
+	};
+	struct va_pic v = { 0 };
+
+	for (unsigned k = 0; k < sizeof(field) / sizeof(field[0]); k++) {
+		build_fixture(&v, &fx_a_0);
+		VAPictureParameterBufferHEVC *p = &v.pic;
+		switch (k) {
+		case 0: p->init_qp_minus26 = 26; break;
+		case 1: p->init_qp_minus26 = -27; break;
+		case 2: p->diff_cu_qp_delta_depth = 2; break;
+		case 3: p->log2_parallel_merge_level_minus2 = 3; break;
+		case 4: p->log2_min_transform_block_size_minus2 = 1; break;
+		case 5: p->log2_diff_max_min_transform_block_size = 3; break;
+		case 6: p->max_transform_hierarchy_depth_intra = 3; break;
+		case 7: p->pic_fields.bits.pcm_enabled_flag = 1;
+			p->log2_min_pcm_luma_coding_block_size_minus3 = 0;
+			p->pcm_sample_bit_depth_chroma_minus1 = 8; break;
+		case 8: p->pic_fields.bits.pcm_enabled_flag = 1;
+			p->log2_min_pcm_luma_coding_block_size_minus3 = 0;
+			p->log2_diff_max_min_pcm_luma_coding_block_size = 2; break;
+		}
+		last_log[0] = '\0';
+		ck_assert_uint_eq(translate(&v, &frame_mode),
+				  VA_STATUS_ERROR_INVALID_PARAMETER);
+		ck_assert_msg(strstr(last_log, field[k]), "case %u: \"%s\"",
+			      k, last_log);
+	}
+	/* PCM at its limits decodes */
+	build_fixture(&v, &fx_a_0);
+	v.pic.pic_fields.bits.pcm_enabled_flag = 1;
+	v.pic.pcm_sample_bit_depth_luma_minus1 = 7;
+	v.pic.log2_diff_max_min_pcm_luma_coding_block_size = 1;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	va_pic_free(&v);
+}
+END_TEST
+
 START_TEST(fixture_truncated)
 {
 	const struct fx_picture *f = picture_at((unsigned)_i);
@@ -1745,6 +1795,7 @@ static Suite *hevc_suite(void)
 	tcase_add_loop_test(tc, fixture_client_start_code, 0, n);
 	tcase_add_loop_test(tc, fixture_truncated, 0, n);
 	tcase_add_test(tc, context_size_and_scaling_lists);
+	tcase_add_test(tc, sps_pps_ranges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("references");
