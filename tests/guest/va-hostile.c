@@ -1230,6 +1230,17 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 	if (!ok)
 		snprintf(why, sizeof(why), "context: %s (%s)", vaErrorStr(st),
 			 log_last());
+	/* The driver falls back to the mode the device has (and says so):
+	 * this mode's cases would test the other one. */
+	char mode_msg[64];
+	snprintf(mode_msg, sizeof(mode_msg), "offers no %s-based",
+		 c->decode_mode ? c->decode_mode : "");
+	if (ok && c->decode_mode && strstr(log_buf, mode_msg)) {
+		report_skip(name, "the device has no %s-based decoding",
+			    c->decode_mode);
+		close_run(&r);
+		return;
+	}
 	log_clear();
 	ok = ok && decode_valid(&r, KEY, r.s[REF], why, sizeof(why)) &&
 	     decode_valid(&r, INTER, r.s[INTER_T], why, sizeof(why));
