@@ -767,6 +767,10 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 	if ((ret = check_sequence(pp)) || (ret = check_frame(pp)) ||
 	    (ret = check_segmentation(&pp->seg_info)))
 		return ret;
+	if (!va_picture_fits(in, pp->frame_width_minus1 + 1u,
+			     pp->frame_height_minus1 + 1u, "av1",
+			     "frame_width/height_minus1 (+ 1)"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	fill_sequence(st, pp);
 	if ((ret = fill_frame(st, pp, refs)) ||
 	    (ret = place_tiles(st, in, pp))) {

@@ -15,3 +15,14 @@ uint64_t va_ref_timestamp(const struct va_ref_resolver *refs, VASurfaceID id,
 			   "left out", codec, which, id);
 	return ts;
 }
+
+bool va_picture_fits(const struct va_picture_input *in, unsigned w,
+		     unsigned h, const char *codec, const char *fields)
+{
+	if ((!in->max_width || w <= in->max_width) &&
+	    (!in->max_height || h <= in->max_height))
+		return true;
+	v4l2r_err("%s: %s = %ux%u, larger than the context's %ux%u pictures",
+		  codec, fields, w, h, in->max_width, in->max_height);
+	return false;
+}

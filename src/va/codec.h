@@ -48,7 +48,17 @@ struct va_picture_input {
 	 * VA_RT_FORMAT_YUV420_10 config): a stream of another depth is
 	 * refused, never decoded into the wrong format. */
 	unsigned bit_depth;
+	/* The context's picture size (what the device was set up for and
+	 * the picture buffers hold): a larger picture is refused, naming
+	 * the size field. 0: not known (unit tests), not checked. */
+	unsigned max_width, max_height;
 };
+
+/* Whether a w x h picture fits in->max_width x in->max_height; if not,
+ * logs that codec's fields (e.g. "frame_width x frame_height") are
+ * larger than the context. */
+bool va_picture_fits(const struct va_picture_input *in, unsigned w,
+		     unsigned h, const char *codec, const char *fields);
 
 /* Maps a reference surface to the timestamp (ns) its last decode was
  * queued under. Returns 0 for an unknown or never-decoded surface; the

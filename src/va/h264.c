@@ -137,6 +137,30 @@ static bool iq_matrix_flat(const VAIQMatrixBufferH264 *iq)
 	return true;
 }
 
+/* A scaling factor of 0 is no scaling list value (7.4.2.1.1.1: 1..255).
+ * The 8x8 lists count only with the 8x8 transform: clients that do not
+ * use it may leave them empty. */
+static VAStatus check_scaling_lists(const VAPictureParameterBufferH264 *pp,
+				    const VAIQMatrixBufferH264 *iq)
+{
+	if (!iq)
+		return VA_STATUS_SUCCESS;
+	for (unsigned i = 0; i < 6 * 16; i++)
+		if (!iq->ScalingList4x4[i / 16][i % 16]) {
+			v4l2r_err("h264: ScalingList4x4[%u][%u] = 0 (scaling "
+				  "factors are 1..255)", i / 16, i % 16);
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
+		}
+	for (unsigned i = 0; pp->pic_fields.bits.transform_8x8_mode_flag &&
+	     i < 2 * 64; i++)
+		if (!iq->ScalingList8x8[i / 64][i % 64]) {
+			v4l2r_err("h264: ScalingList8x8[%u][%u] = 0 (scaling "
+				  "factors are 1..255)", i / 64, i % 64);
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
+		}
+	return VA_STATUS_SUCCESS;
+}
+
 /* profile_idc from the context's profile, raised to what the coding tools
  * in use need (the kernel clears chroma_format_idc/bit depths for
  * non-High profile_idc values; Hantro writes co-located motion vectors only
@@ -766,8 +790,27 @@ static VAStatus h264_translate(void *state, const struct va_picture_input *in,
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	}
 	status = h264_check_pic_params(pp);
+	if (status == VA_STATUS_SUCCESS)
+		status = check_scaling_lists(pp, iq);
 	if (status != VA_STATUS_SUCCESS)
 		return status;
+	if (!va_picture_fits(in, (pp->picture_width_in_mbs_minus1 + 1u) * 16,
+			     (pp->picture_height_in_mbs_minus1 + 1u) * 16, "h264",
+			     "picture_width/height_in_mbs_minus1 (+ 1) x 16"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	/* The device writes the SPS's format into the context's pictures,
+	 * which are 4:2:0 (or monochrome) of the config's depth (known when
+	 * bit_depth is set). */
+	if (in->bit_depth && (pp->seq_fields.bits.chroma_format_idc > 1 ||
+			      pp->bit_depth_luma_minus8 + 8u != in->bit_depth ||
+			      pp->bit_depth_chroma_minus8 + 8u != in->bit_depth)) {
+		v4l2r_err("h264: chroma_format_idc %u, bit_depth_luma_minus8 %u, "
+			  "bit_depth_chroma_minus8 %u: the context's pictures "
+			  "are 4:2:0 of %u bits", pp->seq_fields.bits.chroma_format_idc,
+			  pp->bit_depth_luma_minus8, pp->bit_depth_chroma_minus8,
+			  in->bit_depth);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
 	if (in->n_slices == 0 || !in->slices) {
 		v4l2r_err("h264: picture without slices");
 		return VA_STATUS_ERROR_INVALID_PARAMETER;

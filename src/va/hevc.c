@@ -116,6 +116,11 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 	unsigned min_cb = pic->log2_min_luma_coding_block_size_minus3 + 3;
 	unsigned ctb = min_cb + pic->log2_diff_max_min_luma_coding_block_size;
 	unsigned max_depth = profile == VAProfileHEVCMain ? 0 : 2;
+	/* Transform and PCM block sizes (7.4.3.2.1), log2. */
+	unsigned min_tb = pic->log2_min_transform_block_size_minus2 + 2u;
+	unsigned max_tb = min_tb + pic->log2_diff_max_min_transform_block_size;
+	unsigned pcm_min = pic->log2_min_pcm_luma_coding_block_size_minus3 + 3u;
+	unsigned pcm_max = pcm_min + pic->log2_diff_max_min_pcm_luma_coding_block_size;
 
 	if (pic->pic_fields.bits.chroma_format_idc != 1 ||
 	    pic->pic_fields.bits.separate_colour_plane_flag ||
@@ -172,6 +177,31 @@ static VAStatus check_pic_params(const VAPictureParameterBufferHEVC *pic,
 		 (pic->num_tile_columns_minus1 > 19 ||
 		  pic->num_tile_rows_minus1 > 21))
 		what = "num_tile_columns/rows_minus1 (more than VA's arrays)";
+	else if (pic->init_qp_minus26 < -(26 + 6 * (int)pic->bit_depth_luma_minus8) ||
+		 pic->init_qp_minus26 > 25)
+		what = "init_qp_minus26";
+	else if (pic->diff_cu_qp_delta_depth >
+		 pic->log2_diff_max_min_luma_coding_block_size)
+		what = "diff_cu_qp_delta_depth";
+	else if (pic->log2_parallel_merge_level_minus2 + 2u > ctb)
+		what = "log2_parallel_merge_level_minus2";
+	else if (min_tb >= min_cb || max_tb > (ctb < 5 ? ctb : 5))
+		what = "log2_min_transform_block_size_minus2 / "
+			"log2_diff_max_min_transform_block_size";
+	else if (pic->max_transform_hierarchy_depth_inter > ctb - min_tb ||
+		 pic->max_transform_hierarchy_depth_intra > ctb - min_tb)
+		what = "max_transform_hierarchy_depth_inter/intra";
+	else if (pic->pic_fields.bits.pcm_enabled_flag &&
+		 (pic->pcm_sample_bit_depth_luma_minus1 + 1u >
+			  pic->bit_depth_luma_minus8 + 8u ||
+		  pic->pcm_sample_bit_depth_chroma_minus1 + 1u >
+			  pic->bit_depth_chroma_minus8 + 8u))
+		what = "pcm_sample_bit_depth_luma/chroma_minus1";
+	else if (pic->pic_fields.bits.pcm_enabled_flag &&
+		 (pcm_min < (min_cb < 5 ? min_cb : 5) ||
+		  pcm_max > (ctb < 5 ? ctb : 5)))
+		what = "log2_min_pcm_luma_coding_block_size_minus3 / "
+			"log2_diff_max_min_pcm_luma_coding_block_size";
 	if (what) {
 		v4l2r_err("hevc: picture parameter %s out of range", what);
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
@@ -425,6 +455,42 @@ static void fill_scaling_matrix(struct v4l2_ctrl_hevc_scaling_matrix *m,
 				iq->ScalingList32x32[i][j];
 		m->scaling_list_dc_coef_32x32[i] = iq->ScalingListDC32x32[i];
 	}
+}
+
+/* A scaling factor of 0 is no scaling list value (7.4.5: 1..255); the
+ * device would divide by it or zero the coefficients. Logs the first. */
+static VAStatus check_scaling_lists(const VAPictureParameterBufferHEVC *pic,
+				    const VAIQMatrixBufferHEVC *iq)
+{
+	const char *what = NULL;
+	unsigned at = 0;
+
+	if (!pic->pic_fields.bits.scaling_list_enabled_flag || !iq)
+		return VA_STATUS_SUCCESS;
+	for (unsigned i = 0; i < 6 * 16 && !what; i++)
+		if (!iq->ScalingList4x4[i / 16][i % 16])
+			what = "ScalingList4x4", at = i;
+	for (unsigned i = 0; i < 6 * 64 && !what; i++)
+		if (!iq->ScalingList8x8[i / 64][i % 64])
+			what = "ScalingList8x8", at = i;
+	for (unsigned i = 0; i < 6 * 64 && !what; i++)
+		if (!iq->ScalingList16x16[i / 64][i % 64])
+			what = "ScalingList16x16", at = i;
+	for (unsigned i = 0; i < 2 * 64 && !what; i++)
+		if (!iq->ScalingList32x32[i / 64][i % 64])
+			what = "ScalingList32x32", at = i;
+	for (unsigned i = 0; i < 6 && !what; i++)
+		if (!iq->ScalingListDC16x16[i])
+			what = "ScalingListDC16x16", at = i * 64;
+	for (unsigned i = 0; i < 2 && !what; i++)
+		if (!iq->ScalingListDC32x32[i])
+			what = "ScalingListDC32x32", at = i * 64;
+	if (!what)
+		return VA_STATUS_SUCCESS;
+	unsigned n = !strcmp(what, "ScalingList4x4") ? 16 : 64;
+	v4l2r_err("hevc: %s[%u][%u] = 0 (scaling factors are 1..255)", what,
+		  at / n, at % n);
+	return VA_STATUS_ERROR_INVALID_PARAMETER;
 }
 
 static void sort_by_poc(uint8_t *idx, unsigned n,
@@ -893,6 +959,10 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 	ret = check_pic_params(pic, in->profile, in->bit_depth);
 	if (ret != VA_STATUS_SUCCESS)
 		return ret;
+	if (!va_picture_fits(in, pic->pic_width_in_luma_samples,
+			     pic->pic_height_in_luma_samples, "hevc",
+			     "pic_width/height_in_luma_samples"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	if (in->n_slices == 0 || in->n_slices > HEVC_MAX_SLICES) {
 		v4l2r_err("hevc: %u slices in a picture (1..%u)", in->n_slices,
 			  HEVC_MAX_SLICES);
@@ -907,6 +977,9 @@ static VAStatus hevc_translate(void *state, const struct va_picture_input *in,
 
 	fill_sps(&st->sps, pic);
 	ret = fill_pps(&st->pps, pic, width_in_ctbs, height_in_ctbs);
+	if (ret != VA_STATUS_SUCCESS)
+		return ret;
+	ret = check_scaling_lists(pic, in->iq_matrix);
 	if (ret != VA_STATUS_SUCCESS)
 		return ret;
 	fill_scaling_matrix(&st->scaling, pic, in->iq_matrix);

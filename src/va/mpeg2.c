@@ -108,6 +108,38 @@ static void update_matrices(struct mpeg2_state *st,
 		       iq->chroma_non_intra_quantiser_matrix, 64);
 }
 
+/* A matrix the buffer loads may not hold 0 (13818-2 6.3.11: the value
+ * zero is forbidden); the device would divide by it. */
+static VAStatus check_matrices(const VAIQMatrixBufferMPEG2 *iq)
+{
+	static const char *names[4] = {
+		"intra_quantiser_matrix", "non_intra_quantiser_matrix",
+		"chroma_intra_quantiser_matrix",
+		"chroma_non_intra_quantiser_matrix",
+	};
+
+	if (!iq)
+		return VA_STATUS_SUCCESS;
+	const uint8_t *m[4] = {
+		iq->intra_quantiser_matrix, iq->non_intra_quantiser_matrix,
+		iq->chroma_intra_quantiser_matrix,
+		iq->chroma_non_intra_quantiser_matrix,
+	};
+	const int load[4] = {
+		iq->load_intra_quantiser_matrix,
+		iq->load_non_intra_quantiser_matrix,
+		iq->load_chroma_intra_quantiser_matrix,
+		iq->load_chroma_non_intra_quantiser_matrix,
+	};
+	for (unsigned k = 0; k < 4; k++)
+		for (unsigned i = 0; load[k] && i < 64; i++)
+			if (!m[k][i]) {
+				v4l2r_err("mpeg2: %s[%u] = 0 (1..255)", names[k], i);
+				return VA_STATUS_ERROR_INVALID_PARAMETER;
+			}
+	return VA_STATUS_SUCCESS;
+}
+
 static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 				const struct v4l2r_decode_mode *mode,
 				const struct va_ref_resolver *refs)
@@ -119,10 +151,14 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 
 	if (!pp->horizontal_size || !pp->vertical_size ||
 	    pp->horizontal_size > 16383 || pp->vertical_size > 16383) {
-		v4l2r_err("mpeg2: picture size %ux%u out of range",
-			  pp->horizontal_size, pp->vertical_size);
+		v4l2r_err("mpeg2: horizontal_size x vertical_size = %ux%u out "
+			  "of range 1..16383", pp->horizontal_size,
+			  pp->vertical_size);
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	}
+	if (!va_picture_fits(in, pp->horizontal_size, pp->vertical_size,
+			     "mpeg2", "horizontal_size x vertical_size"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	if (pp->picture_coding_type < V4L2_MPEG2_PIC_CODING_TYPE_I ||
 	    pp->picture_coding_type > V4L2_MPEG2_PIC_CODING_TYPE_B) {
 		v4l2r_err("mpeg2: picture_coding_type %d is not I, P or B",
@@ -138,6 +174,22 @@ static VAStatus mpeg2_translate(void *state, const struct va_picture_input *in,
 	if (!in->n_slices) {
 		v4l2r_err("mpeg2: a picture without slices");
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	}
+	if (check_matrices(in->iq_matrix) != VA_STATUS_SUCCESS)
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	/* The start code a slice without one gets is made from its row: a
+	 * row past the picture would be another picture's slice (or none).
+	 * An interlaced frame's rows count in field pairs (6.3.3). */
+	unsigned rows = structure == V4L2_MPEG2_PIC_FRAME ?
+		2 * ((pp->vertical_size + 31) / 32) : (pp->vertical_size + 31) / 32;
+	for (unsigned i = 0; i < in->n_slices; i++) {
+		const VASliceParameterBufferMPEG2 *sp = in->slices[i].params;
+		if (sp->slice_vertical_position >= rows) {
+			v4l2r_err("mpeg2: slice %u: slice_vertical_position %u "
+				  "past the picture's %u macroblock rows", i,
+				  sp->slice_vertical_position, rows);
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
+		}
 	}
 
 	/* Sequence: VA does not pass the sequence header. The size is the

@@ -184,14 +184,15 @@ static VAStatus add_slice_data(struct va_picture_accum *a, const uint8_t *data,
 		if (past_end)
 			return refuse(why, why_size,
 				      VA_STATUS_ERROR_INVALID_PARAMETER,
-				      "slice %u: data at offset %u, %u bytes, "
-				      "outside its %zu-byte data buffer", i,
+				      "slice %u: slice_data_offset %u, "
+				      "slice_data_size %u: outside its "
+				      "%zu-byte data buffer", i,
 				      b.slice_data_offset, b.slice_data_size,
 				      size);
 		if (!b.slice_data_size)
 			return refuse(why, why_size,
 				      VA_STATUS_ERROR_INVALID_PARAMETER,
-				      "slice %u has no data", i);
+				      "slice %u: slice_data_size is 0", i);
 	}
 	if (size > a->data_limit - a->data_size)
 		return refuse(why, why_size, VA_STATUS_ERROR_NOT_ENOUGH_BUFFER,
@@ -647,6 +648,8 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 	in.target = target;
 	in.profile = c->config.profile;
 	in.bit_depth = c->config.rt_format == VA_RT_FORMAT_YUV420_10 ? 10 : 8;
+	in.max_width = (unsigned)c->width;
+	in.max_height = (unsigned)c->height;
 
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, target);

@@ -64,6 +64,16 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 	VAStatus st = va_context_prepare(c, surf->fourcc);
 	if (st != VA_STATUS_SUCCESS)
 		return st;
+	/* The context's picture buffers are of its size: a larger surface
+	 * would be read (vaGetImage, export) past the picture decoded. */
+	uint32_t w = c->layout.desc ? c->layout.width : (uint32_t)c->width;
+	uint32_t h = c->layout.desc ? c->layout.height : (uint32_t)c->height;
+	if ((uint32_t)surf->width > w || (uint32_t)surf->height > h) {
+		va_err(drv, "surface 0x%x: its size %dx%d is larger than the "
+		       "%ux%u pictures of context 0x%x", id, surf->width,
+		       surf->height, w, h, c->id);
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	}
 	if (surf->ctx) {
 		if (surf->decoded)
 			va_info(drv, "surface 0x%x moves to another context; "

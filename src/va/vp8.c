@@ -251,6 +251,9 @@ static VAStatus vp8_translate(void *state, const struct va_picture_input *in,
 			  VP8_MAX_DIMENSION);
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	}
+	if (!va_picture_fits(in, pp->frame_width, pp->frame_height, "vp8",
+			     "frame_width x frame_height"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	st->key_frame = pp->pic_fields.bits.key_frame == 0;
 	f->width = (uint16_t)pp->frame_width;
 	f->height = (uint16_t)pp->frame_height;

@@ -133,6 +133,9 @@ static VAStatus check_picture(const VADecPictureParameterBufferVP9 *pp,
 	if (!pp->frame_width || !pp->frame_height)
 		return BAD("vp9: frame_width x frame_height = %ux%u",
 			   pp->frame_width, pp->frame_height);
+	if (!va_picture_fits(in, pp->frame_width, pp->frame_height, "vp9",
+			     "frame_width x frame_height"))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	if (pp->pic_fields.bits.mcomp_filter_type >
 	    V4L2_VP9_INTERP_FILTER_SWITCHABLE)
 		return BAD("vp9: mcomp_filter_type = %u out of range 0..%u",

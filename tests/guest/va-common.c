@@ -9,26 +9,99 @@
 #include "report.h"
 #include "va-common.h"
 
-VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
-			int type, VASurfaceID fwd, VASurfaceID bwd,
-			unsigned w, unsigned h, const struct bad *bad)
+bool va_pic_add(struct va_pic *p, VABufferType type, unsigned size,
+		unsigned n, const void *data)
+{
+	if (p->n >= VA_PIC_MAX_BUFS)
+		return false;
+	struct va_pic_buf *b = &p->b[p->n];
+	size_t total = (size_t)size * n;
+	b->data = malloc(total ? total : 1);
+	if (!b->data)
+		return false;
+	memcpy(b->data, data, total);
+	b->type = type;
+	b->size = size;
+	b->n = n;
+	p->n++;
+	return true;
+}
+
+void *va_pic_get(const struct va_pic *p, VABufferType type, unsigned *size)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->b[i].type == type) {
+			if (size)
+				*size = p->b[i].size * p->b[i].n;
+			return p->b[i].data;
+		}
+	return NULL;
+}
+
+bool va_pic_copy(struct va_pic *dst, const struct va_pic *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (unsigned i = 0; i < src->n; i++)
+		if (!va_pic_add(dst, src->b[i].type, src->b[i].size,
+				src->b[i].n, src->b[i].data)) {
+			va_pic_free(dst);
+			return false;
+		}
+	return true;
+}
+
+void va_pic_free(struct va_pic *p)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		free(p->b[i].data);
+	memset(p, 0, sizeof(*p));
+}
+
+VAStatus va_pic_decode(VADisplay dpy, VAContextID ctx, VASurfaceID target,
+		       const struct va_pic *p, const char **failed)
+{
+	VABufferID bufs[VA_PIC_MAX_BUFS];
+	unsigned n = 0;
+	VAStatus st = VA_STATUS_SUCCESS;
+	const char *where = "vaCreateBuffer";
+
+	for (unsigned i = 0; i < p->n && st == VA_STATUS_SUCCESS; i++) {
+		st = vaCreateBuffer(dpy, ctx, p->b[i].type, p->b[i].size,
+				    p->b[i].n, p->b[i].data, &bufs[n]);
+		if (st == VA_STATUS_SUCCESS)
+			n++;
+	}
+	if (st == VA_STATUS_SUCCESS) {
+		where = "vaBeginPicture";
+		st = vaBeginPicture(dpy, ctx, target);
+	}
+	if (st == VA_STATUS_SUCCESS) {
+		/* One call for every buffer, as FFmpeg renders them. */
+		VAStatus r = vaRenderPicture(dpy, ctx, bufs, (int)n);
+		VAStatus e = vaEndPicture(dpy, ctx);
+		where = r != VA_STATUS_SUCCESS ? "vaRenderPicture" : "vaEndPicture";
+		st = r != VA_STATUS_SUCCESS ? r : e;
+	}
+	for (unsigned i = 0; i < n; i++)
+		vaDestroyBuffer(dpy, bufs[i]);
+	if (failed)
+		*failed = st == VA_STATUS_SUCCESS ? NULL : where;
+	return st;
+}
+
+bool va_mpeg2_pic(struct va_pic *p, int type, VASurfaceID fwd, VASurfaceID bwd,
+		  unsigned w, unsigned h, size_t data_size)
 {
 	VAPictureParameterBufferMPEG2 pp;
 	VAIQMatrixBufferMPEG2 iq;
 	unsigned rows = h / 16;
+	if (!data_size)
+		data_size = (size_t)rows * 48;
 	VASliceParameterBufferMPEG2 *sp = calloc(rows ? rows : 1, sizeof(*sp));
-	size_t data_size = bad && bad->huge_data ? bad->huge_data : (size_t)rows * 48;
 	uint8_t *data = calloc(1, data_size ? data_size : 1);
-	VABufferID bufs[4];
+	bool ok = sp && data && rows;
 
-	if (!sp || !data || !rows) {
-		free(sp);
-		free(data);
-		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	}
-	int n = 0;
-	VAStatus st;
-
+	memset(p, 0, sizeof(*p));
 	memset(&pp, 0, sizeof(pp));
 	pp.horizontal_size = w;
 	pp.vertical_size = h;
@@ -49,7 +122,7 @@ VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 	}
 	/* One slice per macroblock row, each from its start code. */
 	size_t per = rows ? data_size / rows : 0;
-	for (unsigned i = 0; i < rows; i++) {
+	for (unsigned i = 0; ok && i < rows; i++) {
 		uint8_t *s = data + (size_t)i * per;
 		s[0] = 0;
 		s[1] = 0;
@@ -66,35 +139,45 @@ VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 		sp[i].quantiser_scale_code = 8;
 		sp[i].intra_slice_flag = type == PIC_I;
 	}
-	if (bad && bad->slice_outside)
-		sp[rows - 1].slice_data_size += 10;
-
-	if (!bad || !bad->no_picture_params)
-		vaCreateBuffer(dpy, ctx, VAPictureParameterBufferType,
-			       bad && bad->short_picture_params ?
-				       sizeof(pp) - 4 : sizeof(pp),
-			       1, &pp, &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VAIQMatrixBufferType, sizeof(iq), 1, &iq,
-		       &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VASliceParameterBufferType, sizeof(sp[0]),
-		       rows, sp, &bufs[n++]);
-	vaCreateBuffer(dpy, ctx, VASliceDataBufferType, (unsigned)data_size, 1,
-		       data, &bufs[n++]);
+	ok = ok && va_pic_add(p, VAPictureParameterBufferType, sizeof(pp), 1, &pp) &&
+	     va_pic_add(p, VAIQMatrixBufferType, sizeof(iq), 1, &iq) &&
+	     va_pic_add(p, VASliceParameterBufferType, sizeof(sp[0]), rows, sp) &&
+	     va_pic_add(p, VASliceDataBufferType, (unsigned)data_size, 1, data);
 	free(data);
 	free(sp);
-
-	st = vaBeginPicture(dpy, ctx, target);
-	if (st == VA_STATUS_SUCCESS) {
-		VAStatus r = vaRenderPicture(dpy, ctx, bufs, n);
-		st = vaEndPicture(dpy, ctx);
-		if (r != VA_STATUS_SUCCESS)
-			st = r;
-	}
-	for (int i = 0; i < n; i++)
-		vaDestroyBuffer(dpy, bufs[i]);
-	return st;
+	if (!ok)
+		va_pic_free(p);
+	return ok;
 }
 
+VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
+			int type, VASurfaceID fwd, VASurfaceID bwd,
+			unsigned w, unsigned h, const struct bad *bad)
+{
+	struct va_pic p;
+
+	if (!va_mpeg2_pic(&p, type, fwd, bwd, w, h,
+			  bad && bad->huge_data ? bad->huge_data : 0))
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	if (bad && bad->slice_outside) {
+		unsigned size = 0;
+		VASliceParameterBufferMPEG2 *sp =
+			va_pic_get(&p, VASliceParameterBufferType, &size);
+		if (sp && size >= sizeof(*sp))
+			sp[size / sizeof(*sp) - 1].slice_data_size += 10;
+	}
+	if (bad && bad->short_picture_params)
+		p.b[0].size -= 4;
+	if (bad && bad->no_picture_params) {
+		/* buffer 0 is the picture parameters */
+		free(p.b[0].data);
+		memmove(&p.b[0], &p.b[1], (p.n - 1) * sizeof(p.b[0]));
+		p.n--;
+	}
+	VAStatus st = va_pic_decode(dpy, ctx, target, &p, NULL);
+	va_pic_free(&p);
+	return st;
+}
 
 VAStatus va_export_layers(VADisplay dpy, VASurfaceID s,
 			  VADRMPRIMESurfaceDescriptor *d)

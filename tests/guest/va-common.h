@@ -23,6 +23,37 @@ struct bad {
 	size_t huge_data;	/* bytes of slice data, 0: normal */
 };
 
+/* One picture's buffers as a client renders them (copies, freed by
+ * va_pic_free), to be spoilt before they are sent. */
+#define VA_PIC_MAX_BUFS 8
+struct va_pic_buf {
+	VABufferType type;
+	unsigned size, n;	/* of one element, elements */
+	uint8_t *data;
+};
+struct va_pic {
+	unsigned n;
+	struct va_pic_buf b[VA_PIC_MAX_BUFS];
+};
+
+bool va_pic_add(struct va_pic *p, VABufferType type, unsigned size,
+		unsigned n, const void *data);
+/* The first buffer of that type (its bytes in *size), NULL if none. */
+void *va_pic_get(const struct va_pic *p, VABufferType type, unsigned *size);
+bool va_pic_copy(struct va_pic *dst, const struct va_pic *src);
+void va_pic_free(struct va_pic *p);
+/* Creates the buffers, then vaBeginPicture, one vaRenderPicture of them
+ * all, vaEndPicture. The first failing status; *failed (may be NULL) names
+ * the call that gave it, NULL on success. */
+VAStatus va_pic_decode(VADisplay dpy, VAContextID ctx, VASurfaceID target,
+		       const struct va_pic *p, const char **failed);
+
+/* A w x h MPEG-2 picture (PIC_*) with its references: picture parameters,
+ * quantiser matrices, one slice per macroblock row from its start code,
+ * data_size bytes of slice data (0: 48 per slice). */
+bool va_mpeg2_pic(struct va_pic *p, int type, VASurfaceID fwd, VASurfaceID bwd,
+		  unsigned w, unsigned h, size_t data_size);
+
 /* Decodes one w x h picture of the given type (PIC_*) into target, with
  * its forward and backward references; bad may be NULL. The status of
  * vaBeginPicture, vaRenderPicture or vaEndPicture, the first that fails. */

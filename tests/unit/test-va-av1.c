@@ -16,6 +16,7 @@
 #include <linux/videodev2.h>
 
 #include "va/driver.h"
+#include "va-fixtures.h"
 
 #define KEY_SURFACE 0x30000001
 #define INTER_SURFACE 0x30000002
@@ -51,84 +52,15 @@ static uint64_t lookup(void *opaque, VASurfaceID id)
 static const struct va_ref_resolver refs = { .timestamp = lookup };
 static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 
-/* Sequence header of the stream: 64x64 superblocks, order hints of 7 bits,
- * filter intra, intra edge, masked compound, CDEF. */
-static void sequence(VADecPictureParameterBufferAV1 *p)
-{
-	p->profile = 0;
-	p->order_hint_bits_minus_1 = 6;
-	p->bit_depth_idx = 0;
-	p->seq_info_fields.fields.enable_filter_intra = 1;
-	p->seq_info_fields.fields.enable_intra_edge_filter = 1;
-	p->seq_info_fields.fields.enable_masked_compound = 1;
-	p->seq_info_fields.fields.enable_order_hint = 1;
-	p->seq_info_fields.fields.enable_cdef = 1;
-	p->seq_info_fields.fields.subsampling_x = 1;
-	p->seq_info_fields.fields.subsampling_y = 1;
-	p->frame_width_minus1 = 319;
-	p->frame_height_minus1 = 239;
-	p->tile_cols = 1;
-	p->tile_rows = 1;
-	p->width_in_sbs_minus_1[0] = 4;	/* 320 / 64 */
-	p->height_in_sbs_minus_1[0] = 3;	/* 240 / 64, rounded up */
-	p->pic_info_fields.bits.uniform_tile_spacing_flag = 1;
-	for (unsigned i = 0; i < 7; i++)
-		p->wm[i].wmmat[2] = p->wm[i].wmmat[5] = 1 << 16;
-	/* the spec's default deltas, in force on both frames */
-	static const int8_t deltas[8] = { 1, 0, 0, 0, -1, 0, -1, -1 };
-	memcpy(p->ref_deltas, deltas, sizeof(deltas));
-	p->loop_filter_info_fields.bits.mode_ref_delta_enabled = 1;
-}
-
-/* Frame 0: shown key frame, order hint 0, base_q_idx 32; no references
- * (GStreamer's vaav1dec leaves 255 in ref_frame_idx). */
+/* The key and inter frames of va-fixtures.c. */
 static void key_frame(void)
 {
-	memset(&pic, 0, sizeof(pic));
-	sequence(&pic);
-	pic.current_frame = pic.current_display_picture = KEY_SURFACE;
-	for (unsigned i = 0; i < 8; i++)
-		pic.ref_frame_map[i] = VA_INVALID_SURFACE;
-	memset(pic.ref_frame_idx, 0xff, sizeof(pic.ref_frame_idx));
-	pic.primary_ref_frame = 7;
-	pic.pic_info_fields.bits.frame_type = 0;
-	pic.pic_info_fields.bits.show_frame = 1;
-	pic.pic_info_fields.bits.showable_frame = 0;
-	pic.base_qindex = 32;
-	pic.filter_level[0] = pic.filter_level[1] = 1;
-	pic.filter_level_u = pic.filter_level_v = 1;
-	pic.interp_filter = 0;
-	pic.mode_control_fields.bits.tx_mode = 1;
-	pic.superres_scale_denominator = 8;
+	av1_fx_key_frame(&pic, KEY_SURFACE);
 }
 
-/* Frame 1: inter frame, order hint 1, every slot holding frame 0. */
 static void inter_frame(void)
 {
-	static const uint8_t idx[7] = { 0, 1, 7, 6, 7, 7, 0 };
-
-	memset(&pic, 0, sizeof(pic));
-	sequence(&pic);
-	pic.current_frame = pic.current_display_picture = INTER_SURFACE;
-	for (unsigned i = 0; i < 8; i++)
-		pic.ref_frame_map[i] = KEY_SURFACE;
-	memcpy(pic.ref_frame_idx, idx, sizeof(idx));
-	pic.primary_ref_frame = 6;
-	pic.order_hint = 1;
-	pic.pic_info_fields.bits.frame_type = 1;
-	pic.pic_info_fields.bits.show_frame = 1;
-	pic.pic_info_fields.bits.is_motion_mode_switchable = 1;
-	pic.pic_info_fields.bits.use_ref_frame_mvs = 1;
-	pic.pic_info_fields.bits.allow_warped_motion = 1;
-	pic.base_qindex = 128;
-	pic.filter_level[0] = pic.filter_level[1] = 11;
-	pic.filter_level_u = pic.filter_level_v = 11;
-	pic.interp_filter = 4;
-	pic.mode_control_fields.bits.tx_mode = 2;
-	pic.cdef_damping_minus_3 = 2;
-	pic.cdef_y_strengths[0] = 1 << 2;
-	pic.cdef_uv_strengths[0] = 1 << 2;
-	pic.superres_scale_denominator = 8;
+	av1_fx_inter_frame(&pic, INTER_SURFACE, KEY_SURFACE);
 }
 
 static VAStatus add(VABufferType type, const void *p, unsigned size,
@@ -165,6 +97,9 @@ static void render_one_tile(uint32_t size)
 			 VA_STATUS_SUCCESS);
 }
 
+/* The context's picture size (0: not known). */
+static unsigned max_width, max_height;
+
 static VAStatus translate(VASurfaceID target)
 {
 	struct va_picture_input in;
@@ -173,6 +108,8 @@ static VAStatus translate(VASurfaceID target)
 			 VA_STATUS_SUCCESS);
 	in.target = target;
 	in.profile = VAProfileAV1Profile0;
+	in.max_width = max_width;
+	in.max_height = max_height;
 	return va_codec_av1.translate(state, &in, &frame_mode, &refs);
 }
 
@@ -713,6 +650,22 @@ START_TEST(bad_picture_refused)
 }
 END_TEST
 
+/* The 320x240 key frame in a context of 320x224: refused, then it decodes
+ * in one of its size. */
+START_TEST(larger_than_context)
+{
+	key_frame();
+	render_one_tile(300);
+	max_width = 320;
+	max_height = 224;
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_ERROR_INVALID_PARAMETER);
+	render_one_tile(300);
+	max_height = 240;
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	max_width = max_height = 0;
+}
+END_TEST
+
 START_TEST(bad_tiles_refused)
 {
 	/* a tile outside the tile grid, then more tiles than the grid */
@@ -779,6 +732,7 @@ int main(void)
 	tcase_add_test(tc, tiles_gstreamer_shape);
 	tcase_add_test(tc, odd_size_and_superres);
 	tcase_add_test(tc, segmentation_and_restoration);
+	tcase_add_test(tc, larger_than_context);
 	tcase_add_loop_test(tc, bad_picture_refused, 0,
 			    (int)(sizeof(spoilers) / sizeof(spoilers[0])));
 	tcase_add_test(tc, bad_tiles_refused);

@@ -16,6 +16,7 @@
 #include "va/codec.h"
 #include "va/h264_slice_header.h"
 #include "v4l2r/log.h"
+#include "va-fixtures.h"
 
 #ifndef H264_DATA_DIR
 #define H264_DATA_DIR "unit/data/h264"
@@ -111,9 +112,7 @@ static void resolver_add(struct resolver *r, VASurfaceID s, uint64_t ts)
 
 static void pic_init(VAPictureH264 *p)
 {
-	memset(p, 0, sizeof(*p));
-	p->picture_id = VA_INVALID_SURFACE;
-	p->flags = VA_PICTURE_H264_INVALID;
+	h264_fx_pic_init(p);
 }
 
 static VAPictureH264 ref_frame(VASurfaceID s, unsigned frame_idx, int top,
@@ -131,10 +130,7 @@ static VAPictureH264 ref_frame(VASurfaceID s, unsigned frame_idx, int top,
 
 static void pp_blank(VAPictureParameterBufferH264 *pp)
 {
-	memset(pp, 0, sizeof(*pp));
-	pp->CurrPic.picture_id = TARGET;
-	for (unsigned i = 0; i < 16; i++)
-		pic_init(&pp->ReferenceFrames[i]);
+	h264_fx_pp_blank(pp, TARGET);
 }
 
 /* high_cabac.params.trace: High, CABAC, 8x8 transform, weighted P,
@@ -160,22 +156,10 @@ static void pp_high_cabac(VAPictureParameterBufferH264 *pp)
 	pp->pic_fields.bits.reference_pic_flag = 1;
 }
 
-/* cavlc_4slices.params.trace: Constrained Baseline, POC type 2, 3 refs. */
+/* cavlc_4slices.params.trace (va-fixtures.c). */
 static void pp_cavlc(VAPictureParameterBufferH264 *pp)
 {
-	pp_blank(pp);
-	pp->picture_width_in_mbs_minus1 = 19;
-	pp->picture_height_in_mbs_minus1 = 14;
-	pp->num_ref_frames = 3;
-	pp->seq_fields.bits.chroma_format_idc = 1;
-	pp->seq_fields.bits.frame_mbs_only_flag = 1;
-	pp->seq_fields.bits.direct_8x8_inference_flag = 1;
-	pp->seq_fields.bits.pic_order_cnt_type = 2;
-	pp->pic_init_qp_minus26 = -3;
-	pp->chroma_qp_index_offset = -2;
-	pp->second_chroma_qp_index_offset = -2;
-	pp->pic_fields.bits.deblocking_filter_control_present_flag = 1;
-	pp->pic_fields.bits.reference_pic_flag = 1;
+	h264_fx_pp_cavlc(pp, TARGET);
 }
 
 /* mbaff.params.trace: High, MBAFF, POC type 0 (4 bit lsb) with
@@ -219,6 +203,7 @@ struct run {
 	struct resolver res;
 	struct v4l2r_decode_mode mode;
 	VAProfile profile;
+	unsigned bit_depth, max_width, max_height;	/* of the context: 0 unknown */
 };
 
 static struct run *run_new(bool slice_based)
@@ -256,7 +241,8 @@ static VAStatus run_translate(struct run *r)
 	struct va_picture_input in = {
 		.pic_params = &r->pp, .iq_matrix = r->iq, .n_slices = r->n,
 		.slices = r->slices, .target = r->pp.CurrPic.picture_id,
-		.profile = r->profile,
+		.profile = r->profile, .bit_depth = r->bit_depth,
+		.max_width = r->max_width, .max_height = r->max_height,
 	};
 	struct va_ref_resolver refs = { .timestamp = resolve, .opaque = &r->res };
 	return va_codec_h264.translate(r->state, &in, &r->mode, &refs);
@@ -670,12 +656,7 @@ END_TEST
 
 START_TEST(test_cavlc_4_slices)
 {
-	static const char *names[4] = {
-		"cavlc_idr_s0", "cavlc_idr_s1", "cavlc_idr_s2", "cavlc_idr_s3",
-	};
-	static const unsigned first_mb[4] = { 0, 80, 160, 220 };
-	static const unsigned bits[4] = { 34, 48, 50, 50 };
-	static const int qp[4] = { 6, -12, -12, -12 };
+	const struct h264_fx_slice *fx = h264_fx_cavlc_idr;
 
 	for (int slice_based = 0; slice_based < 2; slice_based++) {
 		struct run *r = run_new(slice_based);
@@ -684,10 +665,11 @@ START_TEST(test_cavlc_4_slices)
 		r->profile = slice_based ? VAProfileH264ConstrainedBaseline :
 			VAProfileNone;	/* unknown: derived from the tools used */
 		for (unsigned i = 0; i < 4; i++) {
-			struct blob b = load(names[i]);
+			struct blob b = load(fx[i].name);
 			VASliceParameterBufferH264 sp;
-			sp_blank(&sp, &b, bits[i], first_mb[i], 7);
-			sp.slice_qp_delta = (int8_t)qp[i];
+			sp_blank(&sp, &b, fx[i].header_bits, fx[i].first_mb,
+				 fx[i].slice_type);
+			sp.slice_qp_delta = (int8_t)fx[i].qp_delta;
 			run_add(r, &b, &sp);
 		}
 		ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
@@ -713,9 +695,9 @@ START_TEST(test_cavlc_4_slices)
 			}
 			ck_assert_uint_eq(c.first_slice, i);
 			ck_assert_uint_eq(c.n_slices, 1);
-			ck_assert_uint_eq(c.sl->first_mb_in_slice, first_mb[i]);
-			ck_assert_uint_eq(c.sl->header_bit_size, bits[i]);
-			ck_assert_int_eq(c.sl->slice_qp_delta, qp[i]);
+			ck_assert_uint_eq(c.sl->first_mb_in_slice, fx[i].first_mb);
+			ck_assert_uint_eq(c.sl->header_bit_size, fx[i].header_bits);
+			ck_assert_int_eq(c.sl->slice_qp_delta, fx[i].qp_delta);
 			ck_assert_uint_eq(c.sl->slice_type, V4L2_H264_SLICE_TYPE_I);
 		}
 		ck_assert_uint_eq(n_errors, 0);
@@ -724,10 +706,68 @@ START_TEST(test_cavlc_4_slices)
 }
 END_TEST
 
+/* The IDR picture of cavlc_4slices in a 320x240 8-bit context, spoilt
+ * one way: refused with the field named, and the next one decodes. */
+START_TEST(test_context_format)
+{
+	static const struct {
+		const char *field;
+		VAStatus status;
+	} want[] = {
+		{ NULL, VA_STATUS_SUCCESS },
+		{ "picture_width/height_in_mbs_minus1", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "picture_width/height_in_mbs_minus1", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "chroma_format_idc 2", VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+		{ "bit_depth_luma_minus8 2", VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+		{ "ScalingList4x4[5][15] = 0", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ "ScalingList8x8[1][3] = 0", VA_STATUS_ERROR_INVALID_PARAMETER },
+		{ NULL, VA_STATUS_SUCCESS },	/* 8x8 lists unused: not read */
+	};
+	static VAIQMatrixBufferH264 iq;
+
+	for (unsigned k = 0; k < sizeof(want) / sizeof(want[0]); k++) {
+		struct run *r = run_new(false);
+
+		pp_cavlc(&r->pp);
+		r->bit_depth = 8;
+		r->max_width = 320;
+		r->max_height = 240;
+		for (unsigned i = 0; i < 4; i++) {
+			const struct h264_fx_slice *fx = &h264_fx_cavlc_idr[i];
+			struct blob b = load(fx->name);
+			VASliceParameterBufferH264 sp;
+			sp_blank(&sp, &b, fx->header_bits, fx->first_mb,
+				 fx->slice_type);
+			sp.slice_qp_delta = (int8_t)fx->qp_delta;
+			run_add(r, &b, &sp);
+		}
+		memset(&iq, 16, sizeof(iq));
+		switch (k) {
+		case 1: r->pp.picture_width_in_mbs_minus1 = 20; break;
+		case 2: r->pp.picture_height_in_mbs_minus1 = 15; break;
+		case 3: r->pp.seq_fields.bits.chroma_format_idc = 2; break;
+		case 4: r->pp.bit_depth_luma_minus8 = 2; break;
+		case 5: iq.ScalingList4x4[5][15] = 0; r->iq = &iq; break;
+		case 6: iq.ScalingList8x8[1][3] = 0; r->iq = &iq;
+			r->pp.pic_fields.bits.transform_8x8_mode_flag = 1; break;
+		case 7: iq.ScalingList8x8[1][3] = 0; r->iq = &iq; break;
+		}
+		last_error[0] = '\0';
+		ck_assert_int_eq(run_translate(r), want[k].status);
+		if (want[k].field)
+			ck_assert_msg(strstr(last_error, want[k].field),
+				      "case %u: \"%s\" does not name %s", k,
+				      last_error, want[k].field);
+		run_free(r);
+	}
+}
+END_TEST
+
 START_TEST(test_cavlc_p)
 {
 	struct run *r = run_new(true);
-	struct blob b = load("cavlc_p_s1");
+	const struct h264_fx_slice *fx = &h264_fx_cavlc_p;
+	struct blob b = load(fx->name);
 	VASliceParameterBufferH264 sp;
 
 	pp_cavlc(&r->pp);
@@ -735,8 +775,8 @@ START_TEST(test_cavlc_p)
 	r->pp.ReferenceFrames[0] = ref_frame(0x20, 0, 0, 0,
 					     VA_PICTURE_H264_SHORT_TERM_REFERENCE);
 	resolver_add(&r->res, 0x20, 555);
-	sp_blank(&sp, &b, 47, 80, 5);
-	sp.slice_qp_delta = -12;
+	sp_blank(&sp, &b, fx->header_bits, fx->first_mb, fx->slice_type);
+	sp.slice_qp_delta = (int8_t)fx->qp_delta;
 	sp.RefPicList0[0] = r->pp.ReferenceFrames[0];
 	run_add(r, &b, &sp);
 	ck_assert_int_eq(run_translate(r), VA_STATUS_SUCCESS);
@@ -1725,6 +1765,7 @@ static Suite *h264_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_idr_cabac);
+	tcase_add_test(tc, test_context_format);
 	tcase_add_test(tc, test_p_weighted);
 	tcase_add_test(tc, test_b_ref_mmco);
 	tcase_add_test(tc, test_b_nonref);

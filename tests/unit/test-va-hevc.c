@@ -23,86 +23,8 @@
 #include "va/codec.h"
 #include "va/hevc_slice_header.h"
 
-/* Fixture types (the generated header fills them). */
-struct fx_stream {
-	const char *name;
-	int pic_width_in_luma_samples, pic_height_in_luma_samples;
-	int chroma_format_idc, bit_depth_luma_minus8, bit_depth_chroma_minus8;
-	int log2_max_pic_order_cnt_lsb_minus4;
-	int sps_max_dec_pic_buffering_minus1, sps_max_num_reorder_pics;
-	int log2_min_luma_coding_block_size_minus3;
-	int log2_diff_max_min_luma_coding_block_size;
-	int log2_min_luma_transform_block_size_minus2;
-	int log2_diff_max_min_luma_transform_block_size;
-	int max_transform_hierarchy_depth_inter, max_transform_hierarchy_depth_intra;
-	int scaling_list_enabled_flag, amp_enabled_flag;
-	int sample_adaptive_offset_enabled_flag, pcm_enabled_flag;
-	int num_short_term_ref_pic_sets, long_term_ref_pics_present_flag;
-	int sps_temporal_mvp_enabled_flag, strong_intra_smoothing_enabled_flag;
-	int pps_pic_parameter_set_id, dependent_slice_segments_enabled_flag;
-	int output_flag_present_flag, num_extra_slice_header_bits;
-	int sign_data_hiding_enabled_flag, cabac_init_present_flag;
-	int num_ref_idx_l0_default_active_minus1;
-	int num_ref_idx_l1_default_active_minus1, init_qp_minus26;
-	int constrained_intra_pred_flag, transform_skip_enabled_flag;
-	int cu_qp_delta_enabled_flag, diff_cu_qp_delta_depth;
-	int pps_cb_qp_offset, pps_cr_qp_offset;
-	int pps_slice_chroma_qp_offsets_present_flag, weighted_pred_flag;
-	int weighted_bipred_flag, transquant_bypass_enabled_flag;
-	int tiles_enabled_flag, entropy_coding_sync_enabled_flag;
-	int pps_loop_filter_across_slices_enabled_flag;
-	int deblocking_filter_control_present_flag;
-	int deblocking_filter_override_enabled_flag;
-	int pps_deblocking_filter_disabled_flag, pps_beta_offset_div2;
-	int pps_tc_offset_div2, lists_modification_present_flag;
-	int log2_parallel_merge_level_minus2;
-	int slice_segment_header_extension_present_flag;
-};
-
-struct fx_ref {
-	uint32_t surface;
-	int32_t poc;
-	uint32_t flags;
-};
-
-struct fx_slice {
-	const uint8_t *bytes;
-	unsigned n_bytes, nal_size;
-	int nal_unit_type, nuh_temporal_id_plus1;
-	int first_slice_segment_in_pic_flag, no_output_of_prior_pics_flag;
-	int dependent_slice_segment_flag, slice_segment_address, slice_type;
-	int slice_sao_luma_flag, slice_sao_chroma_flag;
-	int slice_temporal_mvp_enabled_flag, mvd_l1_zero_flag, cabac_init_flag;
-	int collocated_from_l0_flag, collocated_ref_idx;
-	int num_ref_idx_l0_active_minus1, num_ref_idx_l1_active_minus1;
-	int five_minus_max_num_merge_cand, slice_qp_delta;
-	int slice_cb_qp_offset, slice_cr_qp_offset;
-	int slice_deblocking_filter_disabled_flag;
-	int slice_beta_offset_div2, slice_tc_offset_div2;
-	int slice_loop_filter_across_slices_enabled_flag;
-	unsigned header_rbsp_bytes, header_raw_bytes, st_rps_bits;
-	unsigned num_entry_point_offsets;
-	uint32_t entry_points[16];
-	int luma_log2_weight_denom, delta_chroma_log2_weight_denom;
-	int delta_luma_weight[2][15], luma_offset[2][15];
-	int delta_chroma_weight[2][15][2], chroma_offset[2][15][2];
-	uint8_t ref_pic_list[2][15];	/* the active entries */
-};
-
-struct fx_picture {
-	const struct fx_stream *stream;
-	int decode_index;
-	uint32_t surface;
-	int32_t poc;
-	unsigned n_refs;
-	struct fx_ref refs[15];
-	unsigned n_before, n_after;
-	uint8_t before[8], after[8];	/* PocStCurr*, indices into refs[] */
-	unsigned st_rps_bits;
-	unsigned n_slices;
-	struct fx_slice slices[4];
-};
-
+/* Fixture types (va-fixtures.h; the generated header fills them). */
+#include "va-fixtures.h"
 #include "data/hevc/fixtures.h"
 
 /* ------------------------------------------------------------------ */
@@ -169,6 +91,7 @@ struct va_pic {
 	VASurfaceID target;
 	VAProfile profile;
 	unsigned bit_depth;	/* of the context's pictures */
+	unsigned max_width, max_height;	/* of the context, 0: unknown */
 };
 
 static void va_pic_free(struct va_pic *v)
@@ -204,6 +127,8 @@ static VAStatus translate(struct va_pic *v,
 		.target = v->target,
 		.profile = v->profile,
 		.bit_depth = v->bit_depth,
+		.max_width = v->max_width,
+		.max_height = v->max_height,
 	};
 	for (unsigned i = 0; i < v->n_slices; i++)
 		v->slices[i].params = &v->sp[i];
@@ -213,74 +138,7 @@ static VAStatus translate(struct va_pic *v,
 static void build_stream_params(VAPictureParameterBufferHEVC *p,
 				const struct fx_stream *s)
 {
-	p->pic_width_in_luma_samples = s->pic_width_in_luma_samples;
-	p->pic_height_in_luma_samples = s->pic_height_in_luma_samples;
-	p->pic_fields.bits.chroma_format_idc = s->chroma_format_idc;
-	p->pic_fields.bits.scaling_list_enabled_flag = s->scaling_list_enabled_flag;
-	p->pic_fields.bits.amp_enabled_flag = s->amp_enabled_flag;
-	p->pic_fields.bits.pcm_enabled_flag = s->pcm_enabled_flag;
-	p->pic_fields.bits.strong_intra_smoothing_enabled_flag =
-		s->strong_intra_smoothing_enabled_flag;
-	p->pic_fields.bits.sign_data_hiding_enabled_flag =
-		s->sign_data_hiding_enabled_flag;
-	p->pic_fields.bits.constrained_intra_pred_flag = s->constrained_intra_pred_flag;
-	p->pic_fields.bits.transform_skip_enabled_flag = s->transform_skip_enabled_flag;
-	p->pic_fields.bits.cu_qp_delta_enabled_flag = s->cu_qp_delta_enabled_flag;
-	p->pic_fields.bits.weighted_pred_flag = s->weighted_pred_flag;
-	p->pic_fields.bits.weighted_bipred_flag = s->weighted_bipred_flag;
-	p->pic_fields.bits.transquant_bypass_enabled_flag =
-		s->transquant_bypass_enabled_flag;
-	p->pic_fields.bits.tiles_enabled_flag = s->tiles_enabled_flag;
-	p->pic_fields.bits.entropy_coding_sync_enabled_flag =
-		s->entropy_coding_sync_enabled_flag;
-	p->pic_fields.bits.pps_loop_filter_across_slices_enabled_flag =
-		s->pps_loop_filter_across_slices_enabled_flag;
-	p->pic_fields.bits.NoPicReorderingFlag = s->sps_max_num_reorder_pics == 0;
-	p->sps_max_dec_pic_buffering_minus1 = s->sps_max_dec_pic_buffering_minus1;
-	p->bit_depth_luma_minus8 = s->bit_depth_luma_minus8;
-	p->bit_depth_chroma_minus8 = s->bit_depth_chroma_minus8;
-	p->log2_min_luma_coding_block_size_minus3 =
-		s->log2_min_luma_coding_block_size_minus3;
-	p->log2_diff_max_min_luma_coding_block_size =
-		s->log2_diff_max_min_luma_coding_block_size;
-	p->log2_min_transform_block_size_minus2 =
-		s->log2_min_luma_transform_block_size_minus2;
-	p->log2_diff_max_min_transform_block_size =
-		s->log2_diff_max_min_luma_transform_block_size;
-	p->max_transform_hierarchy_depth_intra = s->max_transform_hierarchy_depth_intra;
-	p->max_transform_hierarchy_depth_inter = s->max_transform_hierarchy_depth_inter;
-	p->init_qp_minus26 = s->init_qp_minus26;
-	p->diff_cu_qp_delta_depth = s->diff_cu_qp_delta_depth;
-	p->pps_cb_qp_offset = s->pps_cb_qp_offset;
-	p->pps_cr_qp_offset = s->pps_cr_qp_offset;
-	p->log2_parallel_merge_level_minus2 = s->log2_parallel_merge_level_minus2;
-	p->slice_parsing_fields.bits.lists_modification_present_flag =
-		s->lists_modification_present_flag;
-	p->slice_parsing_fields.bits.long_term_ref_pics_present_flag =
-		s->long_term_ref_pics_present_flag;
-	p->slice_parsing_fields.bits.sps_temporal_mvp_enabled_flag =
-		s->sps_temporal_mvp_enabled_flag;
-	p->slice_parsing_fields.bits.cabac_init_present_flag = s->cabac_init_present_flag;
-	p->slice_parsing_fields.bits.output_flag_present_flag = s->output_flag_present_flag;
-	p->slice_parsing_fields.bits.dependent_slice_segments_enabled_flag =
-		s->dependent_slice_segments_enabled_flag;
-	p->slice_parsing_fields.bits.pps_slice_chroma_qp_offsets_present_flag =
-		s->pps_slice_chroma_qp_offsets_present_flag;
-	p->slice_parsing_fields.bits.sample_adaptive_offset_enabled_flag =
-		s->sample_adaptive_offset_enabled_flag;
-	p->slice_parsing_fields.bits.deblocking_filter_override_enabled_flag =
-		s->deblocking_filter_override_enabled_flag;
-	p->slice_parsing_fields.bits.pps_disable_deblocking_filter_flag =
-		s->pps_deblocking_filter_disabled_flag;
-	p->slice_parsing_fields.bits.slice_segment_header_extension_present_flag =
-		s->slice_segment_header_extension_present_flag;
-	p->log2_max_pic_order_cnt_lsb_minus4 = s->log2_max_pic_order_cnt_lsb_minus4;
-	p->num_short_term_ref_pic_sets = s->num_short_term_ref_pic_sets;
-	p->num_ref_idx_l0_default_active_minus1 = s->num_ref_idx_l0_default_active_minus1;
-	p->num_ref_idx_l1_default_active_minus1 = s->num_ref_idx_l1_default_active_minus1;
-	p->pps_beta_offset_div2 = s->pps_beta_offset_div2;
-	p->pps_tc_offset_div2 = s->pps_tc_offset_div2;
-	p->num_extra_slice_header_bits = s->num_extra_slice_header_bits;
+	hevc_fx_stream_params(p, s);
 }
 
 static void empty_ref(VAPictureHEVC *r)
@@ -321,64 +179,9 @@ static void build_fixture(struct va_pic *v, const struct fx_picture *f)
 	v->n_slices = f->n_slices;
 	for (unsigned i = 0; i < f->n_slices; i++) {
 		const struct fx_slice *x = &f->slices[i];
-		VASliceParameterBufferHEVC *sp = &v->sp[i];
-		unsigned n[2] = { x->num_ref_idx_l0_active_minus1 + 1u,
-				  x->num_ref_idx_l1_active_minus1 + 1u };
 
+		hevc_fx_slice_params(&v->sp[i], x, i + 1 == f->n_slices);
 		set_slice_data(v, i, x->bytes, x->n_bytes, x->nal_size);
-		sp->slice_data_flag = VA_SLICE_DATA_FLAG_ALL;
-		sp->slice_data_byte_offset = x->header_rbsp_bytes;
-		sp->slice_segment_address = x->slice_segment_address;
-		memset(sp->RefPicList, 0xff, sizeof(sp->RefPicList));
-		for (unsigned l = 0; l < 2; l++) {
-			if (x->slice_type == 2 || (l == 1 && x->slice_type != 0))
-				continue;
-			for (unsigned k = 0; k < n[l]; k++)
-				sp->RefPicList[l][k] = x->ref_pic_list[l][k];
-		}
-		sp->LongSliceFlags.fields.LastSliceOfPic = i + 1 == f->n_slices;
-		sp->LongSliceFlags.fields.dependent_slice_segment_flag =
-			x->dependent_slice_segment_flag;
-		sp->LongSliceFlags.fields.slice_type = x->slice_type;
-		sp->LongSliceFlags.fields.slice_sao_luma_flag = x->slice_sao_luma_flag;
-		sp->LongSliceFlags.fields.slice_sao_chroma_flag = x->slice_sao_chroma_flag;
-		sp->LongSliceFlags.fields.mvd_l1_zero_flag = x->mvd_l1_zero_flag;
-		sp->LongSliceFlags.fields.cabac_init_flag = x->cabac_init_flag;
-		sp->LongSliceFlags.fields.slice_temporal_mvp_enabled_flag =
-			x->slice_temporal_mvp_enabled_flag;
-		sp->LongSliceFlags.fields.slice_deblocking_filter_disabled_flag =
-			x->slice_deblocking_filter_disabled_flag;
-		sp->LongSliceFlags.fields.collocated_from_l0_flag =
-			x->collocated_from_l0_flag;
-		sp->LongSliceFlags.fields.slice_loop_filter_across_slices_enabled_flag =
-			x->slice_loop_filter_across_slices_enabled_flag;
-		sp->collocated_ref_idx = x->slice_temporal_mvp_enabled_flag ?
-			x->collocated_ref_idx : 0xff;
-		sp->num_ref_idx_l0_active_minus1 = x->num_ref_idx_l0_active_minus1;
-		sp->num_ref_idx_l1_active_minus1 = x->num_ref_idx_l1_active_minus1;
-		sp->slice_qp_delta = x->slice_qp_delta;
-		sp->slice_cb_qp_offset = x->slice_cb_qp_offset;
-		sp->slice_cr_qp_offset = x->slice_cr_qp_offset;
-		sp->slice_beta_offset_div2 = x->slice_beta_offset_div2;
-		sp->slice_tc_offset_div2 = x->slice_tc_offset_div2;
-		sp->luma_log2_weight_denom = x->luma_log2_weight_denom;
-		sp->delta_chroma_log2_weight_denom = x->delta_chroma_log2_weight_denom;
-		for (unsigned k = 0; k < 15; k++) {
-			sp->delta_luma_weight_l0[k] = x->delta_luma_weight[0][k];
-			sp->luma_offset_l0[k] = x->luma_offset[0][k];
-			sp->delta_luma_weight_l1[k] = x->delta_luma_weight[1][k];
-			sp->luma_offset_l1[k] = x->luma_offset[1][k];
-			for (unsigned j = 0; j < 2; j++) {
-				sp->delta_chroma_weight_l0[k][j] =
-					x->delta_chroma_weight[0][k][j];
-				sp->ChromaOffsetL0[k][j] = x->chroma_offset[0][k][j];
-				sp->delta_chroma_weight_l1[k][j] =
-					x->delta_chroma_weight[1][k][j];
-				sp->ChromaOffsetL1[k][j] = x->chroma_offset[1][k][j];
-			}
-		}
-		sp->five_minus_max_num_merge_cand = x->five_minus_max_num_merge_cand;
-		sp->num_entry_point_offsets = x->num_entry_point_offsets;
 	}
 }
 
@@ -761,6 +564,96 @@ END_TEST
 
 /* Every strict prefix of a header is refused, and reading stays inside
  * the buffer (valgrind: each is a heap block of exactly that size). */
+/* The IDR picture of stream a (200x120) in a context of its size: larger
+ * than the context, or a scaling factor of 0, is refused naming the field. */
+START_TEST(context_size_and_scaling_lists)
+{
+	struct va_pic v = { 0 };
+
+	build_fixture(&v, &fx_a_0);
+	v.max_width = 200;
+	v.max_height = 120;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	v.pic.pic_width_in_luma_samples = 208;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "pic_width/height_in_luma_samples"));
+	build_fixture(&v, &fx_a_0);
+	v.max_width = 200;
+	v.max_height = 112;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+
+	build_fixture(&v, &fx_a_0);
+	v.pic.pic_fields.bits.scaling_list_enabled_flag = 1;
+	memset(&v.iq, 16, sizeof(v.iq));
+	v.have_iq = true;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	v.iq.ScalingListDC32x32[1] = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "ScalingListDC32x32[1][0] = 0"));
+	v.iq.ScalingList16x16[4][9] = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode),
+			  VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_ptr_nonnull(strstr(last_log, "ScalingList16x16[4][9] = 0"));
+	/* scaling lists off: the matrices are not read */
+	v.pic.pic_fields.bits.scaling_list_enabled_flag = 0;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	va_pic_free(&v);
+}
+END_TEST
+
+/* SPS and PPS values past the spec's ranges (7.4.3.2.1, 7.4.3.3.1) on
+ * the IDR picture of stream a (CTB 16, coding blocks 8..16, transform
+ * blocks 4..16): refused naming the field. */
+START_TEST(sps_pps_ranges)
+{
+	static const char *field[] = {
+		"init_qp_minus26", "init_qp_minus26", "diff_cu_qp_delta_depth",
+		"log2_parallel_merge_level_minus2",
+		"log2_min_transform_block_size_minus2",
+		"log2_min_transform_block_size_minus2",
+		"max_transform_hierarchy_depth_inter/intra",
+		"pcm_sample_bit_depth_luma/chroma_minus1",
+		"log2_min_pcm_luma_coding_block_size_minus3",
+	};
+	struct va_pic v = { 0 };
+
+	for (unsigned k = 0; k < sizeof(field) / sizeof(field[0]); k++) {
+		build_fixture(&v, &fx_a_0);
+		VAPictureParameterBufferHEVC *p = &v.pic;
+		switch (k) {
+		case 0: p->init_qp_minus26 = 26; break;
+		case 1: p->init_qp_minus26 = -27; break;
+		case 2: p->diff_cu_qp_delta_depth = 2; break;
+		case 3: p->log2_parallel_merge_level_minus2 = 3; break;
+		case 4: p->log2_min_transform_block_size_minus2 = 1; break;
+		case 5: p->log2_diff_max_min_transform_block_size = 3; break;
+		case 6: p->max_transform_hierarchy_depth_intra = 3; break;
+		case 7: p->pic_fields.bits.pcm_enabled_flag = 1;
+			p->log2_min_pcm_luma_coding_block_size_minus3 = 0;
+			p->pcm_sample_bit_depth_chroma_minus1 = 8; break;
+		case 8: p->pic_fields.bits.pcm_enabled_flag = 1;
+			p->log2_min_pcm_luma_coding_block_size_minus3 = 0;
+			p->log2_diff_max_min_pcm_luma_coding_block_size = 2; break;
+		}
+		last_log[0] = '\0';
+		ck_assert_uint_eq(translate(&v, &frame_mode),
+				  VA_STATUS_ERROR_INVALID_PARAMETER);
+		ck_assert_msg(strstr(last_log, field[k]), "case %u: \"%s\"",
+			      k, last_log);
+	}
+	/* PCM at its limits decodes */
+	build_fixture(&v, &fx_a_0);
+	v.pic.pic_fields.bits.pcm_enabled_flag = 1;
+	v.pic.pcm_sample_bit_depth_luma_minus1 = 7;
+	v.pic.log2_diff_max_min_pcm_luma_coding_block_size = 1;
+	ck_assert_uint_eq(translate(&v, &frame_mode), VA_STATUS_SUCCESS);
+	va_pic_free(&v);
+}
+END_TEST
+
 START_TEST(fixture_truncated)
 {
 	const struct fx_picture *f = picture_at((unsigned)_i);
@@ -1901,6 +1794,8 @@ static Suite *hevc_suite(void)
 	tcase_add_loop_test(tc, fixture_slice_based_annex_b, 0, n);
 	tcase_add_loop_test(tc, fixture_client_start_code, 0, n);
 	tcase_add_loop_test(tc, fixture_truncated, 0, n);
+	tcase_add_test(tc, context_size_and_scaling_lists);
+	tcase_add_test(tc, sps_pps_ranges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("references");

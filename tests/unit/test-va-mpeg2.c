@@ -375,6 +375,54 @@ START_TEST(bad_parameters)
 }
 END_TEST
 
+/* A picture larger than the context, a slice row past the picture (its
+ * start code would be made from that row): refused. */
+START_TEST(context_size_and_slice_rows)
+{
+	VAPictureParameterBufferMPEG2 p = picture(1);
+	struct va_picture_input in = input(&p, NULL);
+
+	in.max_width = 320;
+	in.max_height = 240;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	p.horizontal_size = 336;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	p = picture(1);
+	p.vertical_size = 241;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	/* 240 lines: 15 rows, 16 for an interlaced frame's field pairs */
+	p = picture(1);
+	slice_params[1].slice_vertical_position = 15;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	slice_params[1].slice_vertical_position = 16;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	/* a loaded quantiser matrix holding 0; one not loaded is not read */
+	p = picture(1);
+	slice_params[1].slice_vertical_position = 1;
+	VAIQMatrixBufferMPEG2 iq;
+	memset(&iq, 16, sizeof(iq));
+	iq.load_chroma_intra_quantiser_matrix = 0;
+	iq.chroma_intra_quantiser_matrix[5] = 0;
+	in.iq_matrix = &iq;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_SUCCESS);
+	iq.load_chroma_intra_quantiser_matrix = 1;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	in.iq_matrix = NULL;
+	/* a field has half the rows */
+	p.picture_coding_extension.bits.picture_structure = 1;
+	slice_params[1].slice_vertical_position = 8;
+	ck_assert_int_eq(va_codec_mpeg2.translate(state, &in, &frame_mode, &refs),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+}
+END_TEST
+
 START_TEST(slice_start_codes)
 {
 	VAPictureParameterBufferMPEG2 p = picture(1);
@@ -430,6 +478,7 @@ int main(void)
 	tcase_add_test(tc, second_field_refers_to_own_frame);
 	tcase_add_test(tc, simple_profile);
 	tcase_add_test(tc, bad_parameters);
+	tcase_add_test(tc, context_size_and_slice_rows);
 	tcase_add_test(tc, slice_start_codes);
 	tcase_add_test(tc, profiles);
 	suite_add_tcase(s, tc);

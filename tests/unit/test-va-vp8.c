@@ -14,6 +14,7 @@
 #include <linux/videodev2.h>
 
 #include "va/driver.h"
+#include "va-fixtures.h"
 
 static void *state;
 
@@ -43,50 +44,10 @@ static VASliceParameterBufferVP8 sp;
 static uint8_t data[4096];
 static struct va_slice slice;
 
-/* A 200x120 frame: 150 header bits in the first partition (19 bytes),
- * 300 more bytes of it, two DCT partitions of 900 and 700 bytes. */
+/* vp8_fx_frame's 200x120 frame (va-fixtures.c). */
 static struct va_picture_input input(bool key)
 {
-	memset(&pic, 0, sizeof(pic));
-	pic.frame_width = 200;
-	pic.frame_height = 120;
-	pic.last_ref_frame = key ? VA_INVALID_SURFACE : 0x30000001;
-	pic.golden_ref_frame = key ? VA_INVALID_SURFACE : 0x30000002;
-	pic.alt_ref_frame = key ? VA_INVALID_SURFACE : 0x30000002;
-	pic.pic_fields.bits.key_frame = key ? 0 : 1;
-	pic.pic_fields.bits.sharpness_level = 3;
-	pic.pic_fields.bits.loop_filter_adj_enable = 1;
-	pic.pic_fields.bits.mode_ref_lf_delta_update = key;
-	pic.pic_fields.bits.mb_no_coeff_skip = 1;
-	pic.pic_fields.bits.sign_bias_golden = !key;
-	for (unsigned i = 0; i < 4; i++)
-		pic.loop_filter_level[i] = 20;
-	pic.loop_filter_deltas_ref_frame[0] = 2;
-	pic.loop_filter_deltas_ref_frame[2] = -2;
-	pic.loop_filter_deltas_mode[0] = 4;
-	pic.loop_filter_deltas_mode[1] = -2;
-	pic.prob_skip_false = 200;
-	pic.prob_intra = 60;
-	pic.prob_last = 250;
-	pic.prob_gf = 128;
-	pic.y_mode_probs[0] = 112;
-	pic.uv_mode_probs[2] = 183;
-	pic.mv_probs[1][18] = 77;
-	pic.bool_coder_ctx.range = 0xc4;
-	pic.bool_coder_ctx.value = 0x5a;
-	pic.bool_coder_ctx.count = 3;
-	for (unsigned s = 0; s < 4; s++)
-		for (unsigned k = 0; k < 6; k++)
-			iq.quantization_index[s][k] = (uint16_t)(40 + k);
-	memset(prob.dct_coeff_probs, 128, sizeof(prob.dct_coeff_probs));
-	prob.dct_coeff_probs[3][7][2][10] = 9;
-	memset(&sp, 0, sizeof(sp));
-	sp.macroblock_offset = 150;
-	sp.num_of_partitions = 3;
-	sp.partition_size[0] = 300;
-	sp.partition_size[1] = 900;
-	sp.partition_size[2] = 700;
-	sp.slice_data_size = 19 + 300 + 3 + 900 + 700;
+	vp8_fx_frame(&pic, &iq, &prob, &sp, key, 0x30000001, 0x30000002);
 	slice = (struct va_slice){ .params = &sp, .data = data,
 				   .size = sp.slice_data_size };
 	return (struct va_picture_input){
@@ -290,6 +251,11 @@ START_TEST(bad_input)
 	expect_refused(&in);
 	in = input(true);
 	pic.frame_width = 0;
+	expect_refused(&in);
+	/* larger than the context's pictures */
+	in = input(true);
+	in.max_width = 200;
+	in.max_height = 112;
 	expect_refused(&in);
 	in = input(true);
 	pic.frame_height = 16384;

@@ -16,12 +16,12 @@
 
 #include "v4l2r/log.h"
 #include "va/codec.h"
+#include "va-fixtures.h"
 #include "vp9-bool-encoder.h"
 
-#define KEEP 99		/* a loop filter delta the frame does not update */
-#define NOT_CODED 255	/* a segmentation probability left at its default */
+#define KEEP VP9_FX_KEEP
+#define NOT_CODED VP9_FX_NOT_CODED
 #define SURF(i) (0x40000000u + (i))
-#define SYNC_CODE 0x498342
 
 static void *state;
 static char last_error[512], last_warning[512];
@@ -65,276 +65,16 @@ static const struct v4l2r_decode_mode frame_mode = { .slice_based = false };
 /* ------------------------------------------------------------------ */
 /* Frame writer.                                                       */
 
-struct bit_writer {
-	uint8_t buf[512];
-	size_t bits;
-};
+/* The frames of va-fixtures.c. */
+static struct vp9_frame fx;
+#define frame_buf fx.buf
+#define frame_size fx.size
+#define unc_size fx.unc_size
+#define comp_size fx.comp_size
 
-static void put(struct bit_writer *w, unsigned v, unsigned n)
+static void build(const struct vp9_desc *d)
 {
-	while (n--) {
-		ck_assert_uint_lt(w->bits, sizeof(w->buf) * 8);
-		if (v >> n & 1)
-			w->buf[w->bits / 8] |= (uint8_t)(0x80 >> w->bits % 8);
-		w->bits++;
-	}
-}
-
-static void put_su(struct bit_writer *w, int v, unsigned n)
-{
-	put(w, (unsigned)abs(v), n);
-	put(w, v < 0, 1);
-}
-
-/* What a test frame codes. */
-struct desc {
-	unsigned profile;		/* 0, or 2: 10 bits */
-	bool show_existing;
-	unsigned show_idx;
-	bool key, show, error_res, intra_only;
-	unsigned reset_ctx;
-	bool color_full;
-	unsigned refresh;
-	unsigned ref_idx[3];
-	bool sign_bias[3];
-	bool size_from_ref;
-	unsigned width, height;
-	unsigned render_w, render_h;	/* 0: the frame size */
-	bool hp;
-	unsigned interp;		/* V4L2_VP9_INTERP_FILTER_* */
-	bool refresh_ctx, parallel;
-	unsigned ctx_idx;
-	unsigned lf_level, sharpness;
-	bool delta_enabled, delta_update;
-	int ref_delta[4], mode_delta[2];	/* KEEP: not updated */
-	unsigned base_q;
-	int dq_ydc, dq_uvdc, dq_uvac;
-	bool seg_enabled, seg_update_map, seg_temporal, seg_update_data,
-		seg_abs;
-	uint8_t tree[7], pred[3];		/* NOT_CODED: 255 */
-	bool feat_on[8][4];
-	int feat[8][4];
-	unsigned tile_cols_log2, tile_rows_log2;
-	unsigned tx_mode;		/* the compressed header's */
-};
-
-static void put_size(struct bit_writer *w, unsigned width, unsigned height)
-{
-	put(w, width - 1, 16);
-	put(w, height - 1, 16);
-}
-
-static void put_render(struct bit_writer *w, const struct desc *d)
-{
-	put(w, d->render_w != 0, 1);
-	if (d->render_w)
-		put_size(w, d->render_w, d->render_h);
-}
-
-static void put_lf_delta(struct bit_writer *w, int v)
-{
-	put(w, v != KEEP, 1);
-	if (v != KEEP)
-		put_su(w, v, 6);
-}
-
-static void put_delta_q(struct bit_writer *w, int v)
-{
-	put(w, v != 0, 1);
-	if (v)
-		put_su(w, v, 4);
-}
-
-static void put_prob(struct bit_writer *w, uint8_t p)
-{
-	put(w, p != NOT_CODED, 1);
-	if (p != NOT_CODED)
-		put(w, p, 8);
-}
-
-/* Spec 6.2.14, written apart from the driver's. */
-static void tile_bounds(unsigned width, unsigned *lo, unsigned *hi)
-{
-	unsigned sb64 = (((width + 7) / 8) + 7) / 8;
-
-	for (*lo = 0; (64u << *lo) < sb64; (*lo)++)
-		;
-	for (*hi = 1; (sb64 >> *hi) >= 4; (*hi)++)
-		;
-	(*hi)--;
-}
-
-static void put_frame_kind(struct bit_writer *w, const struct desc *d)
-{
-	/* filter literal for each V4L2 value: smooth is coded 0 */
-	static const unsigned literal[4] = { 1, 0, 2, 3 };
-
-	put(w, !d->key, 1);
-	put(w, d->show, 1);
-	put(w, d->error_res, 1);
-	if (d->key) {
-		put(w, SYNC_CODE, 24);
-		if (d->profile >= 2)
-			put(w, 0, 1);	/* ten_or_twelve_bit: 10 */
-		put(w, 1, 3);		/* color_space: BT.601 */
-		put(w, d->color_full, 1);
-		put_size(w, d->width, d->height);
-		put_render(w, d);
-		return;
-	}
-	if (!d->show)
-		put(w, d->intra_only, 1);
-	if (!d->error_res)
-		put(w, d->reset_ctx, 2);
-	if (d->intra_only) {
-		put(w, SYNC_CODE, 24);
-		if (d->profile > 0) {	/* color_config(), profile 2: 4:2:0 */
-			put(w, 0, 1);	/* ten_or_twelve_bit: 10 */
-			put(w, 1, 3);	/* color_space: BT.601 */
-			put(w, d->color_full, 1);
-		}
-		put(w, d->refresh, 8);
-		put_size(w, d->width, d->height);
-		put_render(w, d);
-		return;
-	}
-	put(w, d->refresh, 8);
-	for (unsigned i = 0; i < 3; i++) {
-		put(w, d->ref_idx[i], 3);
-		put(w, d->sign_bias[i], 1);
-	}
-	if (d->size_from_ref) {
-		put(w, 1, 1);
-	} else {
-		put(w, 0, 3);
-		put_size(w, d->width, d->height);
-	}
-	put_render(w, d);
-	put(w, d->hp, 1);
-	put(w, d->interp == V4L2_VP9_INTERP_FILTER_SWITCHABLE, 1);
-	if (d->interp != V4L2_VP9_INTERP_FILTER_SWITCHABLE)
-		put(w, literal[d->interp], 2);
-}
-
-static void put_segmentation(struct bit_writer *w, const struct desc *d)
-{
-	static const unsigned bits[4] = { 8, 6, 2, 0 };
-	static const bool is_signed[4] = { true, true, false, false };
-
-	put(w, d->seg_enabled, 1);
-	if (!d->seg_enabled)
-		return;
-	put(w, d->seg_update_map, 1);
-	if (d->seg_update_map) {
-		for (unsigned i = 0; i < 7; i++)
-			put_prob(w, d->tree[i]);
-		put(w, d->seg_temporal, 1);
-		for (unsigned i = 0; d->seg_temporal && i < 3; i++)
-			put_prob(w, d->pred[i]);
-	}
-	put(w, d->seg_update_data, 1);
-	if (!d->seg_update_data)
-		return;
-	put(w, d->seg_abs, 1);
-	for (unsigned i = 0; i < 8; i++)
-		for (unsigned j = 0; j < 4; j++) {
-			put(w, d->feat_on[i][j], 1);
-			if (!d->feat_on[i][j])
-				continue;
-			put(w, (unsigned)abs(d->feat[i][j]), bits[j]);
-			if (is_signed[j])
-				put(w, d->feat[i][j] < 0, 1);
-		}
-}
-
-static void put_uncompressed(struct bit_writer *w, const struct desc *d,
-			     unsigned comp_size)
-{
-	unsigned lo, hi;
-
-	memset(w, 0, sizeof(*w));
-	put(w, 2, 2);			/* frame_marker */
-	put(w, d->profile & 1, 1);	/* profile_low_bit */
-	put(w, d->profile >> 1, 1);	/* profile_high_bit */
-	put(w, d->show_existing, 1);
-	if (d->show_existing) {
-		put(w, d->show_idx, 3);
-		return;
-	}
-	put_frame_kind(w, d);
-	if (!d->error_res) {
-		put(w, d->refresh_ctx, 1);
-		put(w, d->parallel, 1);
-	}
-	put(w, d->ctx_idx, 2);
-
-	put(w, d->lf_level, 6);
-	put(w, d->sharpness, 3);
-	put(w, d->delta_enabled, 1);
-	if (d->delta_enabled) {
-		put(w, d->delta_update, 1);
-		for (unsigned i = 0; d->delta_update && i < 4; i++)
-			put_lf_delta(w, d->ref_delta[i]);
-		for (unsigned i = 0; d->delta_update && i < 2; i++)
-			put_lf_delta(w, d->mode_delta[i]);
-	}
-	put(w, d->base_q, 8);
-	put_delta_q(w, d->dq_ydc);
-	put_delta_q(w, d->dq_uvdc);
-	put_delta_q(w, d->dq_uvac);
-	put_segmentation(w, d);
-
-	tile_bounds(d->width, &lo, &hi);
-	for (unsigned k = lo; k < hi; k++) {
-		put(w, k < d->tile_cols_log2, 1);
-		if (k >= d->tile_cols_log2)
-			break;
-	}
-	put(w, d->tile_rows_log2 != 0, 1);
-	if (d->tile_rows_log2)
-		put(w, d->tile_rows_log2 == 2, 1);
-	put(w, comp_size, 16);
-}
-
-static uint8_t frame_buf[16384];
-static size_t frame_size;
-static unsigned unc_size, comp_size;
-
-/* The frame: uncompressed header, compressed header (tx_mode, then no
- * updates), tiles of 6, 7, 8, ... bytes, all but the last behind their
- * 4-byte sizes. */
-static void build(const struct desc *d)
-{
-	static struct bool_enc e;
-	struct bit_writer w;
-
-	enc_start(&e);
-	enc_literal(&e, d->tx_mode < 3 ? d->tx_mode : 3, 2);
-	if (d->tx_mode >= 3)
-		enc_literal(&e, d->tx_mode == V4L2_VP9_TX_MODE_SELECT, 1);
-	/* Zeros at even odds decode as zeros at the update flags' odds too,
-	 * and leave room for the ~250 flags of an inter frame. */
-	for (unsigned i = 0; i < 64; i++)
-		enc_bool(&e, 0, 128);
-	comp_size = (unsigned)enc_finish(&e);
-
-	put_uncompressed(&w, d, comp_size);
-	unc_size = (unsigned)((w.bits + 7) / 8);
-	memcpy(frame_buf, w.buf, unc_size);
-	frame_size = unc_size;
-	if (d->show_existing)
-		return;
-	memcpy(frame_buf + frame_size, e.buf, comp_size);
-	frame_size += comp_size;
-	unsigned n = (1u << d->tile_rows_log2) << d->tile_cols_log2;
-	for (unsigned t = 0; t < n; t++) {
-		unsigned len = 6 + t;
-		if (t + 1 < n)
-			for (int b = 3; b >= 0; b--)
-				frame_buf[frame_size++] = (uint8_t)(len >> (8 * b));
-		memset(frame_buf + frame_size, 0xa5, len);
-		frame_size += len;
-	}
+	vp9_fx_build(d, &fx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -345,55 +85,16 @@ static VASliceParameterBufferVP9 sp;
 static struct va_slice slice;
 static uint8_t *data;
 
-/* The picture as FFmpeg's VA hwaccel describes it. */
-static void fill_pic(const struct desc *d)
+static void fill_pic(const struct vp9_desc *d)
 {
-	bool intra = d->key || d->intra_only;
+	VASurfaceID r[8];
 
-	memset(&pic, 0, sizeof(pic));
-	pic.frame_width = (uint16_t)d->width;
-	pic.frame_height = (uint16_t)d->height;
 	for (unsigned i = 0; i < 8; i++)
-		pic.reference_frames[i] = SURF(i);
-	pic.pic_fields.bits.subsampling_x = 1;
-	pic.pic_fields.bits.subsampling_y = 1;
-	pic.pic_fields.bits.frame_type = !d->key;
-	pic.pic_fields.bits.show_frame = d->show;
-	pic.pic_fields.bits.error_resilient_mode = d->error_res;
-	pic.pic_fields.bits.intra_only = d->intra_only;
-	pic.pic_fields.bits.allow_high_precision_mv = d->hp;
-	/* FFmpeg's value on intra frames is whatever came before */
-	pic.pic_fields.bits.mcomp_filter_type = intra ? 1 : d->interp;
-	pic.pic_fields.bits.frame_parallel_decoding_mode =
-		d->error_res || d->parallel;
-	pic.pic_fields.bits.reset_frame_context = d->reset_ctx;
-	pic.pic_fields.bits.refresh_frame_context =
-		!d->error_res && d->refresh_ctx;
-	pic.pic_fields.bits.frame_context_idx = intra ? 0 : d->ctx_idx;
-	pic.pic_fields.bits.segmentation_enabled = d->seg_enabled;
-	pic.pic_fields.bits.segmentation_temporal_update = d->seg_temporal;
-	pic.pic_fields.bits.segmentation_update_map = d->seg_update_map;
-	pic.pic_fields.bits.last_ref_frame = d->ref_idx[0];
-	pic.pic_fields.bits.last_ref_frame_sign_bias = d->sign_bias[0];
-	pic.pic_fields.bits.golden_ref_frame = d->ref_idx[1];
-	pic.pic_fields.bits.golden_ref_frame_sign_bias = d->sign_bias[1];
-	pic.pic_fields.bits.alt_ref_frame = d->ref_idx[2];
-	pic.pic_fields.bits.alt_ref_frame_sign_bias = d->sign_bias[2];
-	pic.pic_fields.bits.lossless_flag = !d->base_q && !d->dq_ydc &&
-					    !d->dq_uvdc && !d->dq_uvac;
-	pic.filter_level = (uint8_t)d->lf_level;
-	pic.sharpness_level = (uint8_t)d->sharpness;
-	pic.log2_tile_rows = (uint8_t)d->tile_rows_log2;
-	pic.log2_tile_columns = (uint8_t)d->tile_cols_log2;
-	pic.frame_header_length_in_bytes = (uint8_t)unc_size;
-	pic.first_partition_size = (uint16_t)comp_size;
-	memcpy(pic.mb_segment_tree_probs, d->tree, 7);
-	memcpy(pic.segment_pred_probs, d->pred, 3);
-	pic.profile = (uint8_t)d->profile;
-	pic.bit_depth = d->profile >= 2 ? 10 : 8;
+		r[i] = SURF(i);
+	vp9_fx_fill_pic(&pic, d, &fx, r);
 }
 
-static struct va_picture_input input(const struct desc *d)
+static struct va_picture_input input(const struct vp9_desc *d)
 {
 	build(d);
 	fill_pic(d);
@@ -446,47 +147,14 @@ static const struct v4l2_ctrl_vp9_frame *frame(void)
 	return c[0].ptr;
 }
 
-/* 352x288 shown at 320x240: one tile column, two tile rows. */
-static struct desc key_desc(void)
+static struct vp9_desc key_desc(void)
 {
-	return (struct desc){
-		.key = true, .show = true, .color_full = true,
-		.width = 352, .height = 288, .render_w = 320, .render_h = 240,
-		.refresh_ctx = true, .ctx_idx = 1,
-		.lf_level = 36, .sharpness = 2,
-		.delta_enabled = true, .delta_update = true,
-		.ref_delta = { 2, KEEP, -3, KEEP }, .mode_delta = { KEEP, 5 },
-		.base_q = 60, .dq_ydc = -3, .dq_uvdc = 2, .dq_uvac = -15,
-		.tree = { NOT_CODED, NOT_CODED, NOT_CODED, NOT_CODED,
-			  NOT_CODED, NOT_CODED, NOT_CODED },
-		.pred = { NOT_CODED, NOT_CODED, NOT_CODED },
-		.tile_rows_log2 = 1,
-		.tx_mode = V4L2_VP9_TX_MODE_ALLOW_32X32,
-	};
+	return vp9_fx_key_desc();
 }
 
-/* An inter frame on slots 0, 1 and 6, size from the first reference,
- * switchable filters, deltas not updated. */
-static struct desc inter_desc(void)
+static struct vp9_desc inter_desc(void)
 {
-	struct desc d = key_desc();
-
-	d.key = false;
-	d.refresh = 0x01;
-	d.ref_idx[0] = 0;
-	d.ref_idx[1] = 1;
-	d.ref_idx[2] = 6;
-	d.sign_bias[2] = true;
-	d.size_from_ref = true;
-	d.render_w = d.render_h = 0;
-	d.hp = true;
-	d.interp = V4L2_VP9_INTERP_FILTER_SWITCHABLE;
-	d.ctx_idx = 2;
-	d.delta_update = false;
-	d.base_q = 80;
-	d.dq_ydc = d.dq_uvdc = d.dq_uvac = 0;
-	d.tx_mode = V4L2_VP9_TX_MODE_ALLOW_16X16;
-	return d;
+	return vp9_fx_inter_desc();
 }
 
 static void expect_bad(const struct va_picture_input *in, const char *field)
@@ -502,7 +170,7 @@ static void expect_bad(const struct va_picture_input *in, const char *field)
 
 START_TEST(key_frame)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in = input(&d);
 
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
@@ -560,7 +228,7 @@ END_TEST
 
 START_TEST(inter_frame)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in = input(&d);
 
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
@@ -617,7 +285,7 @@ END_TEST
 
 START_TEST(missing_reference)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in = input(&d);
 
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
@@ -639,7 +307,7 @@ END_TEST
  * reset_frame_context in V4L2's terms. */
 START_TEST(intra_only_frame)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in = input(&d);
 
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
@@ -685,7 +353,7 @@ END_TEST
  * that do not update them; VA's own view of them is only compared. */
 START_TEST(segmentation)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 
 	/* no map coded yet: probabilities 0, whatever VA holds */
 	memset(d.tree, 9, sizeof(d.tree));
@@ -734,7 +402,7 @@ START_TEST(segmentation)
 	ck_assert_str_eq(last_warning, "");
 
 	/* enabled, nothing updated: the key frame's features and mode */
-	struct desc k = d;
+	struct vp9_desc k = d;
 	d = inter_desc();
 	d.seg_enabled = true;
 	memcpy(d.feat_on, k.feat_on, sizeof(d.feat_on));
@@ -799,7 +467,7 @@ END_TEST
  * rows, sixteen tiles behind fifteen size markers. */
 START_TEST(tiles)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 
 	d.width = 1920;
 	d.height = 1080;
@@ -835,7 +503,7 @@ END_TEST
 
 START_TEST(bad_picture_parameters)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in;
 
 	in = input(&d);
@@ -856,6 +524,12 @@ START_TEST(bad_picture_parameters)
 	in = input(&d);
 	pic.frame_width = 0;
 	expect_bad(&in, "frame_width");
+	/* 352x288: larger than the context's pictures */
+	in = input(&d);
+	in.max_width = 352;
+	in.max_height = 240;
+	expect_bad(&in, "frame_width x frame_height = 352x288, larger than the "
+		   "context's 352x240");
 	in = input(&d);
 	pic.pic_fields.bits.mcomp_filter_type = 5;
 	expect_bad(&in, "mcomp_filter_type");
@@ -902,7 +576,7 @@ END_TEST
  * an intra-only frame reads its colour config (profile > 0). */
 START_TEST(profile_2)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in;
 
 	d.profile = 2;
@@ -939,7 +613,7 @@ END_TEST
  * header contradicts. */
 START_TEST(profile_2_refusals)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in;
 
 	d.profile = 2;
@@ -979,7 +653,7 @@ END_TEST
 
 START_TEST(bad_frame_data)
 {
-	struct desc d = key_desc();
+	struct vp9_desc d = key_desc();
 	struct va_picture_input in;
 
 	in = input(&d);
@@ -1005,7 +679,7 @@ START_TEST(bad_frame_data)
 	expect_bad(&in, "compressed header");
 
 	/* a frame that only shows an earlier one */
-	struct desc s = { .show_existing = true, .show_idx = 5 };
+	struct vp9_desc s = { .show_existing = true, .show_idx = 5 };
 	in = input(&s);
 	fill_pic(&d);
 	expect_bad(&in, "show_existing_frame");

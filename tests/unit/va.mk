@@ -4,7 +4,7 @@
 if HAVE_LIBVA
 TESTS += unit/test-va-h264
 check_PROGRAMS += unit/test-va-h264
-unit_test_va_h264_SOURCES = unit/test-va-h264.c
+unit_test_va_h264_SOURCES = unit/test-va-h264.c $(VA_FIXTURES)
 unit_test_va_h264_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) \
 	-DH264_DATA_DIR='"$(abs_srcdir)/unit/data/h264"'
 unit_test_va_h264_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(LIBVA_LIBS)
@@ -15,7 +15,7 @@ EXTRA_DIST += unit/data/h264
 if HAVE_LIBVA
 TESTS += unit/test-va-hevc
 check_PROGRAMS += unit/test-va-hevc
-unit_test_va_hevc_SOURCES = unit/test-va-hevc.c unit/data/hevc/fixtures.h
+unit_test_va_hevc_SOURCES = unit/test-va-hevc.c unit/data/hevc/fixtures.h $(VA_FIXTURES)
 unit_test_va_hevc_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) -I$(srcdir)/unit
 unit_test_va_hevc_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(LIBVA_LIBS)
 endif
@@ -25,7 +25,7 @@ EXTRA_DIST += unit/data/hevc/make-fixtures.sh unit/data/hevc/gen-fixtures.py
 if HAVE_LIBVA
 TESTS += unit/test-va-vp9
 check_PROGRAMS += unit/test-va-vp9
-unit_test_va_vp9_SOURCES = unit/test-va-vp9.c unit/vp9-bool-encoder.h
+unit_test_va_vp9_SOURCES = unit/test-va-vp9.c unit/vp9-bool-encoder.h $(VA_FIXTURES)
 unit_test_va_vp9_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
 unit_test_va_vp9_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
 endif
@@ -36,7 +36,7 @@ if ENABLE_VA_DRIVER
 if HAVE_AV1_UAPI
 TESTS += unit/test-va-av1
 check_PROGRAMS += unit/test-va-av1
-unit_test_va_av1_SOURCES = unit/test-va-av1.c
+unit_test_va_av1_SOURCES = unit/test-va-av1.c $(VA_FIXTURES)
 unit_test_va_av1_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
 unit_test_va_av1_LDADD = $(top_builddir)/src/va/libvadriver.la \
 	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
@@ -57,7 +57,7 @@ endif
 if ENABLE_VA_DRIVER
 TESTS += unit/test-va-vp8
 check_PROGRAMS += unit/test-va-vp8
-unit_test_va_vp8_SOURCES = unit/test-va-vp8.c
+unit_test_va_vp8_SOURCES = unit/test-va-vp8.c $(VA_FIXTURES)
 unit_test_va_vp8_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
 unit_test_va_vp8_LDADD = $(top_builddir)/src/va/libvadriver.la \
 	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
