@@ -32,3 +32,7 @@ check_PROGRAMS += unit/test-replay
 unit_test_replay_SOURCES = unit/test-replay.c ../tools/replay.c
 unit_test_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 unit_test_replay_LDADD = $(CORE_LIBS) $(PTHREAD_LIBS)
+
+# The client bench's input checks (tests/bench/clients), no guest needed.
+TESTS += unit/bench-input.sh
+EXTRA_DIST += unit/bench-input.sh
