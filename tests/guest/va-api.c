@@ -43,30 +43,6 @@ static VADisplay dpy;
 static int drm_fd = -1;
 
 
-/* The driver's messages since log_start(), for the cases that check what
- * it logged. */
-static char log_text[16384];
-static size_t log_len;
-
-static void log_start(void)
-{
-	log_len = 0;
-	log_text[0] = '\0';
-}
-
-static void quiet(void *ctx, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	if (getenv("VA_API_TEST_VERBOSE"))
-		fprintf(stderr, "%s", msg);
-	if (n > sizeof(log_text) - 1 - log_len)
-		n = sizeof(log_text) - 1 - log_len;
-	memcpy(log_text + log_len, msg, n);
-	log_len += n;
-	log_text[log_len] = '\0';
-}
-
 static bool open_display(void)
 {
 	int major, minor;
@@ -77,8 +53,7 @@ static bool open_display(void)
 	dpy = vaGetDisplayDRM(drm_fd);
 	if (!dpy)
 		return false;
-	vaSetInfoCallback(dpy, quiet, NULL);
-	vaSetErrorCallback(dpy, quiet, NULL);
+	va_log_capture(dpy, getenv("VA_API_TEST_VERBOSE") != NULL);
 	return vaInitialize(dpy, &major, &minor) == VA_STATUS_SUCCESS;
 }
 
@@ -623,7 +598,7 @@ static void test_device_loss(void)
 	if (other != VA_INVALID_ID)
 		vaDestroyContext(dpy, other);
 	vaDestroySurfaces(dpy, t, 2);
-	report("device-loss-says-so", strstr(log_text, "the decoder is gone") != NULL,
+	report("device-loss-says-so", strstr(va_log_text(), "the decoder is gone") != NULL,
 	       "no 'the decoder is gone' in the driver's messages");
 	uint8_t *img = get_nv12(s[1]);	/* memory still mapped: no crash */
 	free(img);
@@ -670,7 +645,7 @@ static void test_growth_keeps_references(void)
 	uint8_t *before = ok ? get_nv12(g[1]) : NULL;
 	/* 28 surfaces > the 24 picture buffers made for such a context; the
 	 * last one predicted from g[1], decoded before the growth. */
-	log_start();
+	va_log_clear();
 	ok = ok && !vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, g + 3, 25,
 				     NULL, 0);
 	if (ok)
@@ -681,8 +656,8 @@ static void test_growth_keeps_references(void)
 			   (VAStatus)VA_STATUS_ERROR_UNKNOWN;
 	ok = ok && !st && !vaSyncSurface(dpy, g[27]);
 	uint8_t *after = ok ? get_nv12(g[1]) : NULL;
-	bool added = strstr(log_text, "picture buffers added") != NULL;
-	bool lost = strstr(log_text, "never decoded") != NULL;
+	bool added = strstr(va_log_text(), "picture buffers added") != NULL;
+	bool lost = strstr(va_log_text(), "never decoded") != NULL;
 	report("growth-keeps-references", ok && added && !lost && before &&
 	       after && !memcmp(before, after, W * H * 3 / 2),
 	       "%s %s; buffers added logged: %s; a reference lost: %s",
@@ -708,7 +683,7 @@ static void test_decode_mode(const char *value, const char *want,
 	close_display();
 	setenv("LIBVA_V4L2_REQUEST_DECODE_MODE", value, 1);
 	setenv("LIBVA_V4L2_REQUEST_LOG_LEVEL", "2", 1);
-	log_start();
+	va_log_clear();
 	bool ok = open_display();
 	unsetenv("LIBVA_V4L2_REQUEST_DECODE_MODE");
 	unsetenv("LIBVA_V4L2_REQUEST_LOG_LEVEL");
@@ -729,14 +704,14 @@ static void test_decode_mode(const char *value, const char *want,
 	if (!st)
 		st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, &surface,
 				      1, NULL, 0);
-	const char *line = strstr(log_text, "context 320x240 h264:");
+	const char *line = strstr(va_log_text(), "context 320x240 h264:");
 	const char *end = line ? strchr(line, '\n') : NULL;
 	char got[256] = "no context line";
 	if (line)
 		snprintf(got, sizeof(got), "%.*s",
 			 (int)(end ? end - line : (long)strlen(line)), line);
 	report(name, !st && strstr(got, want) &&
-		       (!want_log || strstr(log_text, want_log)),
+		       (!want_log || strstr(va_log_text(), want_log)),
 	       "%s; '%s'%s%s", vaErrorStr(st), got,
 	       want_log ? ", no log line " : "", want_log ? want_log : "");
 	if (surface != VA_INVALID_SURFACE)

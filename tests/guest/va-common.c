@@ -1,5 +1,6 @@
 /* What the guest programs that drive the VA driver share (va-common.h). */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,4 +364,61 @@ out:
 	       "%u rounds (%s), %u copies done, %u refused, %u other results, "
 	       "%u freed images written", rounds, vaErrorStr(st), got, refused,
 	       bad, corrupt);
+}
+
+static struct {
+	pthread_mutex_t lock;
+	bool verbose;
+	size_t len;
+	char text[1 << 16];
+} va_log = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void va_log_add(void *user, const char *msg)
+{
+	size_t n = strlen(msg);
+
+	(void)user;
+	pthread_mutex_lock(&va_log.lock);
+	if (va_log.verbose)
+		fprintf(stderr, "  | %s", msg);
+	if (n > sizeof(va_log.text) - 1 - va_log.len)
+		n = sizeof(va_log.text) - 1 - va_log.len;
+	memcpy(va_log.text + va_log.len, msg, n);
+	va_log.len += n;
+	va_log.text[va_log.len] = '\0';
+	pthread_mutex_unlock(&va_log.lock);
+}
+
+void va_log_capture(VADisplay dpy, bool verbose)
+{
+	va_log.verbose = verbose;
+	vaSetErrorCallback(dpy, va_log_add, NULL);
+	vaSetInfoCallback(dpy, va_log_add, NULL);
+}
+
+const char *va_log_text(void)
+{
+	return va_log.text;
+}
+
+void va_log_clear(void)
+{
+	pthread_mutex_lock(&va_log.lock);
+	va_log.len = 0;
+	va_log.text[0] = '\0';
+	pthread_mutex_unlock(&va_log.lock);
+}
+
+const char *va_log_last(void)
+{
+	static char line[300];
+	const char *end = va_log.text + va_log.len;
+
+	while (end > va_log.text && end[-1] == '\n')
+		end--;
+	const char *start = end;
+	while (start > va_log.text && start[-1] != '\n')
+		start--;
+	snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
+	return line[0] ? line : "(nothing logged)";
 }

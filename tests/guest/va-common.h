@@ -83,4 +83,13 @@ void va_close_export(VADRMPRIMESurfaceDescriptor *d);
 void va_image_race(VADisplay dpy, VAConfigID cfg, unsigned rounds,
 		   const char *name);
 
+/* The driver's messages (its error and info callbacks) kept for the cases
+ * that check what it logged, and echoed to stderr when verbose. */
+void va_log_capture(VADisplay dpy, bool verbose);
+/* Everything logged since the last va_log_clear(). */
+const char *va_log_text(void);
+void va_log_clear(void);
+/* The last line logged, for a failure's explanation. */
+const char *va_log_last(void);
+
 #endif

@@ -60,47 +60,8 @@
 
 #define BOGUS_SURFACE 0x0dead000u	/* names no surface */
 
-/* ------------------------------------------------------------------ */
-/* The driver's log.                                                   */
-
-static char log_buf[1 << 16];
-static size_t log_len;
+/* V4L2R_HOSTILE_VERBOSE=1: the driver's log echoed as it comes. */
 static bool verbose;
-
-static void log_cb(void *user, const char *msg)
-{
-	size_t n = strlen(msg);
-
-	(void)user;
-	if (verbose)
-		fprintf(stderr, "  | %s", msg);
-	if (n > sizeof(log_buf) - 1 - log_len)
-		n = sizeof(log_buf) - 1 - log_len;
-	memcpy(log_buf + log_len, msg, n);
-	log_len += n;
-	log_buf[log_len] = '\0';
-}
-
-static void log_clear(void)
-{
-	log_len = 0;
-	log_buf[0] = '\0';
-}
-
-/* The last driver line, for a failure's explanation. */
-static const char *log_last(void)
-{
-	static char line[300];
-	const char *end = log_buf + log_len;
-
-	while (end > log_buf && end[-1] == '\n')
-		end--;
-	const char *start = end;
-	while (start > log_buf && start[-1] != '\n')
-		start--;
-	snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
-	return line[0] ? line : "(nothing logged)";
-}
 
 /* ------------------------------------------------------------------ */
 /* Per codec: a context, its surfaces, valid pictures.                 */
@@ -922,8 +883,7 @@ static bool open_run(struct run *r, const struct codec *c)
 	r->dpy = vaGetDisplayDRM(r->fd);
 	if (!r->dpy)
 		return false;
-	vaSetErrorCallback(r->dpy, log_cb, NULL);
-	vaSetInfoCallback(r->dpy, log_cb, NULL);
+	va_log_capture(r->dpy, verbose);
 	return vaInitialize(r->dpy, &major, &minor) == VA_STATUS_SUCCESS;
 }
 
@@ -1008,13 +968,13 @@ static bool decode_valid(struct run *r, enum kind k, VASurfaceID target,
 	if (st != VA_STATUS_SUCCESS) {
 		snprintf(why, why_size, "valid %s picture: %s: %s; %s",
 			 k == KEY ? "key" : "inter", failed, vaErrorStr(st),
-			 log_last());
+			 va_log_last());
 		return false;
 	}
 	st = vaSyncSurface(r->dpy, target);
 	if (st != VA_STATUS_SUCCESS) {
 		snprintf(why, why_size, "valid %s picture: vaSyncSurface: %s; %s",
-			 k == KEY ? "key" : "inter", vaErrorStr(st), log_last());
+			 k == KEY ? "key" : "inter", vaErrorStr(st), va_log_last());
 		return false;
 	}
 	return true;
@@ -1036,18 +996,18 @@ static void run_case(struct run *r, const struct hcase *hc)
 		return;
 	}
 	hc->spoil(r, &p);
-	log_clear();
+	va_log_clear();
 	VAStatus st = va_pic_decode(r->dpy, r->ctx, target, &p, &failed);
 	va_pic_free(&p);
-	bool named = !hc->field || strstr(log_buf, hc->field);
+	bool named = !hc->field || strstr(va_log_text(), hc->field);
 
 	if (hc->policy == REFUSE) {
 		if (st == VA_STATUS_SUCCESS)
-			snprintf(why, sizeof(why), "accepted (%s)", log_last());
+			snprintf(why, sizeof(why), "accepted (%s)", va_log_last());
 		else if (!named)
 			snprintf(why, sizeof(why), "%s: %s, but the log does not "
 				 "name %s: %s", failed, vaErrorStr(st), hc->field,
-				 log_last());
+				 va_log_last());
 		else
 			ok = true;
 	} else {
@@ -1055,13 +1015,13 @@ static void run_case(struct run *r, const struct hcase *hc)
 			vaSyncSurface(r->dpy, target) : st;
 		if (st != VA_STATUS_SUCCESS)
 			snprintf(why, sizeof(why), "%s: %s (%s)", failed,
-				 vaErrorStr(st), log_last());
+				 vaErrorStr(st), va_log_last());
 		else if (sync != VA_STATUS_SUCCESS)
 			snprintf(why, sizeof(why), "vaSyncSurface: %s (%s)",
-				 vaErrorStr(sync), log_last());
+				 vaErrorStr(sync), va_log_last());
 		else if (!named)
 			snprintf(why, sizeof(why), "decoded, but the log does "
-				 "not name %s: %s", hc->field, log_last());
+				 "not name %s: %s", hc->field, va_log_last());
 		else
 			ok = true;
 	}
@@ -1133,7 +1093,7 @@ static void sweep(struct run *r, unsigned iterations)
 			default: b->data[at] = next() & 1 ? 0xff : 0; break;
 			}
 		}
-		log_clear();
+		va_log_clear();
 		VAStatus st = va_pic_decode(r->dpy, r->ctx, target, &p, NULL);
 		va_pic_free(&p);
 		if (st == VA_STATUS_SUCCESS) {
@@ -1147,7 +1107,7 @@ static void sweep(struct run *r, unsigned iterations)
 			if (s != VA_STATUS_SUCCESS) {
 				snprintf(why, sizeof(why), "iteration %u: "
 					 "vaSyncSurface: %s (%s)", i,
-					 vaErrorStr(s), log_last());
+					 vaErrorStr(s), va_log_last());
 				ok = false;
 			}
 			failed_sync += s != VA_STATUS_SUCCESS;
@@ -1192,16 +1152,16 @@ static void larger_render_target(struct run *r)
 
 	snprintf(name, sizeof(name), "%s/render-target-larger-than-context",
 		 r->c->name);
-	log_clear();
+	va_log_clear();
 	VAStatus st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
 				      VA_PROGRESSIVE, &r->larger, 1, &ctx);
-	bool ok = st != VA_STATUS_SUCCESS && strstr(log_buf, "larger than the");
+	bool ok = st != VA_STATUS_SUCCESS && strstr(va_log_text(), "larger than the");
 	if (st == VA_STATUS_SUCCESS) {
 		snprintf(why, sizeof(why), "vaCreateContext accepted it");
 		vaDestroyContext(r->dpy, ctx);
 	} else if (!ok) {
 		snprintf(why, sizeof(why), "%s, but the log says %s",
-			 vaErrorStr(st), log_last());
+			 vaErrorStr(st), va_log_last());
 	}
 	report(name, ok, "%s", why);
 }
@@ -1229,19 +1189,19 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 	bool ok = st == VA_STATUS_SUCCESS;
 	if (!ok)
 		snprintf(why, sizeof(why), "context: %s (%s)", vaErrorStr(st),
-			 log_last());
+			 va_log_last());
 	/* The driver falls back to the mode the device has (and says so):
 	 * this mode's cases would test the other one. */
 	char mode_msg[64];
 	snprintf(mode_msg, sizeof(mode_msg), "offers no %s-based",
 		 c->decode_mode ? c->decode_mode : "");
-	if (ok && c->decode_mode && strstr(log_buf, mode_msg)) {
+	if (ok && c->decode_mode && strstr(va_log_text(), mode_msg)) {
 		report_skip(name, "the device has no %s-based decoding",
 			    c->decode_mode);
 		close_run(&r);
 		return;
 	}
-	log_clear();
+	va_log_clear();
 	ok = ok && decode_valid(&r, KEY, r.s[REF], why, sizeof(why)) &&
 	     decode_valid(&r, INTER, r.s[INTER_T], why, sizeof(why));
 	report(name, ok, "%s", why);
