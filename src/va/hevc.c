@@ -462,35 +462,32 @@ static void fill_scaling_matrix(struct v4l2_ctrl_hevc_scaling_matrix *m,
 static VAStatus check_scaling_lists(const VAPictureParameterBufferHEVC *pic,
 				    const VAIQMatrixBufferHEVC *iq)
 {
-	const char *what = NULL;
-	unsigned at = 0;
-
 	if (!pic->pic_fields.bits.scaling_list_enabled_flag || !iq)
 		return VA_STATUS_SUCCESS;
-	for (unsigned i = 0; i < 6 * 16 && !what; i++)
-		if (!iq->ScalingList4x4[i / 16][i % 16])
-			what = "ScalingList4x4", at = i;
-	for (unsigned i = 0; i < 6 * 64 && !what; i++)
-		if (!iq->ScalingList8x8[i / 64][i % 64])
-			what = "ScalingList8x8", at = i;
-	for (unsigned i = 0; i < 6 * 64 && !what; i++)
-		if (!iq->ScalingList16x16[i / 64][i % 64])
-			what = "ScalingList16x16", at = i;
-	for (unsigned i = 0; i < 2 * 64 && !what; i++)
-		if (!iq->ScalingList32x32[i / 64][i % 64])
-			what = "ScalingList32x32", at = i;
-	for (unsigned i = 0; i < 6 && !what; i++)
-		if (!iq->ScalingListDC16x16[i])
-			what = "ScalingListDC16x16", at = i * 64;
-	for (unsigned i = 0; i < 2 && !what; i++)
-		if (!iq->ScalingListDC32x32[i])
-			what = "ScalingListDC32x32", at = i * 64;
-	if (!what)
-		return VA_STATUS_SUCCESS;
-	unsigned n = !strcmp(what, "ScalingList4x4") ? 16 : 64;
-	v4l2r_err("hevc: %s[%u][%u] = 0 (scaling factors are 1..255)", what,
-		  at / n, at % n);
-	return VA_STATUS_ERROR_INVALID_PARAMETER;
+	/* Each list as rows of `row` factors (the DC values: one per list,
+	 * named as [list][0]). */
+#define LIST(name, row) { #name, (const uint8_t *)iq->name, sizeof(iq->name), row }
+	const struct {
+		const char *name;
+		const uint8_t *v;
+		size_t size, row;
+	} lists[] = {
+		LIST(ScalingList4x4, 16), LIST(ScalingList8x8, 64),
+		LIST(ScalingList16x16, 64), LIST(ScalingList32x32, 64),
+		LIST(ScalingListDC16x16, 1), LIST(ScalingListDC32x32, 1),
+	};
+#undef LIST
+
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
+		const uint8_t *zero = memchr(lists[k].v, 0, lists[k].size);
+		if (!zero)
+			continue;
+		size_t at = (size_t)(zero - lists[k].v);
+		v4l2r_err("hevc: %s[%zu][%zu] = 0 (scaling factors are 1..255)",
+			  lists[k].name, at / lists[k].row, at % lists[k].row);
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	}
+	return VA_STATUS_SUCCESS;
 }
 
 static void sort_by_poc(uint8_t *idx, unsigned n,
