@@ -1,6 +1,8 @@
 /* Helpers every codec translation shares. */
 #include "va/codec.h"
 
+#include <string.h>
+
 #include "v4l2r/log.h"
 
 uint64_t va_ref_timestamp(const struct va_ref_resolver *refs, VASurfaceID id,
@@ -24,5 +26,18 @@ bool va_picture_fits(const struct va_picture_input *in, unsigned w,
 		return true;
 	v4l2r_err("%s: %s = %ux%u, larger than the context's %ux%u pictures",
 		  codec, fields, w, h, in->max_width, in->max_height);
+	return false;
+}
+
+bool va_scaling_list_valid(const char *codec, const char *list,
+			   const uint8_t *v, size_t size, size_t row)
+{
+	const uint8_t *zero = memchr(v, 0, size);
+
+	if (!zero)
+		return true;
+	size_t at = (size_t)(zero - v);
+	v4l2r_err("%s: %s[%zu][%zu] = 0 (scaling factors are 1..255)", codec,
+		  list, at / row, at % row);
 	return false;
 }

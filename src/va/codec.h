@@ -60,6 +60,11 @@ struct va_picture_input {
 bool va_picture_fits(const struct va_picture_input *in, unsigned w,
 		     unsigned h, const char *codec, const char *fields);
 
+/* Whether a scaling list of `size` factors (rows of `row`) holds no 0
+ * (factors are 1..255); if it does, logs "codec: list[r][c] = 0". */
+bool va_scaling_list_valid(const char *codec, const char *list,
+			   const uint8_t *v, size_t size, size_t row);
+
 /* Maps a reference surface to the timestamp (ns) its last decode was
  * queued under. Returns 0 for an unknown or never-decoded surface; the
  * codec file then leaves that reference out and logs it. */

@@ -145,19 +145,14 @@ static VAStatus check_scaling_lists(const VAPictureParameterBufferH264 *pp,
 {
 	if (!iq)
 		return VA_STATUS_SUCCESS;
-	for (unsigned i = 0; i < 6 * 16; i++)
-		if (!iq->ScalingList4x4[i / 16][i % 16]) {
-			v4l2r_err("h264: ScalingList4x4[%u][%u] = 0 (scaling "
-				  "factors are 1..255)", i / 16, i % 16);
-			return VA_STATUS_ERROR_INVALID_PARAMETER;
-		}
-	for (unsigned i = 0; pp->pic_fields.bits.transform_8x8_mode_flag &&
-	     i < 2 * 64; i++)
-		if (!iq->ScalingList8x8[i / 64][i % 64]) {
-			v4l2r_err("h264: ScalingList8x8[%u][%u] = 0 (scaling "
-				  "factors are 1..255)", i / 64, i % 64);
-			return VA_STATUS_ERROR_INVALID_PARAMETER;
-		}
+	if (!va_scaling_list_valid("h264", "ScalingList4x4",
+				   &iq->ScalingList4x4[0][0],
+				   sizeof(iq->ScalingList4x4), 16) ||
+	    (pp->pic_fields.bits.transform_8x8_mode_flag &&
+	     !va_scaling_list_valid("h264", "ScalingList8x8",
+				    &iq->ScalingList8x8[0][0],
+				    sizeof(iq->ScalingList8x8), 64)))
+		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	return VA_STATUS_SUCCESS;
 }
 

@@ -478,15 +478,10 @@ static VAStatus check_scaling_lists(const VAPictureParameterBufferHEVC *pic,
 	};
 #undef LIST
 
-	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++) {
-		const uint8_t *zero = memchr(lists[k].v, 0, lists[k].size);
-		if (!zero)
-			continue;
-		size_t at = (size_t)(zero - lists[k].v);
-		v4l2r_err("hevc: %s[%zu][%zu] = 0 (scaling factors are 1..255)",
-			  lists[k].name, at / lists[k].row, at % lists[k].row);
-		return VA_STATUS_ERROR_INVALID_PARAMETER;
-	}
+	for (size_t k = 0; k < sizeof(lists) / sizeof(lists[0]); k++)
+		if (!va_scaling_list_valid("hevc", lists[k].name, lists[k].v,
+					   lists[k].size, lists[k].row))
+			return VA_STATUS_ERROR_INVALID_PARAMETER;
 	return VA_STATUS_SUCCESS;
 }
 
