@@ -67,7 +67,9 @@ typedef struct {
 	GCond released;
 	GstV4l2rPicture *pictures;	/* one per capture buffer */
 	guint n_pictures;
-	int (*fds)[V4L2R_MAX_PLANES];	/* exported once, for DMABuf output */
+	/* Each capture buffer's planes as DMABuf memory, exported once and
+	 * kept mapped: shared into every buffer that goes out uncopied. */
+	GstMemory *(*memories)[V4L2R_MAX_PLANES];
 	guint64 next_timestamp;
 	GQueue pending;		/* PendingOutput, in output order */
 	/* Bumped when the capture buffers are freed: a buffer downstream
@@ -75,6 +77,10 @@ typedef struct {
 	guint generation;
 
 	gboolean dmabuf;	/* downstream takes our buffers as DMABuf */
+	/* Downstream takes system memory laid out as the capture buffers
+	 * are (it reads GstVideoMeta, or the layout is GStreamer's own):
+	 * they go out uncopied too. */
+	gboolean zero_copy;
 	guint64 drm_modifier;
 } GstV4l2rDecoderPrivate;
 
@@ -206,12 +212,15 @@ static void free_pictures(GstV4l2rDecoderPrivate *p)
 	g_mutex_lock(&p->lock);
 	p->generation++;
 	g_mutex_unlock(&p->lock);
-	if (p->fds)
+	/* Buffers downstream still holds keep their memory (and with it the
+	 * DMABuf: the kernel orphans exported buffers). */
+	if (p->memories)
 		for (guint i = 0; i < p->n_pictures; i++)
 			for (guint j = 0; j < V4L2R_MAX_PLANES; j++)
-				if (p->fds[i][j] >= 0)
-					close(p->fds[i][j]);
-	g_clear_pointer(&p->fds, g_free);
+				if (p->memories[i][j])
+					gst_memory_unref(p->memories[i][j]);
+	g_clear_pointer(&p->memories, g_free);
+	p->dmabuf = p->zero_copy = FALSE;	/* till negotiated again */
 	g_clear_pointer(&p->pictures, g_free);
 	p->n_pictures = 0;
 }
@@ -565,28 +574,49 @@ static void drop_hold(gpointer data)
 	g_free(h);
 }
 
-/* Wraps the capture buffer's DMABuf fds: downstream holds the picture
- * until it frees the buffer. */
-static GstBuffer *dmabuf_buffer(GstV4l2rDecoder *self, GstV4l2rPicture *pic)
+/* Exports every capture buffer's planes as DMABuf memory, once. */
+static gboolean export_memories(GstV4l2rDecoderPrivate *p)
+{
+	if (p->memories)
+		return TRUE;
+	GstAllocator *alloc = gst_dmabuf_allocator_new();
+	gboolean ok = TRUE;
+
+	p->memories = g_malloc0_n(p->n_pictures, sizeof(*p->memories));
+	for (guint i = 0; i < p->n_pictures && ok; i++) {
+		int fds[V4L2R_MAX_PLANES];
+		ok = v4l2r_session_capture_export(p->session, i, fds) >= 0;
+		for (guint m = 0; ok && m < p->layout.mem_planes; m++)
+			/* Kept mapped: mapped once, not per picture read. */
+			p->memories[i][m] = gst_dmabuf_allocator_alloc_with_flags(
+				alloc, fds[m], p->layout.mem_size[m],
+				GST_FD_MEMORY_FLAG_KEEP_MAPPED);
+	}
+	gst_object_unref(alloc);
+	if (!ok) {
+		for (guint i = 0; i < p->n_pictures; i++)
+			for (guint m = 0; m < V4L2R_MAX_PLANES; m++)
+				if (p->memories[i][m])
+					gst_memory_unref(p->memories[i][m]);
+		g_clear_pointer(&p->memories, g_free);
+	}
+	return ok;
+}
+
+/* A buffer of the picture's own memory (no copy): downstream holds the
+ * picture until the last buffer sharing that memory goes, copies made
+ * of the buffer included (the hold is on the memory, not the buffer). */
+static GstBuffer *shared_buffer(GstV4l2rDecoder *self, GstV4l2rPicture *pic)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
 	const struct v4l2r_layout *l = &p->layout;
-	GstAllocator *alloc = gst_dmabuf_allocator_new();
 	GstBuffer *buf = gst_buffer_new();
 	gsize offsets[GST_VIDEO_MAX_PLANES] = { 0 };
 	gint strides[GST_VIDEO_MAX_PLANES] = { 0 };
 
-	for (guint m = 0; m < l->mem_planes; m++) {
-		int fd = dup(p->fds[pic->index][m]);
-		if (fd < 0) {
-			gst_buffer_unref(buf);
-			gst_object_unref(alloc);
-			return NULL;
-		}
-		gst_buffer_append_memory(buf, gst_dmabuf_allocator_alloc(
-						      alloc, fd, l->mem_size[m]));
-	}
-	gst_object_unref(alloc);
+	for (guint m = 0; m < l->mem_planes; m++)
+		gst_buffer_append_memory(buf, gst_memory_share(
+					 p->memories[pic->index][m], 0, -1));
 	for (guint i = 0; i < l->num_planes; i++) {
 		gsize before = 0;
 		for (guint m = 0; m < l->plane[i].mem_plane; m++)
@@ -610,9 +640,31 @@ static GstBuffer *dmabuf_buffer(GstV4l2rDecoder *self, GstV4l2rPicture *pic)
 	pic->refs++;
 	pic->downstream++;
 	g_mutex_unlock(&p->lock);
-	gst_mini_object_set_qdata(GST_MINI_OBJECT(buf), picture_quark, h,
-				  drop_hold);
+	gst_mini_object_set_qdata(GST_MINI_OBJECT(gst_buffer_peek_memory(buf, 0)),
+				  picture_quark, h, drop_hold);
 	return buf;
+}
+
+/* Whether the capture buffers are laid out as GStreamer lays out info's
+ * frames, so that a reader without GstVideoMeta reads them right. */
+static gboolean layout_is_default(const struct v4l2r_layout *l,
+				  const GstVideoInfo *info)
+{
+	gsize before = 0;
+
+	if (l->num_planes != GST_VIDEO_INFO_N_PLANES(info))
+		return FALSE;
+	for (guint i = 0; i < l->num_planes; i++) {
+		for (guint m = 0; m < l->plane[i].mem_plane; m++)
+			before += l->mem_size[m];
+		if (before + l->plane[i].offset !=
+			    GST_VIDEO_INFO_PLANE_OFFSET(info, i) ||
+		    l->plane[i].stride !=
+			    (guint)GST_VIDEO_INFO_PLANE_STRIDE(info, i))
+			return FALSE;
+		before = 0;
+	}
+	return TRUE;
 }
 
 /* Copies (untiles, unpacks) the picture into a system-memory buffer. */
@@ -705,8 +757,8 @@ static GstFlowReturn push_one(GstV4l2rDecoder *self)
 					 v4l2r_result_str(result)),
 					(NULL), fr);
 		gst_video_decoder_drop_frame(dec, frame);
-	} else if (p->dmabuf) {
-		frame->output_buffer = dmabuf_buffer(self, pic);
+	} else if (p->dmabuf || p->zero_copy) {
+		frame->output_buffer = shared_buffer(self, pic);
 		fr = frame->output_buffer ?
 			     gst_video_decoder_finish_frame(dec, frame) :
 			     GST_FLOW_ERROR;
@@ -926,7 +978,7 @@ static gboolean decoder_negotiate(GstVideoDecoder *dec)
 		state->caps = gst_video_info_to_caps(&state->info);
 	GstCaps *want = p->configured && peer && !gst_caps_is_any(peer) ?
 				dmabuf_caps(p, state) : NULL;
-	if (want && gst_caps_can_intersect(want, peer)) {
+	if (want && gst_caps_can_intersect(want, peer) && export_memories(p)) {
 		GST_INFO_OBJECT(self, "DMABuf output: %" GST_PTR_FORMAT, want);
 		gst_caps_replace(&state->caps, want);
 		p->dmabuf = TRUE;
@@ -935,19 +987,53 @@ static gboolean decoder_negotiate(GstVideoDecoder *dec)
 		gst_caps_unref(want);
 	if (peer)
 		gst_caps_unref(peer);
-	if (p->dmabuf && !p->fds) {
-		p->fds = g_malloc_n(p->n_pictures, sizeof(*p->fds));
-		for (guint i = 0; i < p->n_pictures; i++) {
-			for (guint j = 0; j < V4L2R_MAX_PLANES; j++)
-				p->fds[i][j] = -1;
-			if (v4l2r_session_capture_export(p->session, i,
-							 p->fds[i]) < 0)
-				p->dmabuf = FALSE;
-		}
-	}
 	gst_video_codec_state_unref(state);
 	return GST_VIDEO_DECODER_CLASS(gst_v4l2r_decoder_parent_class)
 		->negotiate(dec);
+}
+
+/* System memory goes out uncopied when downstream can read the capture
+ * buffers as they are laid out: linear, and either it reads GstVideoMeta
+ * or the layout is GStreamer's default for the frame; and when the
+ * buffers it says it keeps fit the capture buffers set aside for it.
+ * Otherwise (tiled and packed formats too) it gets copies: copy_picture. */
+static gboolean decoder_decide_allocation(GstVideoDecoder *dec,
+					  GstQuery *query)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(dec));
+
+	if (!GST_VIDEO_DECODER_CLASS(gst_v4l2r_decoder_parent_class)
+		     ->decide_allocation(dec, query))
+		return FALSE;
+	p->zero_copy = FALSE;
+	if (p->dmabuf || !p->configured)
+		return TRUE;
+	const struct v4l2r_format_desc *d = p->layout.desc;
+	GstVideoCodecState *state = gst_video_decoder_get_output_state(dec);
+	guint keeps = 0;
+	if (gst_query_get_n_allocation_pools(query) > 0)
+		gst_query_parse_nth_allocation_pool(query, 0, NULL, NULL, &keeps,
+						    NULL);
+	const char *copied_why = NULL;
+	if (d->tile_w || d->linear_fourcc != d->v4l2_fourcc)
+		copied_why = "tiled or packed";
+	else if (keeps > DOWNSTREAM_BUFFERS)
+		copied_why = "downstream keeps too many buffers";
+	else if (!state ||
+		 (!gst_query_find_allocation_meta(query,
+						  GST_VIDEO_META_API_TYPE,
+						  NULL) &&
+		  !layout_is_default(&p->layout, &state->info)))
+		copied_why = "downstream reads no video meta";
+	else if (!export_memories(p))
+		copied_why = "the buffers cannot be exported";
+	if (state)
+		gst_video_codec_state_unref(state);
+	p->zero_copy = !copied_why;
+	GST_INFO_OBJECT(dec, "system memory output: %s %s%s%s",
+			d->name, copied_why ? "copied (" : "without a copy",
+			copied_why ? copied_why : "", copied_why ? ")" : "");
+	return TRUE;
 }
 
 static gboolean decoder_src_query(GstVideoDecoder *dec, GstQuery *query)
@@ -1071,6 +1157,7 @@ static void gst_v4l2r_decoder_class_init(GstV4l2rDecoderClass *klass)
 	dec->drain = decoder_finish;
 	dec->flush = decoder_flush;
 	dec->negotiate = decoder_negotiate;
+	dec->decide_allocation = decoder_decide_allocation;
 	dec->src_query = decoder_src_query;
 
 	const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
