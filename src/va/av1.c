@@ -299,8 +299,9 @@ static unsigned n_buffers(const struct va_picture_input *in)
 }
 
 /* Each distinct data buffer goes once into the OUTPUT buffer; FFmpeg 5.1's
- * repeats of a tile group (a new buffer with the same bytes, right after)
- * are the same group. Tiles then point into the copies. */
+ * repeats of a tile group (a new buffer with the same bytes, right after),
+ * like one buffer rendered again, are the same group. Tiles then point
+ * into the copies. */
 static VAStatus place_tiles(struct av1_state *st,
 			    const struct va_picture_input *in,
 			    const VADecPictureParameterBufferAV1 *pp)
@@ -323,9 +324,9 @@ static VAStatus place_tiles(struct av1_state *st,
 				   "%u outside the %u x %u tiles", i,
 				   sp->tile_row, sp->tile_column, pp->tile_rows,
 				   pp->tile_cols);
-		bool same = g && (g->bytes == s->buffer ||
-				  (g->size == s->buffer_size &&
-				   !memcmp(g->bytes, s->buffer, g->size)));
+		bool same = g && g->size == s->buffer_size &&
+			    (g->bytes == s->buffer ||
+			     !memcmp(g->bytes, s->buffer, g->size));
 		if (!same) {
 			g = &st->groups[st->n_groups++];
 			g->bytes = s->buffer;

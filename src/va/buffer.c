@@ -1,6 +1,7 @@
-/* Buffers: client parameter/data buffers (plain memory, read at
- * vaRenderPicture) and image buffers (owned memory, or for a derived image
- * the surface's own mapped CAPTURE buffer). */
+/* Buffers: client parameter/data buffers (plain memory; parameters are
+ * read at vaRenderPicture, slice data at vaEndPicture) and image buffers
+ * (owned memory, or for a derived image the surface's own mapped CAPTURE
+ * buffer). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -18,6 +19,12 @@ void va_buffer_free(struct va_buffer *buf)
 		return;
 	free(buf->data);
 	free(buf);
+}
+
+void va_buffer_release(struct va_buffer *buf)
+{
+	if (!--buf->holds && buf->destroyed)
+		va_buffer_free(buf);
 }
 
 VAStatus va_CreateBuffer(VADriverContextP ctx, VAContextID context,
@@ -99,8 +106,9 @@ VAStatus va_BufferSetNumElements(VADriverContextP ctx, VABufferID id,
 	struct va_buffer *buf = va_heap_get(&drv->buffers, id);
 	if (!buf) {
 		st = VA_STATUS_ERROR_INVALID_BUFFER;
-	} else if (buf->external || buf->mapped || !n ||
+	} else if (buf->external || buf->mapped || buf->holds || !n ||
 		   (uint64_t)buf->size * n > MAX_BUFFER_BYTES) {
+		/* held: a picture in progress points into data */
 		st = VA_STATUS_ERROR_INVALID_PARAMETER;
 	} else if (n != buf->num_elements) {
 		size_t total = (size_t)buf->size * n;
@@ -159,11 +167,17 @@ VAStatus va_DestroyBuffer(VADriverContextP ctx, VABufferID id)
 		pthread_mutex_unlock(&drv->lock);
 		return VA_STATUS_SUCCESS;
 	}
+	/* The id goes at once; a picture in progress that holds the buffer
+	 * (its slice data, read at vaEndPicture) frees it. */
 	buf = va_heap_remove(&drv->buffers, id);
+	bool held = buf && buf->holds;
+	if (held)
+		buf->destroyed = true;
 	pthread_mutex_unlock(&drv->lock);
 	if (!buf)
 		return VA_STATUS_ERROR_INVALID_BUFFER;
-	va_buffer_free(buf);
+	if (!held)
+		va_buffer_free(buf);
 	return VA_STATUS_SUCCESS;
 }
 

@@ -24,9 +24,11 @@ struct v4l2_ext_control;
  * buffer by picture.c; data starts where the VA parameters say). The
  * slice_data_offset bytes of that buffer in front of data are readable
  * too, at data - lead. buffer/buffer_size is the whole slice data buffer
- * the slice's bytes lie in: slices that share one data buffer have the
- * same buffer pointer, and each data buffer the client rendered has its
- * own (AV1 clients send one buffer per tile group, some once per tile). */
+ * the slice's bytes lie in, the client's own memory (not a copy: slices
+ * of different buffers are not next to each other): slices that share
+ * one data buffer have the same buffer pointer, as do slices of one
+ * buffer rendered twice; each other data buffer has its own (AV1 clients
+ * send one buffer per tile group, some once per tile). */
 struct va_slice {
 	const void *params;
 	const uint8_t *data;

@@ -44,8 +44,18 @@ void va_context_ref(struct va_context *c)
 	c->refs++;
 }
 
+void va_context_release_held(struct va_context *c)
+{
+	for (unsigned i = 0; i < c->n_held; i++)
+		va_buffer_release(c->held[i]);
+	c->n_held = 0;
+}
+
 static void context_free(struct va_context *c)
 {
+	/* A picture begun but never ended (vaDestroyContext drops it). */
+	va_context_release_held(c);
+	free(c->held);
 	v4l2r_session_close(c->session);
 	va_accum_fini(&c->accum);
 	free(c->codec_state);

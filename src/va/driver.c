@@ -268,6 +268,35 @@ static void build_profiles(struct va_driver *drv)
 	}
 }
 
+struct va_driver *va_driver_new(VADriverContextP ctx)
+{
+	struct va_driver *drv = calloc(1, sizeof(*drv));
+
+	if (!drv)
+		return NULL;
+	drv->ctx = ctx;
+	pthread_mutex_init(&drv->lock, NULL);
+	va_heap_init(&drv->configs, 1);
+	va_heap_init(&drv->contexts, 2);
+	va_heap_init(&drv->surfaces, 3);
+	va_heap_init(&drv->buffers, 4);
+	va_heap_init(&drv->images, 5);
+	ctx->pDriverData = drv;
+	return drv;
+}
+
+void va_driver_free(struct va_driver *drv)
+{
+	drv->ctx->pDriverData = NULL;
+	va_heap_fini(&drv->configs);
+	va_heap_fini(&drv->contexts);
+	va_heap_fini(&drv->surfaces);
+	va_heap_fini(&drv->buffers);
+	va_heap_fini(&drv->images);
+	pthread_mutex_destroy(&drv->lock);
+	free(drv);
+}
+
 static VAStatus va_Terminate(VADriverContextP ctx)
 {
 	struct va_driver *drv = va_drv(ctx);
@@ -286,10 +315,8 @@ static VAStatus va_Terminate(VADriverContextP ctx)
 	while ((obj = va_heap_next(&drv->images, &cur, &id)))
 		va_DestroyImage(ctx, id);
 	cur = 0;
-	while ((obj = va_heap_next(&drv->buffers, &cur, &id))) {
-		va_heap_remove(&drv->buffers, id);
-		va_buffer_free(obj);
-	}
+	while ((obj = va_heap_next(&drv->buffers, &cur, &id)))
+		va_DestroyBuffer(ctx, id);
 	cur = 0;
 	while ((obj = va_heap_next(&drv->surfaces, &cur, &id))) {
 		/* Unbinding closes a probe context the surface owns. */
@@ -303,14 +330,7 @@ static VAStatus va_Terminate(VADriverContextP ctx)
 		free(obj);
 	}
 	log_detach(drv);
-	va_heap_fini(&drv->configs);
-	va_heap_fini(&drv->contexts);
-	va_heap_fini(&drv->surfaces);
-	va_heap_fini(&drv->buffers);
-	va_heap_fini(&drv->images);
-	pthread_mutex_destroy(&drv->lock);
-	free(drv);
-	ctx->pDriverData = NULL;
+	va_driver_free(drv);
 	return VA_STATUS_SUCCESS;
 }
 
@@ -506,17 +526,10 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx);
 __attribute__((visibility("default")))
 VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 {
-	struct va_driver *drv = calloc(1, sizeof(*drv));
+	struct va_driver *drv = va_driver_new(ctx);
 
 	if (!drv)
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	drv->ctx = ctx;
-	pthread_mutex_init(&drv->lock, NULL);
-	va_heap_init(&drv->configs, 1);
-	va_heap_init(&drv->contexts, 2);
-	va_heap_init(&drv->surfaces, 3);
-	va_heap_init(&drv->buffers, 4);
-	va_heap_init(&drv->images, 5);
 	drv->log_level = va_env_int("LIBVA_V4L2_REQUEST_LOG_LEVEL",
 				    V4L2R_LOG_ERROR, 0, 3);
 	drv->sync_timeout_ms = va_env_int("LIBVA_V4L2_REQUEST_SYNC_TIMEOUT_MS",
@@ -524,7 +537,6 @@ VAStatus VA_DRIVER_INIT_FUNC(VADriverContextP ctx)
 					  3600 * 1000);
 	drv->capture_buffers = (unsigned)va_env_int(
 		"LIBVA_V4L2_REQUEST_CAPTURE_BUFFERS", 0, 0, 64);
-	ctx->pDriverData = drv;
 	log_attach(drv);
 	drv->decode_mode = env_decode_mode(drv);
 	drv->capture_format = env_capture_format(drv);

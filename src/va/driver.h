@@ -81,24 +81,25 @@ struct va_config {
 };
 
 /* The picture being collected between vaBeginPicture and vaEndPicture.
- * Buffer contents are copied at vaRenderPicture, so a client may destroy
- * its buffers before vaEndPicture. */
+ * Parameter buffers are copied at vaRenderPicture. Slice data is not: each
+ * slice points into the data buffer the client rendered, and its bytes are
+ * copied once, into the OUTPUT buffer, at vaEndPicture. The caller keeps
+ * that memory alive until then (the driver holds the VA buffers: see
+ * va_context.held). */
 struct va_picture_accum {
 	const struct va_codec_ops *ops;
 	bool have_pic, have_iq, have_prob;
 	uint8_t *pic, *iq, *prob;	/* sized by ops */
 	uint8_t *slice_params;		/* n_slices * ops->slice_param_size */
-	uint32_t *slice_offset;		/* where each slice's bytes sit in data */
-	uint32_t *buffer_offset;	/* where its data buffer sits in data */
-	uint32_t *buffer_size;		/* and that buffer's size */
 	unsigned n_slices, cap_slices;
 	unsigned first_without_data;	/* slices still waiting for data */
-	uint8_t *data;
-	size_t data_size, data_cap;
+	size_t data_size;		/* slice data bytes rendered so far */
 	/* What one request can carry (the OUTPUT buffer size): slice data
-	 * beyond it is refused as it comes, before it is copied. */
+	 * beyond it is refused as it comes, at vaRenderPicture. */
 	size_t data_limit;
-	struct va_slice *slices;	/* built by va_accum_finish */
+	/* buffer and buffer_size set as each slice's data comes, the rest
+	 * by va_accum_finish */
+	struct va_slice *slices;
 };
 
 struct va_context {
@@ -136,6 +137,10 @@ struct va_context {
 	bool picture_open;
 	VASurfaceID target;
 	struct va_picture_accum accum;
+	/* The slice data buffers accum points into, one hold each (a buffer
+	 * rendered twice is here twice), until the picture ends. */
+	struct va_buffer **held;
+	unsigned n_held, cap_held;
 };
 
 struct va_surface {
@@ -166,6 +171,11 @@ struct va_buffer {
 	size_t total;
 	bool mapped;
 	VAImageID image;	/* the image it belongs to, or VA_INVALID_ID */
+	/* Pictures in progress whose slices point into data (under
+	 * drv->lock): a vaDestroyBuffer meanwhile takes the id away at once
+	 * and leaves the freeing to the last release. */
+	unsigned holds;
+	bool destroyed;
 };
 
 struct va_image {
@@ -197,6 +207,12 @@ void va_log(struct va_driver *drv, enum v4l2r_log_level level,
 const struct va_codec_ops *va_codec_by_id(enum v4l2r_codec codec);
 const struct va_profile_entry *va_find_profile(struct va_driver *drv,
 					       VAProfile profile);
+/* A driver with empty object tables and no device, as ctx's
+ * pDriverData (vaInitialize finds the devices; unit tests use it bare);
+ * NULL when out of memory. */
+struct va_driver *va_driver_new(VADriverContextP ctx);
+/* Frees a driver whose object tables were emptied. */
+void va_driver_free(struct va_driver *drv);
 /* An integer from the environment within [min, max], or def. */
 int va_env_int(const char *name, int def, int min, int max);
 
@@ -291,6 +307,9 @@ VAStatus va_context_prepare(struct va_context *c, uint32_t want);
  * context to live in (drv->lock held); NULL when no device makes it. */
 struct va_context *va_context_new_probe(struct va_driver *drv,
 					const struct va_surface *s);
+/* Releases the slice data buffers the picture in progress holds
+ * (drv->lock held; c->lock held, or c unreachable). */
+void va_context_release_held(struct va_context *c);
 /* Gives the context capture buffers for at least n surfaces; with surfaces
  * bound and pictures decoded, only when nothing is in flight (drv->lock
  * held). */
@@ -317,6 +336,8 @@ VAStatus va_BufferInfo(VADriverContextP ctx, VABufferID id,
 VABufferID va_buffer_new_image(struct va_driver *drv, size_t size,
 			       uint8_t *external);
 void va_buffer_free(struct va_buffer *buf);
+/* Drops one hold (drv->lock held); frees a destroyed buffer at the last. */
+void va_buffer_release(struct va_buffer *buf);
 
 /* picture.c */
 VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
@@ -329,11 +350,14 @@ int va_accum_init(struct va_picture_accum *a, const struct va_codec_ops *ops);
 void va_accum_reset(struct va_picture_accum *a);
 void va_accum_fini(struct va_picture_accum *a);
 /* Adds one client buffer (elem_size bytes per element). Returns
- * VA_STATUS_SUCCESS or an error with why (at least 160 bytes) filled. */
+ * VA_STATUS_SUCCESS or an error with why (at least 160 bytes) filled.
+ * Slice data is not copied: it must stay readable until the picture is
+ * written (or reset). */
 VAStatus va_accum_add(struct va_picture_accum *a, VABufferType type,
 		      const void *data, unsigned elem_size,
 		      unsigned n_elements, char *why, size_t why_size);
-/* Checks the picture is complete and fills in (slices point into a). */
+/* Checks the picture is complete and fills in (slices point into a and
+ * into the slice data rendered). */
 VAStatus va_accum_finish(struct va_picture_accum *a,
 			 struct va_picture_input *in, char *why,
 			 size_t why_size);

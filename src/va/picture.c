@@ -59,10 +59,6 @@ void va_accum_fini(struct va_picture_accum *a)
 	free(a->iq);
 	free(a->prob);
 	free(a->slice_params);
-	free(a->slice_offset);
-	free(a->buffer_offset);
-	free(a->buffer_size);
-	free(a->data);
 	free(a->slices);
 	memset(a, 0, sizeof(*a));
 }
@@ -134,19 +130,10 @@ static VAStatus add_slice_params(struct va_picture_accum *a, const void *data,
 		uint8_t *p = realloc(a->slice_params, cap * psize);
 		if (p)
 			a->slice_params = p;
-		uint32_t *o = realloc(a->slice_offset, cap * sizeof(*o));
-		if (o)
-			a->slice_offset = o;
-		uint32_t *bo = realloc(a->buffer_offset, cap * sizeof(*bo));
-		if (bo)
-			a->buffer_offset = bo;
-		uint32_t *bs = realloc(a->buffer_size, cap * sizeof(*bs));
-		if (bs)
-			a->buffer_size = bs;
 		struct va_slice *s = realloc(a->slices, cap * sizeof(*s));
 		if (s)
 			a->slices = s;
-		if (!p || !o || !bo || !bs || !s)
+		if (!p || !s)
 			return refuse(why, why_size,
 				      VA_STATUS_ERROR_ALLOCATION_FAILED,
 				      "out of memory for %u slices", need);
@@ -199,25 +186,14 @@ static VAStatus add_slice_data(struct va_picture_accum *a, const uint8_t *data,
 			      "%zu more bytes of slice data after %zu: a "
 			      "picture's data must fit the %zu-byte bitstream "
 			      "buffer", size, a->data_size, a->data_limit);
-	if (a->data_size + size > a->data_cap) {
-		size_t cap = a->data_cap ? a->data_cap : 64 * 1024;
-		while (cap < a->data_size + size)
-			cap *= 2;
-		uint8_t *p = realloc(a->data, cap);
-		if (!p)
-			return refuse(why, why_size,
-				      VA_STATUS_ERROR_ALLOCATION_FAILED,
-				      "out of memory for %zu bytes of slice data",
-				      a->data_size + size);
-		a->data = p;
-		a->data_cap = cap;
-	}
-	memcpy(a->data + a->data_size, data, size);
+	/* Not copied: read where the client put it, at vaEndPicture. VA
+	 * promises no copy here (Mesa's VA frontend takes none either), so
+	 * a client writing into a buffer it mapped between vaRenderPicture
+	 * and vaEndPicture changes the picture. size fits in 32 bits: the
+	 * limit does. */
 	for (unsigned i = a->first_without_data; i < a->n_slices; i++) {
-		a->slice_offset[i] = (uint32_t)a->data_size +
-				     slice_base(a, i).slice_data_offset;
-		a->buffer_offset[i] = (uint32_t)a->data_size;
-		a->buffer_size[i] = (uint32_t)size;
+		a->slices[i].buffer = data;
+		a->slices[i].buffer_size = (uint32_t)size;
 	}
 	a->data_size += size;
 	a->first_without_data = a->n_slices;
@@ -271,13 +247,13 @@ VAStatus va_accum_finish(struct va_picture_accum *a,
 			      "slices %u..%u have parameters but no data",
 			      a->first_without_data, a->n_slices - 1);
 	for (unsigned i = 0; i < a->n_slices; i++) {
-		a->slices[i].params = a->slice_params +
-				      (size_t)i * a->ops->slice_param_size;
-		a->slices[i].data = a->data + a->slice_offset[i];
-		a->slices[i].size = slice_base(a, i).slice_data_size;
-		a->slices[i].lead = slice_base(a, i).slice_data_offset;
-		a->slices[i].buffer = a->data + a->buffer_offset[i];
-		a->slices[i].buffer_size = a->buffer_size[i];
+		struct va_slice *s = &a->slices[i];
+		VASliceParameterBufferBase b = slice_base(a, i);
+		s->params = a->slice_params +
+			    (size_t)i * a->ops->slice_param_size;
+		s->size = b.slice_data_size;
+		s->lead = b.slice_data_offset;
+		s->data = s->buffer + s->lead;
 	}
 	memset(in, 0, sizeof(*in));
 	in->pic_params = a->pic;
@@ -418,6 +394,30 @@ static void mark_surface(struct va_driver *drv, VASurfaceID id,
 
 #define BAD_PICTURE "its picture was refused (bad parameters or data)"
 
+/* Room for one more held buffer (c->lock and drv->lock held). */
+static bool held_room(struct va_context *c)
+{
+	if (c->n_held < c->cap_held)
+		return true;
+	unsigned cap = c->cap_held ? c->cap_held * 2 : 16;
+	struct va_buffer **h = realloc(c->held, cap * sizeof(*h));
+	if (!h)
+		return false;
+	c->held = h;
+	c->cap_held = cap;
+	return true;
+}
+
+/* The picture ended or was dropped: its slice data is no longer read. */
+static void release_held(struct va_driver *drv, struct va_context *c)
+{
+	if (!c->n_held)
+		return;
+	pthread_mutex_lock(&drv->lock);
+	va_context_release_held(c);
+	pthread_mutex_unlock(&drv->lock);
+}
+
 VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 			 VASurfaceID target)
 {
@@ -432,6 +432,7 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 		va_warn(drv, "vaBeginPicture before vaEndPicture: the picture "
 			"for surface 0x%x is dropped", c->target);
 		c->picture_open = false;
+		release_held(drv, c);
 	}
 	if (c->session && v4l2r_session_lost(c->session)) {
 		va_err(drv, "vaBeginPicture: %s", DEVICE_GONE);
@@ -496,15 +497,25 @@ VAStatus va_RenderPicture(VADriverContextP ctx, VAContextID context,
 	for (int i = 0; i < n && st == VA_STATUS_SUCCESS; i++) {
 		pthread_mutex_lock(&drv->lock);
 		struct va_buffer *buf = va_heap_get(&drv->buffers, buffers[i]);
+		bool slice_data = buf && buf->type == VASliceDataBufferType;
 		if (!buf) {
 			st = VA_STATUS_ERROR_INVALID_BUFFER;
 			snprintf(why, sizeof(why), "buffer 0x%x does not exist",
 				 buffers[i]);
+		} else if (slice_data && !held_room(c)) {
+			st = VA_STATUS_ERROR_ALLOCATION_FAILED;
+			snprintf(why, sizeof(why), "out of memory");
 		} else {
 			st = va_accum_add(&c->accum, buf->type,
 					  buf->external ? buf->external : buf->data,
 					  buf->size, buf->num_elements, why,
 					  sizeof(why));
+		}
+		/* The slices point into it until the picture ends: a
+		 * vaDestroyBuffer before then leaves the freeing to us. */
+		if (st == VA_STATUS_SUCCESS && slice_data) {
+			buf->holds++;
+			c->held[c->n_held++] = buf;
 		}
 		pthread_mutex_unlock(&drv->lock);
 		if (st != VA_STATUS_SUCCESS)
@@ -691,6 +702,8 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 	if (st != VA_STATUS_SUCCESS)
 		mark_surface(drv, target, V4L2R_REFUSED, BAD_PICTURE);
 out:
+	/* The slice data is in the OUTPUT buffer now, or never will be. */
+	release_held(drv, c);
 	pthread_mutex_unlock(&c->lock);
 	context_put(drv, c);
 	return st;

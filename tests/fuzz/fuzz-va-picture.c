@@ -12,9 +12,10 @@
  *   0..2: picture parameters, IQ matrix, probability table, of
  *     the codec's size (op & 0x80: of a size taken from the input instead)
  *   3: 1..4 slice parameter structs (count from the next byte)
- *   4: slice data, its size from the next two bytes (op & 0x80: the last
- *     slice data buffer once more, as a client rendering one buffer again
- *     and again)
+ *   4: slice data, its size from the next two bytes, in memory of its
+ *     own like a VA buffer's (the picture points into it until written;
+ *     op & 0x80: the picture's last slice data buffer once more, as a
+ *     client rendering one buffer again and again)
  *   5: end of the picture: finish, translate, plan, write (op & 0x80:
  *     into a bitstream buffer one byte short). */
 #include "config.h"
@@ -90,6 +91,19 @@ static void write_requests(const struct va_codec_ops *ops, void *state,
 	}
 }
 
+/* The slice data buffers of the picture being collected. */
+struct data_buffers {
+	uint8_t *p[MAX_BUFFERS];
+	unsigned n;
+};
+
+static void free_data(struct data_buffers *d)
+{
+	for (unsigned i = 0; i < d->n; i++)
+		free(d->p[i]);
+	d->n = 0;
+}
+
 static void end_picture(const struct va_codec_ops *ops, void *state,
 			struct va_picture_accum *acc,
 			const struct v4l2r_decode_mode *mode, VAProfile profile,
@@ -125,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	VAProfile profile = n_profiles ? profiles[(m >> 3) % n_profiles] :
 					 VAProfileNone;
 	struct va_picture_accum acc;
+	struct data_buffers data_bufs = { .n = 0 };
 	void *state = calloc(1, ops->state_size ? ops->state_size : 1);
 	static uint8_t buf[1 << 16];
 	char why[192];
@@ -163,6 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		default:
 			end_picture(ops, state, &acc, &mode, profile, op & 0x80);
+			free_data(&data_bufs);
 			p++;
 			b = 0;
 			continue;
@@ -171,11 +187,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			elem = fuzz_u8(&in) * 4u;
 		if ((size_t)elem * n > sizeof(buf) || b >= MAX_BUFFERS)
 			continue;
-		if (!(type == VASliceDataBufferType && op & 0x80))
+		const uint8_t *src = buf;
+		if (type != VASliceDataBufferType) {
 			fuzz_bytes(&in, buf, (size_t)elem * n);
-		va_accum_add(&acc, type, buf, elem, n, why, sizeof(why));
+		} else if (op & 0x80) {
+			if (!data_bufs.n)
+				continue;
+			src = data_bufs.p[data_bufs.n - 1];
+		} else {
+			uint8_t *d = malloc(elem ? elem : 1);
+			if (!d)
+				continue;
+			fuzz_bytes(&in, d, elem);
+			data_bufs.p[data_bufs.n++] = d;
+			src = d;
+		}
+		va_accum_add(&acc, type, src, elem, n, why, sizeof(why));
 	}
 	va_accum_fini(&acc);
+	free_data(&data_bufs);
 	free(state);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* The v4l2_request VA driver through libva's own API, on visl: both
  * surface/context creation orders, images (one destroyed while another
  * thread's vaGetImage writes into it), DMABUF export, growth of the
- * picture buffers, every bad input a client can hand over, several
+ * picture buffers, every bad input a client can hand over, buffers
+ * destroyed between vaRenderPicture and vaEndPicture, several
  * contexts on several threads, a request the kernel refuses, a job the
  * device ends with an error, a device that never answers and one that
  * cannot allocate picture buffers (visl's fault parameters); the surface
@@ -275,6 +276,118 @@ static void test_bad_input(VAContextID ctx, VASurfaceID *s, VAConfigID cfg)
 
 	bool ok = decode_ipb(ctx, s, why, sizeof(why));
 	report("decoding-goes-on-after-bad-input", ok, "%s", why);
+}
+
+/* Whether the file at path holds the n bytes of want somewhere. */
+static bool file_holds(const char *path, const uint8_t *want, size_t n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *all = NULL;
+	size_t size = 0, cap = 0, got;
+	bool found = false;
+
+	if (!f)
+		return false;
+	do {
+		if (size == cap) {
+			uint8_t *p = realloc(all, cap = cap ? cap * 2 : 65536);
+			if (!p)
+				break;
+			all = p;
+		}
+		got = fread(all + size, 1, cap - size, f);
+		size += got;
+	} while (got);
+	fclose(f);
+	for (size_t i = 0; n && i + n <= size && !found; i++)
+		found = !memcmp(all + i, want, n);
+	free(all);
+	return found;
+}
+
+/* VA lets a client destroy its buffers between vaRenderPicture and
+ * vaEndPicture. The driver reads the slice data at vaEndPicture (its one
+ * copy, into the bitstream buffer), so it keeps the buffer until then:
+ * the picture decodes, and the bitstream the device got (recorded with
+ * LIBVA_V4L2_REQUEST_RECORD) is the client's data, a new buffer of the
+ * same size and other bytes made in between notwithstanding. The ids are
+ * refused at once. */
+static void test_buffers_destroyed_before_end(VAConfigID cfg)
+{
+	const char *tmp = getenv("TMPDIR");
+	char trace[256];
+	struct va_pic p;
+	VABufferID bufs[VA_PIC_MAX_BUFS], other = VA_INVALID_ID;
+	VASurfaceID s = VA_INVALID_SURFACE;
+	VAContextID ctx = VA_INVALID_ID;
+	unsigned n = 0, data_size = 0;
+	VAStatus st, end = VA_STATUS_ERROR_UNKNOWN, sync = end;
+	bool destroyed = true, refused = true;
+
+	snprintf(trace, sizeof(trace), "%s/va-api-held-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(trace);
+	if (fd < 0 || !va_mpeg2_pic(&p, PIC_I, 0, 0, W, H, 0)) {
+		report("buffers-destroyed-before-end", false, "setup");
+		if (fd >= 0) {
+			close(fd);
+			unlink(trace);
+		}
+		return;
+	}
+	close(fd);
+	const uint8_t *data = va_pic_get(&p, VASliceDataBufferType, &data_size);
+	setenv("LIBVA_V4L2_REQUEST_RECORD", trace, 1);
+	st = vaCreateSurfaces(dpy, VA_RT_FORMAT_YUV420, W, H, &s, 1, NULL, 0);
+	if (!st)
+		st = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, &s, 1, &ctx);
+	unsetenv("LIBVA_V4L2_REQUEST_RECORD");
+	for (unsigned i = 0; i < p.n && !st; i++) {
+		st = vaCreateBuffer(dpy, ctx, p.b[i].type, p.b[i].size, p.b[i].n,
+				    p.b[i].data, &bufs[n]);
+		n += !st;
+	}
+	if (!st)
+		st = vaBeginPicture(dpy, ctx, s);
+	if (!st)
+		st = vaRenderPicture(dpy, ctx, bufs, (int)n);
+	for (unsigned i = 0; i < n; i++)
+		destroyed &= vaDestroyBuffer(dpy, bufs[i]) == VA_STATUS_SUCCESS;
+	for (unsigned i = 0; i < n; i++) {
+		void *map;
+		refused &= vaBufferSetNumElements(dpy, bufs[i], 2) ==
+				   VA_STATUS_ERROR_INVALID_BUFFER &&
+			   vaMapBuffer(dpy, bufs[i], &map) ==
+				   VA_STATUS_ERROR_INVALID_BUFFER &&
+			   vaDestroyBuffer(dpy, bufs[i]) ==
+				   VA_STATUS_ERROR_INVALID_BUFFER;
+	}
+	uint8_t *junk = malloc(data_size ? data_size : 1);
+	if (!st && junk) {
+		memset(junk, 0xe5, data_size);
+		vaCreateBuffer(dpy, ctx, VASliceDataBufferType, data_size, 1,
+			       junk, &other);
+	}
+	if (!st)
+		end = vaEndPicture(dpy, ctx);
+	if (!end)
+		sync = vaSyncSurface(dpy, s);
+	if (other != VA_INVALID_ID)
+		vaDestroyBuffer(dpy, other);
+	free(junk);
+	/* Destroying the context ends the recording. */
+	if (ctx != VA_INVALID_ID)
+		vaDestroyContext(dpy, ctx);
+	if (s != VA_INVALID_SURFACE)
+		vaDestroySurfaces(dpy, &s, 1);
+	bool recorded = data && file_holds(trace, data, data_size);
+	unlink(trace);
+	va_pic_free(&p);
+	report("buffers-destroyed-before-end",
+	       !st && destroyed && refused && !end && !sync && recorded,
+	       "render %s, destroyed %d, ids refused %d, end %s, sync %s, "
+	       "data in the recorded bitstream %d", vaErrorStr(st), destroyed,
+	       refused, vaErrorStr(end), vaErrorStr(sync), recorded);
 }
 
 struct worker {
@@ -1259,6 +1372,7 @@ int main(int argc, char **argv)
 
 	test_bad_input(ctx, s, cfg);
 	vaDestroyContext(dpy, ctx);
+	test_buffers_destroyed_before_end(cfg);
 
 	/* GStreamer's order: the context first, surfaces afterwards, more of
 	 * them than the context has picture buffers. */

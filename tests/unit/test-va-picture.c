@@ -239,7 +239,7 @@ END_TEST
 
 /* The slice data of a picture is bounded by what one request carries: a
  * client rendering the same 1 MiB buffer again and again is refused at the
- * buffer that passes the limit, before anything of it is copied. */
+ * buffer that passes the limit (at vaRenderPicture, not vaEndPicture). */
 START_TEST(slice_data_bounded)
 {
 	const size_t mib = 1024 * 1024;
@@ -260,7 +260,8 @@ START_TEST(slice_data_bounded)
 				 VA_STATUS_ERROR_NOT_ENOUGH_BUFFER);
 	ck_assert_ptr_nonnull(strstr(why, "4194304-byte bitstream buffer"));
 	ck_assert_uint_eq(acc.data_size, 4 * mib);
-	ck_assert_uint_le(acc.data_cap, 4 * mib);
+	ck_assert_uint_eq(acc.n_slices, 5);
+	ck_assert_uint_eq(acc.first_without_data, 4);
 
 	/* One byte over, in one buffer of elements: refused too. */
 	va_accum_reset(&acc);
@@ -345,27 +346,63 @@ START_TEST(slices_know_their_data_buffer)
 {
 	/* Two slices in one data buffer, then one in a buffer of its own
 	 * with identical bytes (AV1 from FFmpeg 5.1: a tile group per
-	 * tile): each slice sees the whole buffer it came in, and the two
-	 * buffers stay apart. */
+	 * tile), then one in the first buffer rendered again: each slice
+	 * sees the whole buffer it came in, the client's own bytes (not a
+	 * copy), and the two buffers stay apart. */
+	static const uint8_t twin[sizeof(data)] = {
+		0, 0, 1, 1, 0xaa, 0xbb, 0xcc, 0, 0, 1, 2, 0xdd, 0xee,
+	};
 	VAPictureParameterBufferMPEG2 p = pic();
 	VASliceParameterBufferMPEG2 s[2] = { slice(0, 7, 0), slice(7, 6, 1) };
-	VASliceParameterBufferMPEG2 s2 = slice(7, 6, 2);
+	VASliceParameterBufferMPEG2 s2 = slice(7, 6, 2), s3 = slice(0, 7, 3);
 	struct va_picture_input in;
 
 	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
 	ck_assert_int_eq(add(VASliceParameterBufferType, s, sizeof(s[0]), 2), 0);
 	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1), 0);
 	ck_assert_int_eq(add(VASliceParameterBufferType, &s2, sizeof(s2), 1), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, twin, sizeof(twin), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, &s3, sizeof(s3), 1), 0);
 	ck_assert_int_eq(add(VASliceDataBufferType, data, sizeof(data), 1), 0);
+	ck_assert_uint_eq(acc.data_size, 3 * sizeof(data));
 	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
-	ck_assert_ptr_eq(in.slices[0].buffer, in.slices[1].buffer);
-	ck_assert_ptr_ne(in.slices[1].buffer, in.slices[2].buffer);
-	for (unsigned i = 0; i < 3; i++) {
+	ck_assert_ptr_eq(in.slices[0].buffer, data);
+	ck_assert_ptr_eq(in.slices[1].buffer, data);
+	ck_assert_ptr_eq(in.slices[2].buffer, twin);
+	ck_assert_ptr_eq(in.slices[3].buffer, data);
+	for (unsigned i = 0; i < 4; i++) {
 		ck_assert_uint_eq(in.slices[i].buffer_size, sizeof(data));
 		ck_assert_mem_eq(in.slices[i].buffer, data, sizeof(data));
 		ck_assert_ptr_eq(in.slices[i].data,
 				 in.slices[i].buffer + in.slices[i].lead);
 	}
+	ck_assert_uint_eq(in.slices[3].size, 7);
+}
+END_TEST
+
+/* The slice data is read where the client put it, when the bitstream is
+ * written (vaEndPicture): its bytes of that moment are the picture's. */
+START_TEST(slice_data_read_when_written)
+{
+	uint8_t mine[sizeof(data)];
+	struct va_picture_input in;
+	const struct v4l2r_decode_mode mode = { .slice_based = false };
+	uint8_t out[sizeof(data)];
+	size_t written;
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s[2] = { slice(0, 7, 0), slice(7, 6, 1) };
+
+	memcpy(mine, data, sizeof(data));
+	ck_assert_int_eq(add(VAPictureParameterBufferType, &p, sizeof(p), 1), 0);
+	ck_assert_int_eq(add(VASliceParameterBufferType, s, sizeof(s[0]), 2), 0);
+	ck_assert_int_eq(add(VASliceDataBufferType, mine, sizeof(mine), 1), 0);
+	mine[12] = 0x42;
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_int_eq(va_bitstream_write(&va_codec_mpeg2, NULL, &in, &mode, 0,
+					    2, out, sizeof(out), &written), 0);
+	ck_assert_uint_eq(written, sizeof(data));
+	ck_assert_mem_eq(out, data, 12);
+	ck_assert_uint_eq(out[12], 0x42);
 }
 END_TEST
 
@@ -423,6 +460,221 @@ START_TEST(codec_writes_its_data)
 	ck_assert_int_eq(va_bitstream_write(&writing_ops, NULL, &in, &mode, 2, 1,
 					    out, sizeof(out), &written),
 			 -EINVAL);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The driver's hold on slice data buffers, through its VA entry points:
+ * a driver without a device, with one context whose picture is open
+ * (vaBeginPicture and the queueing need a device; vaEndPicture then stops
+ * at the target surface, which does not exist, after finishing the
+ * picture). Whether a buffer was freed is ASan's to tell (the -asan
+ * build's make check). */
+
+static struct VADriverContext vactx;
+static struct va_driver *drv;
+static struct va_context *ctx;
+static VAContextID ctx_id;
+
+static void driver_setup(void)
+{
+	drv = va_driver_new(&vactx);
+	ck_assert_ptr_nonnull(drv);
+	drv->log_level = -1;	/* quiet: the bad calls below are meant */
+
+	ctx = calloc(1, sizeof(*ctx));
+	ck_assert_ptr_nonnull(ctx);
+	ctx->drv = drv;
+	ctx->refs = 1;
+	pthread_mutex_init(&ctx->lock, NULL);
+	ctx->config.ops = &va_codec_mpeg2;
+	ck_assert_int_eq(va_accum_init(&ctx->accum, &va_codec_mpeg2), 0);
+	ctx->picture_open = true;
+	ctx->target = 0x3000001;	/* no such surface */
+	ctx_id = va_heap_add(&drv->contexts, ctx);
+	ck_assert_uint_ne(ctx_id, VA_INVALID_ID);
+}
+
+static void driver_teardown(void)
+{
+	unsigned cur = 0;
+	uint32_t id;
+
+	if (ctx)
+		va_DestroyContext(&vactx, ctx_id);
+	while (va_heap_next(&drv->buffers, &cur, &id))
+		ck_assert_int_eq(va_DestroyBuffer(&vactx, id), VA_STATUS_SUCCESS);
+	va_driver_free(drv);
+	drv = NULL;
+	ctx = NULL;
+}
+
+/* A good picture's three buffers: picture and slice parameters, data. */
+static void create_picture(VABufferID ids[3])
+{
+	VAPictureParameterBufferMPEG2 p = pic();
+	VASliceParameterBufferMPEG2 s[2] = { slice(0, 7, 0), slice(7, 6, 1) };
+
+	ck_assert_int_eq(va_CreateBuffer(&vactx, ctx_id,
+					 VAPictureParameterBufferType,
+					 sizeof(p), 1, &p, &ids[0]), 0);
+	ck_assert_int_eq(va_CreateBuffer(&vactx, ctx_id,
+					 VASliceParameterBufferType,
+					 sizeof(s[0]), 2, s, &ids[1]), 0);
+	ck_assert_int_eq(va_CreateBuffer(&vactx, ctx_id, VASliceDataBufferType,
+					 sizeof(data), 1, (void *)data,
+					 &ids[2]), 0);
+}
+
+static struct va_buffer *buffer_of(VABufferID id)
+{
+	struct va_buffer *b = va_heap_get(&drv->buffers, id);
+
+	ck_assert_ptr_nonnull(b);
+	return b;
+}
+
+/* That picture rendered, then its slice data buffer destroyed. */
+static void render_then_destroy_data(VABufferID ids[3])
+{
+	create_picture(ids);
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, ids, 3), 0);
+	ck_assert_uint_eq(buffer_of(ids[2])->holds, 1);
+	ck_assert_uint_eq(ctx->n_held, 1);	/* the data buffer alone */
+	ck_assert_int_eq(va_DestroyBuffer(&vactx, ids[2]), 0);
+}
+
+/* The id of a destroyed buffer is refused by every call at once. */
+static void assert_gone(VABufferID id)
+{
+	VABufferType type;
+	unsigned size, n;
+	void *map;
+
+	ck_assert_int_eq(va_BufferInfo(&vactx, id, &type, &size, &n),
+			 VA_STATUS_ERROR_INVALID_BUFFER);
+	ck_assert_int_eq(va_MapBuffer(&vactx, id, &map),
+			 VA_STATUS_ERROR_INVALID_BUFFER);
+	ck_assert_int_eq(va_BufferSetNumElements(&vactx, id, 2),
+			 VA_STATUS_ERROR_INVALID_BUFFER);
+	ck_assert_int_eq(va_DestroyBuffer(&vactx, id),
+			 VA_STATUS_ERROR_INVALID_BUFFER);
+	if (ctx && ctx->picture_open)
+		ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, &id, 1),
+				 VA_STATUS_ERROR_INVALID_BUFFER);
+}
+
+/* FFmpeg destroys its buffers after vaEndPicture, but VA lets a client do
+ * it between vaRenderPicture and vaEndPicture: the picture still has its
+ * data, written whole into the bitstream; the id is gone at once. */
+START_TEST(destroyed_slice_data_stays_until_end)
+{
+	VABufferID ids[3];
+	struct va_picture_input in;
+	const struct v4l2r_decode_mode mode = { .slice_based = false };
+	uint8_t out[sizeof(data)];
+	size_t written;
+
+	render_then_destroy_data(ids);
+	for (unsigned i = 0; i < 2; i++)
+		ck_assert_int_eq(va_DestroyBuffer(&vactx, ids[i]), 0);
+	assert_gone(ids[2]);
+	ck_assert_uint_eq(va_heap_count(&drv->buffers), 0);
+
+	/* What vaEndPicture does first: finish, write the bitstream. */
+	ck_assert_int_eq(va_accum_finish(&ctx->accum, &in, why, sizeof(why)), 0);
+	ck_assert_ptr_eq(in.slices[0].buffer, ctx->held[0]->data);
+	ck_assert_int_eq(va_bitstream_write(&va_codec_mpeg2, NULL, &in, &mode, 0,
+					    2, out, sizeof(out), &written), 0);
+	ck_assert_uint_eq(written, sizeof(data));
+	ck_assert_mem_eq(out, data, sizeof(data));
+
+	/* vaEndPicture fails (no target surface) and releases the buffer,
+	 * which goes then. */
+	ck_assert_int_eq(va_EndPicture(&vactx, ctx_id),
+			 VA_STATUS_ERROR_INVALID_SURFACE);
+	ck_assert_uint_eq(ctx->n_held, 0);
+	ck_assert(!ctx->picture_open);
+}
+END_TEST
+
+/* A buffer held and not destroyed is the client's again once the picture
+ * ends: its size may change then, not before (the picture points into
+ * it), and vaDestroyBuffer frees it. One rendered twice is held twice. */
+START_TEST(held_buffer_released_at_end)
+{
+	VABufferID ids[3];
+
+	create_picture(ids);
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, ids, 3), 0);
+	VASliceParameterBufferMPEG2 s = slice(0, 7, 2);
+	VABufferID sp;
+	ck_assert_int_eq(va_CreateBuffer(&vactx, ctx_id,
+					 VASliceParameterBufferType,
+					 sizeof(s), 1, &s, &sp), 0);
+	VABufferID again[2] = { sp, ids[2] };
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, again, 2), 0);
+	struct va_buffer *b = buffer_of(ids[2]);
+	ck_assert_uint_eq(b->holds, 2);
+	ck_assert_uint_eq(ctx->n_held, 2);
+	ck_assert_int_eq(va_BufferSetNumElements(&vactx, ids[2], 2),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(va_EndPicture(&vactx, ctx_id),
+			 VA_STATUS_ERROR_INVALID_SURFACE);
+	ck_assert_uint_eq(b->holds, 0);
+	ck_assert(!b->destroyed);
+	ck_assert_int_eq(va_BufferSetNumElements(&vactx, ids[2], 2), 0);
+	/* destroyed by the teardown, at once */
+}
+END_TEST
+
+/* A refused buffer, and every buffer but slice data, is not held. */
+START_TEST(refused_buffer_not_held)
+{
+	VABufferID ids[3];
+
+	create_picture(ids);
+	/* slice data before any slice parameters: refused */
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, &ids[2], 1),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, ids, 2), 0);
+	ck_assert_uint_eq(buffer_of(ids[2])->holds, 0);
+	ck_assert_uint_eq(ctx->n_held, 0);
+	/* too much data for a request: refused too */
+	ctx->accum.data_limit = sizeof(data) - 1;
+	ck_assert_int_eq(va_RenderPicture(&vactx, ctx_id, &ids[2], 1),
+			 VA_STATUS_ERROR_NOT_ENOUGH_BUFFER);
+	ck_assert_uint_eq(buffer_of(ids[2])->holds, 0);
+	ck_assert_int_eq(va_DestroyBuffer(&vactx, ids[2]), 0);
+	assert_gone(ids[2]);
+}
+END_TEST
+
+/* vaBeginPicture before vaEndPicture drops the open picture and its
+ * holds (it fails here after that, for want of a surface). */
+START_TEST(holds_released_when_picture_dropped)
+{
+	VABufferID ids[3];
+
+	render_then_destroy_data(ids);
+	ck_assert_uint_eq(ctx->n_held, 1);
+	ck_assert_int_eq(va_BeginPicture(&vactx, ctx_id, 0x3000001),
+			 VA_STATUS_ERROR_INVALID_SURFACE);
+	ck_assert_uint_eq(ctx->n_held, 0);
+	ck_assert(!ctx->picture_open);
+	assert_gone(ids[2]);
+}
+END_TEST
+
+/* vaDestroyContext with a picture open releases its holds. */
+START_TEST(holds_released_at_context_destroy)
+{
+	VABufferID ids[3];
+
+	render_then_destroy_data(ids);
+	ck_assert_int_eq(va_DestroyContext(&vactx, ctx_id), 0);
+	ctx = NULL;
+	assert_gone(ids[2]);
 }
 END_TEST
 
@@ -782,8 +1034,18 @@ int main(void)
 	tcase_add_test(tc, bitstream_never_overflows);
 	tcase_add_test(tc, annex_b_prefix);
 	tcase_add_test(tc, slices_know_their_data_buffer);
+	tcase_add_test(tc, slice_data_read_when_written);
 	tcase_add_test(tc, codec_writes_its_data);
 	suite_add_tcase(s, tc);
+
+	TCase *th = tcase_create("holds");
+	tcase_add_checked_fixture(th, driver_setup, driver_teardown);
+	tcase_add_test(th, destroyed_slice_data_stays_until_end);
+	tcase_add_test(th, held_buffer_released_at_end);
+	tcase_add_test(th, refused_buffer_not_held);
+	tcase_add_test(th, holds_released_when_picture_dropped);
+	tcase_add_test(th, holds_released_at_context_destroy);
+	suite_add_tcase(s, th);
 
 	TCase *tc2 = tcase_create("parts");
 	tcase_add_test(tc2, optional_controls_dropped);
