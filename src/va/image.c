@@ -447,10 +447,24 @@ VAStatus va_GetImage(VADriverContextP ctx, VASurfaceID surface, int x, int y,
 	const uint8_t *src_mem[V4L2R_MAX_PLANES] = { mem[0], mem[1], mem[2] };
 	const struct v4l2r_layout *from = &src;
 
+	const struct v4l2r_format_desc *ld =
+		v4l2r_format_by_v4l2(src.desc->linear_fourcc);
+	if (ld && ld->va_fourcc == img_fourcc) {
+		/* The image is in the picture's linear format (NV12 from NV12,
+		 * NV12_32L32 or NV12_4L4; P010 from P010, P010_4L4 or NV15):
+		 * one pass straight into it, the area asked for only. */
+		dst.width = width;
+		dst.height = height;
+		if (v4l2r_convert_to_linear(&src, src_mem, &dst, dst_mem) < 0) {
+			va_err(drv, "vaGetImage: cannot convert %s into a %.4s "
+			       "image", src.desc->name, (const char *)&img_fourcc);
+			st = VA_STATUS_ERROR_OPERATION_FAILED;
+		}
+		goto out;
+	}
 	if (src.desc->tile_w || !src.desc->va_fourcc) {
-		/* Untile or unpack the whole picture into linear memory. */
-		const struct v4l2r_format_desc *ld =
-			v4l2r_format_by_v4l2(src.desc->linear_fourcc);
+		/* Another layout (I420 from NV12_32L32): untile or unpack the
+		 * whole picture into linear memory, then copy. */
 		if (!ld || v4l2r_layout_linear(ld, src.width, src.height, &lin) < 0) {
 			st = VA_STATUS_ERROR_OPERATION_FAILED;
 			goto out;

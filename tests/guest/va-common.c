@@ -1,4 +1,5 @@
 /* What the guest programs that drive the VA driver share (va-common.h). */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -6,6 +7,8 @@
 #include <string.h>
 
 #include <unistd.h>
+
+#include <va/va_drm.h>
 
 #include "report.h"
 #include "va-common.h"
@@ -421,4 +424,27 @@ const char *va_log_last(void)
 		start--;
 	snprintf(line, sizeof(line), "%.*s", (int)(end - start), start);
 	return line[0] ? line : "(nothing logged)";
+}
+
+VADisplay va_open_display(const char *device, int *fd)
+{
+	int major, minor;
+	VADisplay dpy;
+
+	*fd = open(device, O_RDWR | O_CLOEXEC);
+	if (*fd < 0 || !(dpy = vaGetDisplayDRM(*fd))) {
+		fprintf(stderr, "cannot open %s as a VA display\n", device);
+		if (*fd >= 0)
+			close(*fd);
+		return NULL;
+	}
+	va_log_capture(dpy, false);
+	if (vaInitialize(dpy, &major, &minor)) {
+		fprintf(stderr, "vaInitialize failed on %s: %s\n", device,
+			va_log_last());
+		vaTerminate(dpy);
+		close(*fd);
+		return NULL;
+	}
+	return dpy;
 }

@@ -86,6 +86,10 @@ void va_image_race(VADisplay dpy, VAConfigID cfg, unsigned rounds,
 /* The driver's messages (its error and info callbacks) kept for the cases
  * that check what it logged, and echoed to stderr when verbose. */
 void va_log_capture(VADisplay dpy, bool verbose);
+/* A display on the DRM node `device` (its descriptor in *fd), its messages
+ * captured (va_log_capture, not echoed), initialised; NULL, with a line on
+ * stderr, when there is no such node or libva finds no driver for it. */
+VADisplay va_open_display(const char *device, int *fd);
 /* Everything logged since the last va_log_clear(). */
 const char *va_log_text(void);
 void va_log_clear(void);
