@@ -362,10 +362,15 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 	uint32_t want = 0;
 	for (int i = 0; cfg && i < n_targets; i++) {
 		struct va_surface *s = va_heap_get(&drv->surfaces, targets[i]);
-		if (!s) {
+		/* A target of the other bit depth is refused before the
+		 * device is opened (va_surface_bind would, later). */
+		st = s ? va_surface_check_rt_format(drv, s, targets[i],
+						    cfg->rt_format) :
+			 VA_STATUS_ERROR_INVALID_SURFACE;
+		if (st != VA_STATUS_SUCCESS) {
 			pthread_mutex_unlock(&drv->lock);
 			free(c);
-			return VA_STATUS_ERROR_INVALID_SURFACE;
+			return st;
 		}
 		if (!want)
 			want = s->fourcc;

@@ -274,8 +274,17 @@ enum v4l2r_result va_surface_wait(struct va_driver *drv, VASurfaceID id,
 				  int timeout_ms);
 /* VA status of a finished result. */
 VAStatus va_result_status(enum v4l2r_result result);
-/* Binds a surface to a capture buffer of ctx (drv->lock held). Grows the
- * context's buffers when none is free and that is safe. */
+/* A surface of another RT format than a context's pictures (8 bits for
+ * a 10-bit context, or the reverse) is never bound to it: the device
+ * would write pictures of the other depth into memory the client reads
+ * (vaGetImage, export) as its own. VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT
+ * and an error naming both RT formats then. */
+VAStatus va_surface_check_rt_format(struct va_driver *drv,
+				    const struct va_surface *surf,
+				    VASurfaceID id, unsigned rt_format);
+/* Binds a surface to a capture buffer of ctx (drv->lock held), refusing
+ * one of another RT format or larger than the context's pictures. Grows
+ * the context's buffers when none is free and that is safe. */
 VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 			 VASurfaceID id, struct va_context *ctx);
 /* Binds an unbound surface to the most recent context it fits. */

@@ -448,7 +448,9 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 	int index = s ? s->capture_index : -1;
 	pthread_mutex_unlock(&drv->lock);
 	if (st != VA_STATUS_SUCCESS) {
-		if (st != VA_STATUS_ERROR_INVALID_SURFACE)
+		/* A surface refused for its size or RT format was named. */
+		if (st != VA_STATUS_ERROR_INVALID_SURFACE &&
+		    st != VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT)
 			va_err(drv, "vaBeginPicture: surface 0x%x has no picture "
 			       "buffer", target);
 		goto out;
@@ -532,6 +534,11 @@ static uint64_t resolve_timestamp(void *opaque, VASurfaceID id)
 	struct va_context *c = opaque;
 	struct va_surface *s = va_heap_get(&c->drv->surfaces, id);
 
+	if (s && s->ctx && s->ctx != c && s->decoded)
+		/* The codec says which reference; this says why. */
+		va_warn(c->drv, "surface 0x%x holds a picture of context 0x%x "
+			"(RT format 0x%x), not of this context 0x%x: it is no "
+			"reference here", id, s->ctx->id, s->rt_format, c->id);
 	if (!s || s->ctx != c || s->capture_index < 0)
 		return 0;
 	return s->timestamp_ns;

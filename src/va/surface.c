@@ -54,14 +54,43 @@ static int free_index(const struct va_context *c)
 	return -1;
 }
 
+static const char *rt_format_name(unsigned rt_format)
+{
+	switch (rt_format) {
+	case VA_RT_FORMAT_YUV420: return "YUV420, 8 bits";
+	case VA_RT_FORMAT_YUV420_10: return "YUV420_10, 10 bits";
+	default: return "unknown";
+	}
+}
+
+VAStatus va_surface_check_rt_format(struct va_driver *drv,
+				    const struct va_surface *surf,
+				    VASurfaceID id, unsigned rt_format)
+{
+	if (surf->rt_format & rt_format)
+		return VA_STATUS_SUCCESS;
+	va_err(drv, "surface 0x%x: its RT format 0x%x (%s) is not the "
+	       "context's 0x%x (%s): the decoder would write pictures of "
+	       "another bit depth into it", id, surf->rt_format,
+	       rt_format_name(surf->rt_format), rt_format,
+	       rt_format_name(rt_format));
+	return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+}
+
 VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 			 VASurfaceID id, struct va_context *c)
 {
 	if (surf->ctx == c && surf->capture_index >= 0)
 		return VA_STATUS_SUCCESS;
+	/* Before the capture format is chosen: a surface of the other bit
+	 * depth must not choose it either. */
+	VAStatus st = va_surface_check_rt_format(drv, surf, id,
+						 c->config.rt_format);
+	if (st != VA_STATUS_SUCCESS)
+		return st;
 	/* The first surface of a context created without render targets
 	 * chooses its capture format. */
-	VAStatus st = va_context_prepare(c, surf->fourcc);
+	st = va_context_prepare(c, surf->fourcc);
 	if (st != VA_STATUS_SUCCESS)
 		return st;
 	/* The context's picture buffers are of its size: a larger surface

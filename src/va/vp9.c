@@ -117,13 +117,17 @@ static VAStatus check_picture(const VADecPictureParameterBufferVP9 *pp,
 	if (pp->profile != profile)
 		return BAD("vp9: profile = %u in a VP9 profile %u context",
 			   pp->profile, profile);
-	if (pp->bit_depth != (profile == 2 ? 10 : 8))
-		return BAD("vp9: bit_depth = %u (profile %u decodes %u bits)",
-			   pp->bit_depth, profile, profile == 2 ? 10 : 8);
+	/* The context's pictures first: through the driver they have the
+	 * profile's depth (profile 0: 8 bits, 2: 10), so a frame of another
+	 * depth (8 bits in profile 2, 10 in profile 0, 12) is one they cannot
+	 * hold, refused as HEVC's is. */
 	if (pp->bit_depth != in->bit_depth)
 		return BAD_DEPTH("vp9: bit_depth = %u but the context's "
 				 "pictures have %u bits", pp->bit_depth,
 				 in->bit_depth);
+	if (pp->bit_depth != (profile == 2 ? 10 : 8))
+		return BAD("vp9: bit_depth = %u (profile %u decodes %u bits)",
+			   pp->bit_depth, profile, profile == 2 ? 10 : 8);
 	if (!pp->pic_fields.bits.subsampling_x ||
 	    !pp->pic_fields.bits.subsampling_y)
 		return BAD("vp9: subsampling_x = %u, subsampling_y = %u "

@@ -1,5 +1,7 @@
 /* Hostile input through the real VA driver (issue 13 item 6): for every
- * codec the device decodes, a valid picture first (the parameter buffers of
+ * codec and bit depth the device decodes (HEVC Main 10 and VP9 profile 2
+ * where the device makes 10-bit pictures: the hantro shape; a SKIP on
+ * plain visl), a valid picture first (the parameter buffers of
  * tests/unit/va-fixtures.c, slice data the driver's own slice header
  * readers accept: visl checks controls, not the bitstream), then each
  * parameter the driver reads set out of range, one case per line:
@@ -22,6 +24,15 @@
  * target at vaCreateContext) and a surface decoded in another context has
  * no picture in this one's buffers: as references, both name no decoded
  * surface.
+ *
+ * Bit depth: a surface of the other RT format (8 bits for a 10-bit
+ * context, or the reverse) is never bound to a context: as a render
+ * target it is refused at vaBeginPicture and at vaCreateContext with
+ * VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT; picture parameters of another
+ * depth than the context's are refused with that status too (HEVC
+ * bit_depth_luma/chroma_minus8, VP9 bit_depth); an 8-bit picture of
+ * another context as a reference of a 10-bit one is a surface of another
+ * context (HEVC refuses, VP9 leaves it out with a warning).
  *
  * Then a byte-mutation sweep per codec: the valid pictures with bytes of
  * their parameter buffers (or of the headers at the start of their slice
@@ -52,7 +63,8 @@
 #include "va-common.h"
 #include "va-fixtures.h"
 
-/* The generated HEVC fixtures: only the first stream's pictures are used. */
+/* The generated HEVC fixtures: the first two pictures of each stream
+ * (a: Main, b: Main 10) are used. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-const-variable"
 #include "data/hevc/fixtures.h"
@@ -68,7 +80,9 @@ static bool verbose;
 
 enum kind { KEY, INTER };
 enum policy { REFUSE, ACCEPT };
-enum target { TGT_NORMAL, TGT_LARGER, TGT_NONE };
+/* TGT_OTHER_RT: a surface of the other RT format (8 bits for a 10-bit
+ * context, 10 for an 8-bit one), of the context's size. */
+enum target { TGT_NORMAL, TGT_LARGER, TGT_NONE, TGT_OTHER_RT };
 
 /* Surfaces: REF holds the key picture inter pictures refer to, CASE gets
  * the cases' pictures, NEXT the valid pictures after them. */
@@ -83,6 +97,10 @@ struct hcase {
 	const char *field;	/* what the driver's log must name */
 	enum policy policy;
 	enum target target;
+	VAStatus status;	/* a refusal's status; 0: any error */
+	/* it uses the surface decoded in a context of the other bit depth
+	 * (run.other_depth): SKIP where that profile is not offered */
+	bool needs_other_depth;
 };
 
 struct codec {
@@ -96,6 +114,10 @@ struct codec {
 	unsigned n_cases;
 	bool has_iq;		/* an IQ matrix buffer is one of its buffers */
 	bool size_cut;		/* slice_data_size cut at the buffer's end */
+	unsigned rt_format;	/* of its config and surfaces; 0: YUV420 */
+	/* The entry of the same codec at the other bit depth, whose key
+	 * picture run.other_depth holds (10-bit entries only). */
+	const char *other_depth;
 };
 
 struct run {
@@ -109,8 +131,20 @@ struct run {
 	/* A key picture decoded in another context of the same config. */
 	VAContextID ctx2;
 	VASurfaceID foreign;
+	/* Of the other RT format, never bound to this context. */
+	VASurfaceID other_rt;
+	/* A key picture of the other bit depth, decoded in a context of
+	 * the other entry (codec.other_depth); VA_INVALID_SURFACE if none. */
+	VAConfigID cfg3;
+	VAContextID ctx3;
+	VASurfaceID other_depth;
 	const char *h264_dir;
 };
+
+static unsigned rt_of(const struct codec *c)
+{
+	return c->rt_format ? c->rt_format : VA_RT_FORMAT_YUV420;
+}
 
 /* ---- MPEG-2 ---- */
 
@@ -188,12 +222,11 @@ static bool build_h264(struct run *r, struct va_pic *p, enum kind k,
 	       va_pic_add(p, VASliceDataBufferType, (unsigned)used, 1, data);
 }
 
-/* ---- HEVC: fixture stream "a", its IDR picture and the P after it ---- */
+/* ---- HEVC: a fixture stream's IDR picture and the P after it ---- */
 
-static bool build_hevc(struct run *r, struct va_pic *p, enum kind k,
-		       VASurfaceID target)
+static bool hevc_pic(struct run *r, struct va_pic *p,
+		     const struct fx_picture *f, VASurfaceID target)
 {
-	const struct fx_picture *f = k == KEY ? &fx_a_0 : &fx_a_1;
 	VAPictureParameterBufferHEVC pp;
 	VASliceParameterBufferHEVC sp[4];
 	uint8_t data[4096];
@@ -236,6 +269,21 @@ static bool build_hevc(struct run *r, struct va_pic *p, enum kind k,
 	       va_pic_add(p, VASliceParameterBufferType, sizeof(sp[0]),
 			  f->n_slices, sp) &&
 	       va_pic_add(p, VASliceDataBufferType, used, 1, data);
+}
+
+/* Stream "a": Main, four slices a picture. */
+static bool build_hevc(struct run *r, struct va_pic *p, enum kind k,
+		       VASurfaceID target)
+{
+	return hevc_pic(r, p, k == KEY ? &fx_a_0 : &fx_a_1, target);
+}
+
+/* Stream "b": Main 10, one slice, scaling lists (the defaults: no IQ
+ * buffer), weighted prediction in the P picture. */
+static bool build_hevc10(struct run *r, struct va_pic *p, enum kind k,
+			 VASurfaceID target)
+{
+	return hevc_pic(r, p, k == KEY ? &fx_b_0 : &fx_b_1, target);
 }
 
 /* ---- VP8 ---- */
@@ -290,6 +338,17 @@ static bool build_vp9(struct run *r, struct va_pic *p, enum kind k,
 	struct vp9_desc d = k == KEY ? vp9_fx_key_desc() : vp9_fx_inter_desc();
 
 	(void)target;
+	return vp9_pic(r, p, &d);
+}
+
+/* The same frames in profile 2: 10 bits. */
+static bool build_vp9p2(struct run *r, struct va_pic *p, enum kind k,
+			VASurfaceID target)
+{
+	struct vp9_desc d = k == KEY ? vp9_fx_key_desc() : vp9_fx_inter_desc();
+
+	(void)target;
+	d.profile = 2;
 	return vp9_pic(r, p, &d);
 }
 
@@ -376,6 +435,12 @@ static void g_nothing(struct run *r, struct va_pic *p)
 	(void)p;
 }
 
+/* The tables below leave the later fields of struct hcase and struct
+ * codec (status, needs_other_depth; rt_format, other_depth) out where
+ * they are 0. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 /* The same cases in every codec's table. */
 #define GENERIC_CASES \
 	{ "slice_data_offset-past-data", KEY, g_offset_past, "slice_data_offset", REFUSE, TGT_NORMAL }, \
@@ -385,7 +450,9 @@ static void g_nothing(struct run *r, struct va_pic *p)
 	{ "no-picture-parameters", KEY, g_no_pp, "no picture parameter buffer", REFUSE, TGT_NORMAL }, \
 	{ "slice-data-without-parameters", KEY, g_no_slices, "slice data without slice parameters", REFUSE, TGT_NORMAL }, \
 	{ "target-larger-than-context", KEY, g_nothing, "larger than the", REFUSE, TGT_LARGER }, \
-	{ "target-no-surface", KEY, g_nothing, NULL, REFUSE, TGT_NONE }
+	{ "target-no-surface", KEY, g_nothing, NULL, REFUSE, TGT_NONE }, \
+	{ "target-of-other-rt-format", KEY, g_nothing, "RT format", REFUSE, TGT_OTHER_RT, \
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT }
 #define SIZE_PAST_CASE \
 	{ "slice_data_size-past-data", KEY, g_size_past, "slice_data_size", REFUSE, TGT_NORMAL }
 #define IQ_SHORT_CASE \
@@ -623,6 +690,33 @@ static const struct hcase hevc_cases[] = {
 	{ "slice-header-truncated", KEY, e_truncated, "slice 3", REFUSE, TGT_NORMAL },
 };
 
+/* ---- HEVC Main 10 (stream "b", one slice): the bit depth ---- */
+
+SPOIL(e10_depth8, HEVCPP; pp->bit_depth_luma_minus8 = 0;
+      pp->bit_depth_chroma_minus8 = 0)
+SPOIL(e10_chroma8, HEVCPP; pp->bit_depth_chroma_minus8 = 0)
+SPOIL(e10_depth12, HEVCPP; pp->bit_depth_luma_minus8 = 4;
+      pp->bit_depth_chroma_minus8 = 4)
+SPOIL(e10_ref_8bit, HEVCPP; pp->ReferenceFrames[0].picture_id = r->other_depth)
+
+static const struct hcase hevc10_cases[] = {
+	GENERIC_CASES, SIZE_PAST_CASE,
+	/* the device would write an 8-bit picture into 10-bit buffers */
+	{ "bit-depth-8-in-10-bit-context", KEY, e10_depth8, "bit_depth_luma_minus8 = 0", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	{ "bit_depth_chroma_minus8-0-in-10-bit-context", KEY, e10_chroma8, "bit_depth_chroma_minus8 = 0", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	{ "bit-depth-12-in-Main-10", KEY, e10_depth12, "bit depth 12/12", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_PROFILE },
+	{ "ReferenceFrames-no-surface", INTER, e_ref_none, "ReferenceFrames[0]", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_SURFACE },
+	{ "ReferenceFrames-of-another-context", INTER, e_ref_foreign, "ReferenceFrames[0]", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_SURFACE },
+	/* an 8-bit picture of a Main context: no reference here either */
+	{ "ReferenceFrames-8-bit-of-another-context", INTER, e10_ref_8bit, "ReferenceFrames[0]", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_SURFACE, true },
+};
+
 /* ---- VP8 ---- */
 
 #define VP8PP PP(VAPictureParameterBufferVP8)
@@ -728,7 +822,8 @@ static void v9_seg(struct run *r, struct va_pic *p)
 static const struct hcase vp9_cases[] = {
 	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
 	{ "profile-1", KEY, v9_profile, "profile", REFUSE, TGT_NORMAL },
-	{ "bit_depth-10-in-profile-0", KEY, v9_depth, "bit_depth", REFUSE, TGT_NORMAL },
+	{ "bit_depth-10-in-profile-0", KEY, v9_depth, "bit_depth = 10", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
 	{ "subsampling_x-0", KEY, v9_subsampling, "subsampling_x", REFUSE, TGT_NORMAL },
 	{ "frame_width-0", KEY, v9_width0, "frame_width", REFUSE, TGT_NORMAL },
 	{ "frame_width-not-the-header's", KEY, v9_width_hdr, "frame_width", REFUSE, TGT_NORMAL },
@@ -748,6 +843,37 @@ static const struct hcase vp9_cases[] = {
 	/* segment features come from the frame header; VA's differing
 	 * ones are named and left */
 	{ "seg_param-not-the-header's", KEY, v9_seg, "seg_param[3]", ACCEPT, TGT_NORMAL },
+};
+
+/* ---- VP9 profile 2: the bit depth ---- */
+
+SPOIL(v92_depth8, VP9PP; pp->bit_depth = 8)
+SPOIL(v92_depth12, VP9PP; pp->bit_depth = 12)
+static void v92_8_bit_frame(struct run *r, struct va_pic *p)
+{
+	struct vp9_desc d = vp9_fx_key_desc();
+
+	/* a whole valid profile 0 frame */
+	va_pic_free(p);
+	vp9_pic(r, p, &d);
+}
+SPOIL(v92_ref_8bit, VP9PP; pp->reference_frames[6] = r->other_depth)
+
+static const struct hcase vp9p2_cases[] = {
+	GENERIC_CASES, SIZE_PAST_CASE,
+	{ "bit_depth-8-in-profile-2", KEY, v92_depth8, "bit_depth = 8", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	{ "bit_depth-12", KEY, v92_depth12, "bit_depth = 12", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	/* VA's profile is checked first, against the config's */
+	{ "profile-0-frame-in-profile-2-context", KEY, v92_8_bit_frame, "profile = 0", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_PARAMETER },
+	{ "reference-no-surface", INTER, v9_ref_none, "reference surface", ACCEPT, TGT_NORMAL },
+	{ "reference-of-another-context", INTER, v9_ref_foreign, "reference surface", ACCEPT, TGT_NORMAL },
+	/* an 8-bit picture of a profile 0 context: left out as any
+	 * surface of another context is (docs/va-driver.md) */
+	{ "reference-8-bit-of-another-context", INTER, v92_ref_8bit, "reference surface", ACCEPT, TGT_NORMAL,
+	  0, true },
 };
 
 /* ---- AV1 ---- */
@@ -850,18 +976,33 @@ static const struct codec codecs[] = {
 	  build_h264, h264_slice_cases, N(h264_slice_cases), false, false },
 	{ "hevc", VAProfileHEVCMain, 200, 120, NULL, build_hevc,
 	  hevc_cases, N(hevc_cases), false, false },
+	{ "hevc10", VAProfileHEVCMain10, 200, 120, NULL, build_hevc10,
+	  hevc10_cases, N(hevc10_cases), false, false,
+	  VA_RT_FORMAT_YUV420_10, "hevc" },
 	{ "vp8", VAProfileVP8Version0_3, 200, 120, NULL, build_vp8,
 	  vp8_cases, N(vp8_cases), true, true },
 	{ "vp9", VAProfileVP9Profile0, 352, 288, NULL, build_vp9,
 	  vp9_cases, N(vp9_cases), false, false },
+	{ "vp9p2", VAProfileVP9Profile2, 352, 288, NULL, build_vp9p2,
+	  vp9p2_cases, N(vp9p2_cases), false, false,
+	  VA_RT_FORMAT_YUV420_10, "vp9" },
 	{ "av1", VAProfileAV1Profile0, 320, 240, NULL, build_av1,
 	  av1_cases, N(av1_cases), false, false },
 };
+#pragma GCC diagnostic pop
 
 /* ------------------------------------------------------------------ */
 /* Running.                                                            */
 
 static const char *device;
+
+static const struct codec *codec_named(const char *name)
+{
+	for (unsigned i = 0; i < N(codecs); i++)
+		if (!strcmp(codecs[i].name, name))
+			return &codecs[i];
+	return NULL;
+}
 
 static bool open_run(struct run *r, const struct codec *c)
 {
@@ -872,6 +1013,10 @@ static bool open_run(struct run *r, const struct codec *c)
 	r->ctx = VA_INVALID_ID;
 	r->ctx2 = VA_INVALID_ID;
 	r->cfg = VA_INVALID_ID;
+	r->ctx3 = VA_INVALID_ID;
+	r->cfg3 = VA_INVALID_ID;
+	r->other_rt = VA_INVALID_SURFACE;
+	r->other_depth = VA_INVALID_SURFACE;
 	/* The decode mode is read at vaInitialize: a display per codec. */
 	if (c->decode_mode)
 		setenv("LIBVA_V4L2_REQUEST_DECODE_MODE", c->decode_mode, 1);
@@ -893,8 +1038,16 @@ static void close_run(struct run *r)
 		vaDestroyContext(r->dpy, r->ctx);
 	if (r->ctx2 != VA_INVALID_ID)
 		vaDestroyContext(r->dpy, r->ctx2);
+	if (r->ctx3 != VA_INVALID_ID)
+		vaDestroyContext(r->dpy, r->ctx3);
 	if (r->foreign)
 		vaDestroySurfaces(r->dpy, &r->foreign, 1);
+	if (r->other_rt != VA_INVALID_SURFACE)
+		vaDestroySurfaces(r->dpy, &r->other_rt, 1);
+	if (r->other_depth != VA_INVALID_SURFACE)
+		vaDestroySurfaces(r->dpy, &r->other_depth, 1);
+	if (r->cfg3 != VA_INVALID_ID)
+		vaDestroyConfig(r->dpy, r->cfg3);
 	if (r->s[0])
 		vaDestroySurfaces(r->dpy, r->s, N_SURF);
 	if (r->larger)
@@ -921,34 +1074,70 @@ static bool offered(VADisplay dpy, VAProfile profile)
 	return false;
 }
 
+/* A config of profile, its RT format named (FFmpeg names none: the
+ * driver's default for the profile is its deepest, the same). */
+static VAStatus config_of(struct run *r, const struct codec *c, VAConfigID *cfg)
+{
+	VAConfigAttrib rt = { .type = VAConfigAttribRTFormat, .value = rt_of(c) };
+
+	return vaCreateConfig(r->dpy, c->profile, VAEntrypointVLD, &rt, 1, cfg);
+}
+
+/* c's key picture into a new surface of a context of its own (config
+ * cfg), synced. */
+static VAStatus decode_elsewhere(struct run *r, const struct codec *c,
+				 VAConfigID cfg, VASurfaceID *s, VAContextID *ctx)
+{
+	struct run other = *r;
+	struct va_pic p;
+	VAStatus st;
+
+	other.c = c;
+	if ((st = vaCreateSurfaces(r->dpy, rt_of(c), c->w, c->h, s, 1, NULL, 0)))
+		return st;
+	if ((st = vaCreateContext(r->dpy, cfg, (int)c->w, (int)c->h,
+				  VA_PROGRESSIVE, s, 1, ctx)))
+		return st;
+	if (!c->build(&other, &p, KEY, *s))
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	st = va_pic_decode(r->dpy, *ctx, *s, &p, NULL);
+	va_pic_free(&p);
+	return st ? st : vaSyncSurface(r->dpy, *s);
+}
+
 /* FFmpeg's order: surfaces, then the context naming them. */
 static VAStatus make_context(struct run *r)
 {
+	unsigned rt = rt_of(r->c);
 	VAStatus st;
 
-	if ((st = vaCreateConfig(r->dpy, r->c->profile, VAEntrypointVLD, NULL,
-				 0, &r->cfg)) ||
-	    (st = vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w,
-				   r->c->h, r->s, N_SURF, NULL, 0)) ||
+	if ((st = config_of(r, r->c, &r->cfg)) ||
+	    (st = vaCreateSurfaces(r->dpy, rt, r->c->w, r->c->h, r->s, N_SURF,
+				   NULL, 0)) ||
 	    (st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
 				  VA_PROGRESSIVE, r->s, N_SURF, &r->ctx)))
 		return st;
-	/* Made after the context: it fits no context, so it stays unbound. */
-	if ((st = vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w + 64,
-				   r->c->h + 64, &r->larger, 1, NULL, 0)))
+	/* Made after the context: they fit no context, so they stay
+	 * unbound (the context's buffers are all bound; one of the other
+	 * RT format fits no context of this one's). */
+	if ((st = vaCreateSurfaces(r->dpy, rt, r->c->w + 64, r->c->h + 64,
+				   &r->larger, 1, NULL, 0)) ||
+	    (st = vaCreateSurfaces(r->dpy, rt == VA_RT_FORMAT_YUV420 ?
+					   VA_RT_FORMAT_YUV420_10 :
+					   VA_RT_FORMAT_YUV420,
+				   r->c->w, r->c->h, &r->other_rt, 1, NULL, 0)))
 		return st;
-	/* The context's buffers are all bound: this one goes to the next. */
-	struct va_pic p;
-	if ((st = vaCreateSurfaces(r->dpy, VA_RT_FORMAT_YUV420, r->c->w,
-				   r->c->h, &r->foreign, 1, NULL, 0)) ||
-	    (st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
-				  VA_PROGRESSIVE, &r->foreign, 1, &r->ctx2)))
+	/* This one goes to a context of its own. */
+	if ((st = decode_elsewhere(r, r->c, r->cfg, &r->foreign, &r->ctx2)))
 		return st;
-	if (!r->c->build(r, &p, KEY, r->foreign))
-		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	st = va_pic_decode(r->dpy, r->ctx2, r->foreign, &p, NULL);
-	va_pic_free(&p);
-	return st ? st : vaSyncSurface(r->dpy, r->foreign);
+	/* A picture of the other bit depth, where its profile is offered. */
+	const struct codec *o = r->c->other_depth ?
+		codec_named(r->c->other_depth) : NULL;
+	if (!o || !offered(r->dpy, o->profile))
+		return VA_STATUS_SUCCESS;
+	if ((st = config_of(r, o, &r->cfg3)))
+		return st;
+	return decode_elsewhere(r, o, r->cfg3, &r->other_depth, &r->ctx3);
 }
 
 /* A valid picture of kind k into target, synced. */
@@ -988,8 +1177,14 @@ static void run_case(struct run *r, const struct hcase *hc)
 	bool ok = false;
 
 	snprintf(name, sizeof(name), "%s/%s", r->c->name, hc->name);
+	if (hc->needs_other_depth && r->other_depth == VA_INVALID_SURFACE) {
+		report_skip(name, "the driver does not offer %s here",
+			    vaProfileStr(codec_named(r->c->other_depth)->profile));
+		return;
+	}
 	VASurfaceID target = hc->target == TGT_LARGER ? r->larger :
 		hc->target == TGT_NONE ? BOGUS_SURFACE :
+		hc->target == TGT_OTHER_RT ? r->other_rt :
 		hc->kind == INTER ? r->s[INTER_T] : r->s[CASE];
 	if (!r->c->build(r, &p, hc->kind, target)) {
 		report(name, false, "cannot build the picture");
@@ -1004,6 +1199,10 @@ static void run_case(struct run *r, const struct hcase *hc)
 	if (hc->policy == REFUSE) {
 		if (st == VA_STATUS_SUCCESS)
 			snprintf(why, sizeof(why), "accepted (%s)", va_log_last());
+		else if (hc->status && st != hc->status)
+			snprintf(why, sizeof(why), "%s: %s, not %s (%s)", failed,
+				 vaErrorStr(st), vaErrorStr(hc->status),
+				 va_log_last());
 		else if (!named)
 			snprintf(why, sizeof(why), "%s: %s, but the log does not "
 				 "name %s: %s", failed, vaErrorStr(st), hc->field,
@@ -1143,25 +1342,32 @@ static void sweep(struct run *r, unsigned iterations)
 			accepted, failed_sync);
 }
 
-/* A render target larger than the context, named at vaCreateContext:
- * refused there, naming the surface's size. */
-static void larger_render_target(struct run *r)
+/* A render target the context cannot take, named at vaCreateContext:
+ * refused there with status, the log naming field; the first context
+ * then decodes on. */
+static void refused_render_target(struct run *r, const char *what,
+				  VASurfaceID target, VAStatus status,
+				  const char *field)
 {
 	char name[96], why[600] = "";
 	VAContextID ctx = VA_INVALID_ID;
 
-	snprintf(name, sizeof(name), "%s/render-target-larger-than-context",
-		 r->c->name);
+	snprintf(name, sizeof(name), "%s/render-target-%s", r->c->name, what);
 	va_log_clear();
 	VAStatus st = vaCreateContext(r->dpy, r->cfg, (int)r->c->w, (int)r->c->h,
-				      VA_PROGRESSIVE, &r->larger, 1, &ctx);
-	bool ok = st != VA_STATUS_SUCCESS && strstr(va_log_text(), "larger than the");
+				      VA_PROGRESSIVE, &target, 1, &ctx);
+	bool ok = false;
 	if (st == VA_STATUS_SUCCESS) {
 		snprintf(why, sizeof(why), "vaCreateContext accepted it");
 		vaDestroyContext(r->dpy, ctx);
-	} else if (!ok) {
+	} else if (status && st != status) {
+		snprintf(why, sizeof(why), "%s, not %s (%s)", vaErrorStr(st),
+			 vaErrorStr(status), va_log_last());
+	} else if (!strstr(va_log_text(), field)) {
 		snprintf(why, sizeof(why), "%s, but the log says %s",
 			 vaErrorStr(st), va_log_last());
+	} else {
+		ok = decode_valid(r, KEY, r->s[NEXT], why, sizeof(why));
 	}
 	report(name, ok, "%s", why);
 }
@@ -1208,7 +1414,11 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 	if (ok) {
 		for (unsigned i = 0; i < c->n_cases; i++)
 			run_case(&r, &c->cases[i]);
-		larger_render_target(&r);
+		refused_render_target(&r, "larger-than-context", r.larger, 0,
+				      "larger than the");
+		refused_render_target(&r, "of-other-rt-format", r.other_rt,
+				      VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT,
+				      "RT format");
 		sweep(&r, iterations);
 	}
 	close_run(&r);

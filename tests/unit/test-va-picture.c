@@ -2,12 +2,14 @@
  * buffers (picture.c), writing the bitstream without ever passing the end
  * of the buffer, dropping optional controls a device lacks, the decode-mode
  * and capture-format choices (context.c), which codecs and pixel formats
- * are offered (config.c), image formats and pixel copies (image.c) and the
- * object table (object.c). Every bad-input case picture.c refuses is here. */
+ * are offered (config.c), image formats and pixel copies (image.c), the
+ * object table (object.c) and which surfaces a context takes by their RT
+ * format (surface.c, context.c). Every bad-input case picture.c refuses is here. */
 #include <check.h>
 
 #include "unit.h"
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -678,6 +680,167 @@ START_TEST(holds_released_at_context_destroy)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Surfaces and the bit depth of a context's pictures (surface.c,
+ * context.c): a driver without a device, its contexts' capture format
+ * already set, so that binding a surface needs no device. A surface of
+ * the other RT format is never bound, whichever way it comes. */
+
+static char rt_error[1024];
+
+static void catch_error(VADriverContextP c, const char *message)
+{
+	(void)c;
+	snprintf(rt_error, sizeof(rt_error), "%s", message);
+}
+
+static void rt_setup(void)
+{
+	drv = va_driver_new(&vactx);
+	ck_assert_ptr_nonnull(drv);
+	drv->log_level = V4L2R_LOG_ERROR;
+	vactx.error_callback = catch_error;
+	rt_error[0] = '\0';
+}
+
+static void rt_teardown(void)
+{
+	unsigned cur = 0;
+	uint32_t id;
+
+	while (va_heap_next(&drv->contexts, &cur, &id))
+		ck_assert_int_eq(va_DestroyContext(&vactx, id), VA_STATUS_SUCCESS);
+	cur = 0;
+	while (va_heap_next(&drv->configs, &cur, &id))
+		ck_assert_int_eq(va_DestroyConfig(&vactx, id), VA_STATUS_SUCCESS);
+	cur = 0;
+	while (va_heap_next(&drv->surfaces, &cur, &id))
+		ck_assert_int_eq(va_DestroySurfaces(&vactx, &id, 1), 0);
+	vactx.error_callback = NULL;
+	va_driver_free(drv);
+	drv = NULL;
+}
+
+/* A 64x64 context of RT format rt whose two picture buffers exist
+ * (capture format set, as after its first surface). */
+static VAContextID rt_context(unsigned rt, uint32_t capture_fourcc)
+{
+	struct va_context *c = calloc(1, sizeof(*c));
+	ck_assert_ptr_nonnull(c);
+	c->drv = drv;
+	c->refs = 1;
+	pthread_mutex_init(&c->lock, NULL);
+	c->config.rt_format = rt;
+	c->width = c->height = 64;
+	c->layout.desc = v4l2r_format_by_v4l2(capture_fourcc);
+	ck_assert_ptr_nonnull(c->layout.desc);
+	c->layout.width = c->layout.height = 64;
+	c->n_capture = 2;
+	c->bound = malloc(2 * sizeof(*c->bound));
+	ck_assert_ptr_nonnull(c->bound);
+	c->bound[0] = c->bound[1] = VA_INVALID_ID;
+	c->last_target = VA_INVALID_SURFACE;
+	c->id = va_heap_add(&drv->contexts, c);
+	ck_assert_uint_ne(c->id, VA_INVALID_ID);
+	return c->id;
+}
+
+static struct va_surface *surface_of(VASurfaceID id)
+{
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+static VASurfaceID rt_surface(unsigned rt)
+{
+	VASurfaceID id;
+
+	ck_assert_int_eq(va_CreateSurfaces2(&vactx, rt, 64, 64, &id, 1, NULL, 0),
+			 VA_STATUS_SUCCESS);
+	return id;
+}
+
+/* A surface created while a context exists binds to it when it fits
+ * (GStreamer's order): of the context's RT format only. */
+START_TEST(surface_binds_to_context_of_its_rt_format)
+{
+	VAContextID c10 = rt_context(VA_RT_FORMAT_YUV420_10, V4L2_PIX_FMT_P010);
+	struct va_context *ctx10 = va_heap_get(&drv->contexts, c10);
+
+	VASurfaceID s10 = rt_surface(VA_RT_FORMAT_YUV420_10);
+	ck_assert_ptr_eq(surface_of(s10)->ctx, ctx10);
+	VASurfaceID s8 = rt_surface(VA_RT_FORMAT_YUV420);
+	ck_assert_ptr_null(surface_of(s8)->ctx);
+	ck_assert_int_eq(va_surface_bind_any(drv, surface_of(s8), s8),
+			 VA_STATUS_ERROR_OPERATION_FAILED);
+
+	/* and the reverse */
+	VAContextID c8 = rt_context(VA_RT_FORMAT_YUV420, V4L2_PIX_FMT_NV12);
+	struct va_context *ctx8 = va_heap_get(&drv->contexts, c8);
+	ck_assert_int_eq(va_surface_bind_any(drv, surface_of(s8), s8),
+			 VA_STATUS_SUCCESS);
+	ck_assert_ptr_eq(surface_of(s8)->ctx, ctx8);
+	VASurfaceID t10 = rt_surface(VA_RT_FORMAT_YUV420_10);
+	ck_assert_ptr_eq(surface_of(t10)->ctx, ctx10);
+	ck_assert_str_eq(rt_error, "");
+}
+END_TEST
+
+/* Named as the render target (vaBeginPicture, vaCreateContext's
+ * targets): refused with VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT and an
+ * error naming both RT formats, the surface left as it was. */
+START_TEST(surface_of_other_rt_format_refused)
+{
+	VAContextID c10 = rt_context(VA_RT_FORMAT_YUV420_10, V4L2_PIX_FMT_P010);
+	VAContextID c8 = rt_context(VA_RT_FORMAT_YUV420, V4L2_PIX_FMT_NV12);
+	struct va_context *ctx10 = va_heap_get(&drv->contexts, c10);
+	struct va_context *ctx8 = va_heap_get(&drv->contexts, c8);
+	VASurfaceID s8 = rt_surface(VA_RT_FORMAT_YUV420);	/* into c8 */
+	VASurfaceID s10 = rt_surface(VA_RT_FORMAT_YUV420_10);	/* into c10 */
+	ck_assert_ptr_eq(surface_of(s8)->ctx, ctx8);
+	ck_assert_ptr_eq(surface_of(s10)->ctx, ctx10);
+
+	/* same RT format: bound (already) */
+	ck_assert_int_eq(va_surface_bind(drv, surface_of(s10), s10, ctx10),
+			 VA_STATUS_SUCCESS);
+	/* 8-bit surface into the 10-bit context, and the reverse */
+	ck_assert_int_eq(va_surface_bind(drv, surface_of(s8), s8, ctx10),
+			 VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(rt_error, "RT format 0x1 (YUV420, 8 bits) "
+				     "is not the context's 0x100 (YUV420_10"));
+	ck_assert_ptr_eq(surface_of(s8)->ctx, ctx8);	/* not moved */
+	rt_error[0] = '\0';
+	ck_assert_int_eq(va_BeginPicture(&vactx, c8, s10),
+			 VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(rt_error, "RT format 0x100 (YUV420_10, "
+				     "10 bits) is not the context's 0x1"));
+	ck_assert(!ctx8->picture_open);
+	ck_assert_ptr_eq(surface_of(s10)->ctx, ctx10);
+	ck_assert_uint_eq(ctx8->bound[1], VA_INVALID_ID);
+
+	/* vaCreateContext refuses such a target before opening anything
+	 * (there is no device here to open). */
+	struct va_config *cfg = calloc(1, sizeof(*cfg));
+	ck_assert_ptr_nonnull(cfg);
+	cfg->profile = VAProfileHEVCMain10;
+	cfg->entrypoint = VAEntrypointVLD;
+	cfg->rt_format = VA_RT_FORMAT_YUV420_10;
+	cfg->ops = &va_codec_hevc;
+	VAConfigID cfg_id = va_heap_add(&drv->configs, cfg);
+	VASurfaceID targets[2] = { s10, s8 };
+	VAContextID made = VA_INVALID_ID;
+	rt_error[0] = '\0';
+	ck_assert_int_eq(va_CreateContext(&vactx, cfg_id, 64, 64, VA_PROGRESSIVE,
+					  targets, 2, &made),
+			 VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_uint_eq(made, VA_INVALID_ID);
+	ck_assert_ptr_nonnull(strstr(rt_error, "RT format 0x1"));
+	ck_assert_uint_eq(va_heap_count(&drv->contexts), 2);
+}
+END_TEST
+
 START_TEST(optional_controls_dropped)
 {
 	const struct v4l2r_codec_desc *d = v4l2r_codec_get(V4L2R_CODEC_MPEG2);
@@ -1046,6 +1209,12 @@ int main(void)
 	tcase_add_test(th, holds_released_when_picture_dropped);
 	tcase_add_test(th, holds_released_at_context_destroy);
 	suite_add_tcase(s, th);
+
+	TCase *tr = tcase_create("rt-format");
+	tcase_add_checked_fixture(tr, rt_setup, rt_teardown);
+	tcase_add_test(tr, surface_binds_to_context_of_its_rt_format);
+	tcase_add_test(tr, surface_of_other_rt_format_refused);
+	suite_add_tcase(s, tr);
 
 	TCase *tc2 = tcase_create("parts");
 	tcase_add_test(tc2, optional_controls_dropped);

@@ -515,7 +515,17 @@ START_TEST(bad_picture_parameters)
 	in = input(&d);
 	pic.profile = 1;
 	expect_bad(&in, "profile = 1 in a VP9 profile 0 context");
+	/* a 10-bit frame in an 8-bit context: its pictures cannot hold it */
 	in = input(&d);
+	pic.bit_depth = 10;
+	last_error[0] = '\0';
+	ck_assert_int_eq(translate(&in), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_error, "bit_depth = 10 but the "
+					     "context's pictures have 8 bits"));
+	/* a context whose pictures are not its profile's depth (the driver
+	 * makes none): still no 10-bit profile 0 */
+	in = input(&d);
+	in.bit_depth = 10;
 	pic.bit_depth = 10;
 	expect_bad(&in, "bit_depth = 10 (profile 0 decodes 8 bits)");
 	in = input(&d);
@@ -624,7 +634,14 @@ START_TEST(profile_2_refusals)
 					     "context's pictures have 8 bits"));
 	in = input(&d);
 	pic.bit_depth = 12;
-	expect_bad(&in, "bit_depth = 12 (profile 2 decodes 10 bits)");
+	ck_assert_int_eq(translate(&in), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_error, "bit_depth = 12 but the "
+					     "context's pictures have 10 bits"));
+	in = input(&d);
+	pic.bit_depth = 8;	/* VA says 8 bits, the header 10 */
+	ck_assert_int_eq(translate(&in), VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert_ptr_nonnull(strstr(last_error, "bit_depth = 8 but the "
+					     "context's pictures have 10 bits"));
 	in = input(&d);
 	pic.profile = 0;
 	expect_bad(&in, "profile = 0 in a VP9 profile 2 context");
