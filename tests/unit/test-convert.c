@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/videodev2.h>
@@ -25,6 +24,7 @@
 #include <sys/auxv.h>
 #endif
 
+#include "bench/timing.h"
 #include "core/convert_kernels.h"
 #include "v4l2r/format.h"
 
@@ -614,24 +614,6 @@ START_TEST(refusals)
 }
 END_TEST
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Best of several runs: the machine may be busy, the kernel is not. */
-#define BENCH_RUNS 40
-
-static double best_mbs(double bytes, double seconds, double best)
-{
-	double mbs = bytes / seconds / 1e6;
-
-	return mbs > best ? mbs : best;
-}
-
 /* MB/s of fn writing a width x height plane. */
 static double bench_untile(v4l2r_untile_fn fn, uint8_t *dst, uint8_t *src,
 			   size_t width, size_t height)
@@ -639,10 +621,10 @@ static double bench_untile(v4l2r_untile_fn fn, uint8_t *dst, uint8_t *src,
 	double best = 0;
 
 	for (unsigned r = 0; r < BENCH_RUNS; r++) {
-		double start = now();
+		double start = bench_now();
 
 		fn(dst, width, src, width, width, height);
-		best = best_mbs((double)width * height, now() - start, best);
+		best = bench_best_mbs(best, (double)width * height, start);
 	}
 	return best;
 }
@@ -651,14 +633,8 @@ static double bench_memcpy(uint8_t *dst, uint8_t *src, size_t bytes)
 {
 	double best = 0;
 
-	for (unsigned r = 0; r < BENCH_RUNS; r++) {
-		double start = now();
-
-		memcpy(dst, src, bytes);
-		/* keep the copy from being optimised away */
-		__asm__ volatile("" : : "r"(dst) : "memory");
-		best = best_mbs((double)bytes, now() - start, best);
-	}
+	for (unsigned r = 0; r < BENCH_RUNS; r++)
+		best = bench_memcpy_run(best, dst, src, bytes);
 	return best;
 }
 
