@@ -894,6 +894,11 @@ static gboolean decoder_set_format(GstVideoDecoder *dec,
 {
 	GstV4l2rDecoderPrivate *p = PRIV(GST_V4L2R_DECODER(dec));
 
+	GstV4l2rDecoderClass *klass = GST_V4L2R_DECODER_GET_CLASS(dec);
+
+	if (klass->set_format &&
+	    !klass->set_format(GST_V4L2R_DECODER(dec), state))
+		return FALSE;
 	g_clear_pointer(&p->input_state, gst_video_codec_state_unref);
 	p->input_state = gst_video_codec_state_ref(state);
 	return TRUE;

@@ -47,6 +47,10 @@ struct _GstV4l2rDecoderClass {
 	GstFlowReturn (*drain)(GstV4l2rDecoder *self);
 	/* Flush, seek or stop: forget every reference, output nothing. */
 	void (*reset)(GstV4l2rDecoder *self);
+	/* Optional: the input caps (a stream format, codec_data); FALSE
+	 * refuses them. */
+	gboolean (*set_format)(GstV4l2rDecoder *self,
+			       GstVideoCodecState *state);
 };
 
 /* A picture being decoded or held: one capture buffer of the session. */

@@ -46,9 +46,17 @@ typedef struct {
 	guint n_slices;
 	gboolean lost_references;	/* after a seek, until an IDR */
 
+	/* The input's NAL units: length-prefixed by this many bytes (avc,
+	 * avc3: no start code to scan for), or 0 behind start codes. */
+	guint nal_length_size;
+
 	struct v4l2_ctrl_h264_sps sps;
 	struct v4l2_ctrl_h264_pps pps;
 	struct v4l2_ctrl_h264_scaling_matrix scaling;
+	/* The PPS's lists scaling holds, in zigzag order as coded: the
+	 * conversion to raster order is redone only when they change. */
+	guint8 scaling_4x4_from[6][16], scaling_8x8_from[6][64];
+	gboolean scaling_valid;
 	struct v4l2_ctrl_h264_decode_params decode;
 	struct v4l2_ctrl_h264_slice_params slice;
 	/* Where each of dpb_h264_entries()' entries went in decode.dpb[]. */
@@ -181,15 +189,31 @@ static void fill_pps(struct v4l2_ctrl_h264_pps *out, const GstH264PPS *pps)
 
 /* The uAPI wants the lists in raster order; the parser keeps them in the
  * bitstream's zigzag order. */
-static void fill_scaling(struct v4l2_ctrl_h264_scaling_matrix *out,
-			 const GstH264PPS *pps)
+static void fill_scaling(GstV4l2rH264Dec *self, const GstH264PPS *pps)
 {
+	struct v4l2_ctrl_h264_scaling_matrix *out = &self->scaling;
+
+	G_STATIC_ASSERT(sizeof(self->scaling_4x4_from) ==
+			sizeof(pps->scaling_lists_4x4));
+	G_STATIC_ASSERT(sizeof(self->scaling_8x8_from) ==
+			sizeof(pps->scaling_lists_8x8));
+	if (self->scaling_valid &&
+	    !memcmp(self->scaling_4x4_from, pps->scaling_lists_4x4,
+		    sizeof(self->scaling_4x4_from)) &&
+	    !memcmp(self->scaling_8x8_from, pps->scaling_lists_8x8,
+		    sizeof(self->scaling_8x8_from)))
+		return;
 	for (guint i = 0; i < 6; i++)
 		gst_h264_quant_matrix_4x4_get_raster_from_zigzag(
 			out->scaling_list_4x4[i], pps->scaling_lists_4x4[i]);
 	for (guint i = 0; i < 6; i++)
 		gst_h264_quant_matrix_8x8_get_raster_from_zigzag(
 			out->scaling_list_8x8[i], pps->scaling_lists_8x8[i]);
+	memcpy(self->scaling_4x4_from, pps->scaling_lists_4x4,
+	       sizeof(self->scaling_4x4_from));
+	memcpy(self->scaling_8x8_from, pps->scaling_lists_8x8,
+	       sizeof(self->scaling_8x8_from));
+	self->scaling_valid = TRUE;
 }
 
 static GstFlowReturn configure(GstV4l2rH264Dec *self, const GstH264SPS *sps)
@@ -439,7 +463,7 @@ static GstFlowReturn queue_picture(GstV4l2rH264Dec *self,
 
 	fill_sps(&self->sps, first->hdr.pps->sequence);
 	fill_pps(&self->pps, first->hdr.pps);
-	fill_scaling(&self->scaling, first->hdr.pps);
+	fill_scaling(self, first->hdr.pps);
 	fill_decode_params(self, first);
 	struct v4l2_ext_control ctrls[6] = {
 		{ .id = V4L2_CID_STATELESS_H264_SPS, .size = sizeof(self->sps),
@@ -566,6 +590,79 @@ static GstFlowReturn decode_picture(GstV4l2rH264Dec *self,
 	return fr;
 }
 
+/* Reads an SPS or a PPS into the parser, which keeps its own copy (the
+ * slices use it). */
+static void parse_parameter_set(GstV4l2rH264Dec *self, GstH264NalUnit *nalu)
+{
+	if (nalu->type == GST_H264_NAL_SPS) {
+		GstH264SPS sps;
+		if (gst_h264_parser_parse_sps(self->parser, nalu, &sps) ==
+		    GST_H264_PARSER_OK)
+			gst_h264_sps_clear(&sps);
+		self->active_sps = NULL;
+	} else {
+		GstH264PPS pps;
+		if (gst_h264_parser_parse_pps(self->parser, nalu, &pps) ==
+		    GST_H264_PARSER_OK)
+			gst_h264_pps_clear(&pps);
+	}
+}
+
+/* The next NAL unit from offset: by its length prefix (avc), or found
+ * behind its start code, the end at the next one. */
+static GstH264ParserResult next_nalu(GstV4l2rH264Dec *self,
+				     const GstMapInfo *map, guint offset,
+				     GstH264NalUnit *nalu)
+{
+	if (self->nal_length_size)
+		return gst_h264_parser_identify_nalu_avc(
+			self->parser, map->data, offset, map->size,
+			(guint8)self->nal_length_size, nalu);
+	return gst_h264_parser_identify_nalu(self->parser, map->data, offset,
+					     map->size, nalu);
+}
+
+/* avc and avc3 give the NAL unit length size (and for avc the SPS and
+ * PPS) in codec_data; byte-stream needs nothing. */
+static gboolean h264_set_format(GstV4l2rDecoder *dec,
+				GstVideoCodecState *state)
+{
+	GstV4l2rH264Dec *self = (GstV4l2rH264Dec *)dec;
+	GstStructure *st = gst_caps_get_structure(state->caps, 0);
+	const gchar *format = gst_structure_get_string(st, "stream-format");
+	GstH264DecoderConfigRecord *config = NULL;
+	GstMapInfo map;
+
+	self->nal_length_size = 0;
+	if (!format || !g_str_has_prefix(format, "avc"))
+		return TRUE;
+	if (!state->codec_data ||
+	    !gst_buffer_map(state->codec_data, &map, GST_MAP_READ)) {
+		GST_ELEMENT_ERROR(self, STREAM, DECODE,
+				  ("%s input without codec_data", format),
+				  (NULL));
+		return FALSE;
+	}
+	GstH264ParserResult res = gst_h264_parser_parse_decoder_config_record(
+		self->parser, map.data, map.size, &config);
+	gst_buffer_unmap(state->codec_data, &map);
+	if (res != GST_H264_PARSER_OK) {
+		GST_ELEMENT_ERROR(self, STREAM, DECODE,
+				  ("%s input: its codec_data cannot be read",
+				   format), (NULL));
+		return FALSE;
+	}
+	self->nal_length_size = config->length_size_minus_one + 1u;
+	for (guint i = 0; i < config->sps->len; i++)
+		parse_parameter_set(self, &g_array_index(config->sps,
+							 GstH264NalUnit, i));
+	for (guint i = 0; i < config->pps->len; i++)
+		parse_parameter_set(self, &g_array_index(config->pps,
+							 GstH264NalUnit, i));
+	gst_h264_decoder_config_record_free(config);
+	return TRUE;
+}
+
 static GstFlowReturn h264_decode(GstV4l2rDecoder *dec,
 				 GstVideoCodecFrame *frame)
 {
@@ -579,28 +676,15 @@ static GstFlowReturn h264_decode(GstV4l2rDecoder *dec,
 	self->n_slices = 0;
 	guint offset = 0;
 	GstH264ParserResult res;
-	while ((res = gst_h264_parser_identify_nalu(self->parser, map.data,
-						    offset, map.size, &nalu)) ==
+	while ((res = next_nalu(self, &map, offset, &nalu)) ==
 		       GST_H264_PARSER_OK ||
 	       res == GST_H264_PARSER_NO_NAL_END) {
 		offset = nalu.offset + nalu.size;
 		switch (nalu.type) {
-		case GST_H264_NAL_SPS: {
-			GstH264SPS sps;
-			if (gst_h264_parser_parse_sps(self->parser, &nalu,
-						      &sps) == GST_H264_PARSER_OK)
-				gst_h264_sps_clear(&sps);
-			/* the parser keeps its own copy, which slices use */
-			self->active_sps = NULL;
+		case GST_H264_NAL_SPS:
+		case GST_H264_NAL_PPS:
+			parse_parameter_set(self, &nalu);
 			break;
-		}
-		case GST_H264_NAL_PPS: {
-			GstH264PPS pps;
-			if (gst_h264_parser_parse_pps(self->parser, &nalu,
-						      &pps) == GST_H264_PARSER_OK)
-				gst_h264_pps_clear(&pps);
-			break;
-		}
 		case GST_H264_NAL_SLICE:
 		case GST_H264_NAL_SLICE_IDR: {
 			Slice *s = &self->slices[self->n_slices];
@@ -686,8 +770,11 @@ static void gst_v4l2r_h264_dec_init(GstV4l2rH264Dec *self)
 static void gst_v4l2r_h264_dec_class_init(GstV4l2rH264DecClass *klass)
 {
 	G_OBJECT_CLASS(klass)->finalize = finalize;
-	klass->sink_caps = "video/x-h264, stream-format = (string) byte-stream, "
-			   "alignment = (string) au";
+	/* avc first: h264parse then hands over length-prefixed NAL units,
+	 * which need no scan for start codes. */
+	klass->sink_caps = "video/x-h264, stream-format = (string) "
+			   "{ avc, avc3, byte-stream }, alignment = (string) au";
+	klass->set_format = h264_set_format;
 	klass->codec_name = "H.264";
 	klass->decode = h264_decode;
 	klass->drain = h264_drain;
