@@ -19,9 +19,15 @@ unit_test_format_SOURCES = unit/test-format.c
 unit_test_format_LDADD = $(CORE_LIBS)
 unit_test_log_SOURCES = unit/test-log.c
 unit_test_log_LDADD = $(CORE_LIBS)
+# Its oracle: real frames against GStreamer's parser, their compressed
+# headers located by the VA driver's uncompressed header reader (compiled in:
+# no libva needed); fixtures: unit/data/vp9/make-fixtures.sh
 unit_test_vp9_compressed_header_SOURCES = unit/test-vp9-compressed-header.c \
-	unit/vp9-bool-encoder.h
+	unit/vp9-bool-encoder.h ../src/va/vp9_uncompressed_header.c
+unit_test_vp9_compressed_header_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DVP9_DATA_DIR='"$(abs_srcdir)/unit/data/vp9"'
 unit_test_vp9_compressed_header_LDADD = $(CORE_LIBS)
+EXTRA_DIST += unit/data/vp9
 
 # trace files: reader, writer, reference fields, recorder, checksums
 TESTS += unit/test-trace
