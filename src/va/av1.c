@@ -26,7 +26,9 @@
  * (the un-grained reference to decode into, and the one to display with
  * grain), a V4L2 request writes one CAPTURE buffer, grained or not by
  * driver (docs/va-driver.md).
- * 10-bit (bit_depth_idx != 0) is refused until 10-bit surfaces exist. */
+ * 10-bit (bit_depth_idx != 0) is refused: the driver has 10-bit surfaces
+ * (HEVC Main 10, VP9 profile 2), but no AV1 10-bit profile is offered nor
+ * probed yet, and no device shape here decodes AV1 at all. */
 #include <string.h>
 
 #include <linux/videodev2.h>
