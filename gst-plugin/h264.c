@@ -3,7 +3,9 @@
  * the slice parameters and prediction weights on slice-based devices).
  * References, POC, lists and output order come from dpb_h264.c.
  *
- * Input: byte-stream access units (h264parse). A frame-based device takes
+ * Input: access units from h264parse, avc or avc3 first (NAL units by
+ * their length prefix, SPS and PPS from codec_data; no start code to scan
+ * for), else byte-stream. A frame-based device takes
  * one request per picture with every slice behind a start code; a
  * slice-based one a request per slice, the capture buffer held between. */
 #include <errno.h>
