@@ -8,14 +8,21 @@
  * the start and the middle of the stream, SEEKS times in all; then it
  * plays to the end. It prints
  * one line per seek and a summary, and exits 0 when the pipeline reached
- * EOS with no error, every seek was followed by buffers at the position
- * asked for or after it, and the stream's last buffers came out (so the
+ * EOS with no error, every seek was followed by the key picture at or
+ * before the position asked for, then pictures in presentation order (none
+ * left from before the flush), and the stream's last buffers came out (so the
  * decoder still had picture buffers and requests: a leak per seek runs it
  * dry within a few seeks). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <gst/gst.h>
+
+/* A key-unit seek lands on the key picture whose decode time is at or
+ * before the target; its presentation time is later by the stream's
+ * reordering delay (B pictures: 2 or 3 frames of these 25 fps streams). A
+ * later first picture means a GOP was lost. */
+#define REORDER_TOLERANCE (4 * GST_SECOND / 25)
 
 struct run {
 	GstElement *pipeline;
@@ -24,7 +31,8 @@ struct run {
 	unsigned seeks_left, seeks_done;
 	unsigned buffers_since_seek;
 	GstClockTime seek_target;
-	gboolean seeking;	/* waiting for the first buffer after a seek */
+	gboolean flushing;	/* a seek asked, its flush not yet at the sink */
+	gboolean seeking;	/* flushed, waiting for the first buffer */
 	GstClockTime last_pts;
 	gboolean failed;
 	guint64 buffers;
@@ -40,16 +48,40 @@ static GstPadProbeReturn on_buffer(GstPad *pad, GstPadProbeInfo *info,
 	(void)pad;
 	r->buffers++;
 	r->buffers_since_seek++;
-	if (GST_CLOCK_TIME_IS_VALID(pts))
-		r->last_pts = pts;
-	if (r->seeking && GST_CLOCK_TIME_IS_VALID(pts)) {
+	if (!GST_CLOCK_TIME_IS_VALID(pts))
+		return GST_PAD_PROBE_OK;
+	if (r->seeking) {
 		r->seeking = FALSE;
-		/* A key-unit seek may start at the key picture before the
-		 * target; it must not start later than the target's GOP, nor
-		 * at the very beginning when the target is not there. */
+		gboolean late = pts > r->seek_target + REORDER_TOLERANCE;
 		printf("seek %u to %" GST_TIME_FORMAT ": first buffer %"
-		       GST_TIME_FORMAT "\n", r->seeks_done,
-		       GST_TIME_ARGS(r->seek_target), GST_TIME_ARGS(pts));
+		       GST_TIME_FORMAT "%s\n", r->seeks_done,
+		       GST_TIME_ARGS(r->seek_target), GST_TIME_ARGS(pts),
+		       late ? ", after the target" : "");
+		r->failed |= late;
+	} else if (pts < r->last_pts) {
+		/* (equal ones happen: MP4s remuxed from raw H.264 repeat a
+		 * timestamp, for v4l2codecs and software decoders alike) */
+		printf("seek %u: buffer %" GST_TIME_FORMAT " after %"
+		       GST_TIME_FORMAT ": out of order\n", r->seeks_done,
+		       GST_TIME_ARGS(pts), GST_TIME_ARGS(r->last_pts));
+		r->failed = TRUE;
+	}
+	r->last_pts = pts;
+	return GST_PAD_PROBE_OK;
+}
+
+/* Buffers of the old position may still reach the sink between the seek
+ * call and its flush: the seek counts from the flush's end. */
+static GstPadProbeReturn on_flush_stop(GstPad *pad, GstPadProbeInfo *info,
+				       gpointer data)
+{
+	struct run *r = data;
+
+	(void)pad;
+	if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_FLUSH_STOP &&
+	    r->flushing) {
+		r->flushing = FALSE;
+		r->seeking = TRUE;
 	}
 	return GST_PAD_PROBE_OK;
 }
@@ -62,7 +94,7 @@ static gboolean do_seek(gpointer data)
 
 	if (!r->seeks_left)
 		return G_SOURCE_REMOVE;
-	if (r->seeking || r->buffers_since_seek < 3)
+	if (r->seeking || r->flushing || r->buffers_since_seek < 3)
 		return G_SOURCE_CONTINUE;
 	return seek(r);
 }
@@ -75,7 +107,7 @@ static gboolean seek(struct run *r)
 	r->seeks_left--;
 	r->seeks_done++;
 	r->buffers_since_seek = 0;
-	r->seeking = TRUE;
+	r->flushing = TRUE;
 	if (!gst_element_seek_simple(r->pipeline, GST_FORMAT_TIME,
 				     GST_SEEK_FLAG_FLUSH |
 					     GST_SEEK_FLAG_KEY_UNIT,
@@ -149,6 +181,8 @@ int main(int argc, char **argv)
 	}
 	GstPad *pad = gst_element_get_static_pad(sink, "sink");
 	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer, &r, NULL);
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_EVENT_FLUSH, on_flush_stop,
+			  &r, NULL);
 	gst_object_unref(pad);
 	r.loop = g_main_loop_new(NULL, FALSE);
 	GstBus *bus = gst_element_get_bus(r.pipeline);
