@@ -562,7 +562,12 @@ static GstFlowReturn decode_frame(GstV4l2rAv1Dec *self,
 	fr = gst_v4l2r_decoder_queue(dec, pic, ctrls, n_ctrls, self->groups,
 				     self->n_groups, FALSE);
 	if (fr != GST_FLOW_OK || !pic->queued) {
-		refresh_slots(self, &self->hdr, NULL);
+		/* Lost on its way to the device (no request in time, or
+		 * refused): the slots it would refresh keep their pictures,
+		 * so later frames decode from those (damaged until the next
+		 * key frame, as a lost frame is concealed) instead of being
+		 * skipped until then; VP8 and VP9 do the same. */
+		gst_av1_parser_reference_frame_update(self->parser, &self->hdr);
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return lose_frame(dec, frame, fr);
 	}
