@@ -341,6 +341,20 @@ static gboolean same_stream(const GstV4l2rStreamInfo *a,
 	       a->interlace == b->interlace;
 }
 
+/* A new size of a stream whose references outlive it, which the
+ * capture buffers as allocated hold (their strides and planes stay). */
+static gboolean fits_buffers(const GstV4l2rDecoderPrivate *p,
+			     const GstV4l2rStreamInfo *info)
+{
+	return info->keep_buffers && info->width <= p->layout.width &&
+	       info->height <= p->layout.height &&
+	       info->display_width <= p->layout.width &&
+	       info->display_height <= p->layout.height &&
+	       info->bit_depth == p->info.bit_depth &&
+	       info->references <= p->info.references &&
+	       info->interlace == p->info.interlace;
+}
+
 static gboolean set_output_state(GstV4l2rDecoder *self)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
@@ -368,6 +382,26 @@ GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
 			v4l2r_session_set_controls(p->session, info->controls,
 						   info->n_controls);
 		return GST_FLOW_OK;
+	}
+	if (p->configured && fits_buffers(p, info)) {
+		/* The pictures before go out at their size first; the
+		 * device keeps its formats (the codec's controls carry each
+		 * picture's size) and every reference its buffer and
+		 * timestamp. */
+		GstFlowReturn fr = push_pending(self, 0);
+		if (fr != GST_FLOW_OK)
+			return fr;
+		GST_INFO_OBJECT(self, "stream %ux%u (display %ux%u) in the "
+				"%ux%u capture buffers", info->width,
+				info->height, info->display_width,
+				info->display_height, p->layout.width,
+				p->layout.height);
+		p->info.width = info->width;
+		p->info.height = info->height;
+		p->info.display_width = info->display_width;
+		p->info.display_height = info->display_height;
+		return set_output_state(self) ? GST_FLOW_OK :
+						GST_FLOW_NOT_NEGOTIATED;
 	}
 	if (p->configured) {
 		/* A new stream: what the old one decoded goes out first,
@@ -455,7 +489,8 @@ gboolean gst_v4l2r_decoder_changes_stream(GstV4l2rDecoder *self,
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
 
-	return p->configured && !same_stream(info, &p->info);
+	return p->configured && !same_stream(info, &p->info) &&
+	       !fits_buffers(p, info);
 }
 
 const struct v4l2r_decode_mode *gst_v4l2r_decoder_mode(GstV4l2rDecoder *self)

@@ -78,6 +78,10 @@ typedef struct {
 	 * capture formats (a sequence header). */
 	struct v4l2_ext_control *controls;
 	guint n_controls;
+	/* The codec's references survive a size change (VP9 inter frames
+	 * scale them): a new size that fits the capture buffers keeps the
+	 * device and its buffers, and only the output caps change. */
+	gboolean keep_buffers;
 } GstV4l2rStreamInfo;
 
 /* One piece of a request's bitstream; start_code puts 00 00 01 first. */
@@ -88,14 +92,17 @@ typedef struct {
 } GstV4l2rChunk;
 
 /* Drains, then sets the device up for the stream (again when it changed:
- * new buffers, renegotiation downstream). */
+ * new buffers, renegotiation downstream; with keep_buffers and a size the
+ * capture buffers hold, the pictures already decoded go out and only the
+ * output caps change). */
 GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
 					  const GstV4l2rStreamInfo *info);
 const struct v4l2r_decode_mode *
 gst_v4l2r_decoder_mode(GstV4l2rDecoder *self);
 /* Whether configure(info) will set the device up again (another size,
- * depth, interlacing or more references than before): the codec then
- * outputs and drops its references first, or their buffers stay in use. */
+ * unless keep_buffers and it fits, depth, interlacing or more references
+ * than before): the codec then outputs and drops its references first, or
+ * their buffers stay in use. */
 gboolean gst_v4l2r_decoder_changes_stream(GstV4l2rDecoder *self,
 					  const GstV4l2rStreamInfo *info);
 

@@ -245,10 +245,22 @@ static void fill_frame(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 	f->alt_frame_ts = self->slots[hdr->ref_frame_indices[2]]->timestamp;
 }
 
-/* The device is set up again when size or bit depth change. The slots go
- * first (the base class frees every buffer): a key frame refreshes them
- * all anyway; an intra-only frame or reference scaling to a new size
- * loses the pictures it does not refresh. */
+/* A new frame size keeps the device, its capture buffers and every slot
+ * when it fits the buffers: an inter frame may change size and predict
+ * from references of the old one, which the device scales (spec 8.5.2.3,
+ * within 2x smaller to 16x larger). The frame control carries each
+ * frame's size and every buffer keeps its timestamp. The uAPI's dynamic
+ * resolution change (new CAPTURE buffers) would lose the references.
+ * Drivers (Linux 6.12): visl takes any size; hantro's G2
+ * (hantro_g2_vp9_dec.c: update_dec_buf_info, config_ref) records each
+ * decoded buffer's frame size and programs every reference's size and
+ * scale factors, with the buffers' layout from the CAPTURE format;
+ * rkvdec records them too (rkvdec-vp9.c, config_registers), but its
+ * validate_dec_params refuses a frame whose 64-aligned size is not the
+ * CAPTURE format's, so there such frames come back in error and are lost.
+ * A larger frame or another bit depth sets the device up again (the base
+ * class frees every buffer): the slots go first, a key frame refreshes
+ * them all anyway, other frames lose what they do not refresh. */
 static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
 				  const GstVp9FrameHdr *hdr)
 {
@@ -257,7 +269,6 @@ static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
 	if (self->configured && hdr->width == self->width &&
 	    hdr->height == self->height && depth == self->bit_depth)
 		return GST_FLOW_OK;
-	drop_slots(self);
 	struct v4l2_ctrl_vp9_frame f;
 	fill_stream(self, hdr, &f);
 	struct v4l2_ext_control ctrl = {
@@ -275,7 +286,11 @@ static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
 		.interlace = GST_VIDEO_INTERLACE_MODE_PROGRESSIVE,
 		.controls = &ctrl,
 		.n_controls = 1,
+		.keep_buffers = TRUE,
 	};
+	if (!self->configured ||
+	    gst_v4l2r_decoder_changes_stream(&self->parent, &info))
+		drop_slots(self);
 	GstFlowReturn fr = gst_v4l2r_decoder_configure(&self->parent, &info);
 	self->configured = fr == GST_FLOW_OK;
 	self->width = hdr->width;
@@ -305,15 +320,17 @@ static GstFlowReturn show_existing(GstV4l2rVp9Dec *self,
 					    frame->system_frame_number);
 }
 
-static gboolean has_references(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
+/* The first of the frame's references (0 LAST, 1 GOLDEN, 2 ALTREF) whose
+ * slot is empty, or -1. */
+static gint missing_reference(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
 {
 	if (is_intra(hdr))
-		return TRUE;
+		return -1;
 	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++) {
 		if (!self->slots[hdr->ref_frame_indices[i]])
-			return FALSE;
+			return (gint)i;
 	}
-	return TRUE;
+	return -1;
 }
 
 /* The header's checks that bad data must not pass: what the parser does
@@ -363,12 +380,26 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 					("%zu bytes", (size_t)size), fr);
 		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
-	/* A new size or depth needs the device set up again; an inter frame
-	 * whose references that cost is not decoded. */
+	/* A size the buffers do not hold or a new depth needs the device set
+	 * up again; an inter frame whose references that cost is not
+	 * decoded. */
 	if ((fr = check_stream(self, &hdr)) != GST_FLOW_OK)
 		return fr;
-	if (!has_references(self, &hdr))
-		return skip_frame(dec, frame, "its references are missing");
+	gint missing = missing_reference(self, &hdr);
+	if (missing >= 0) {
+		static const char *const names[] = { "LAST", "GOLDEN",
+						     "ALTREF" };
+		guint slot = hdr.ref_frame_indices[missing];
+		GST_ELEMENT_WARNING(dec, STREAM, DECODE,
+				    ("frame %u (%ux%u) skipped: its %s "
+				     "reference (slot %u) was lost when the "
+				     "decoder was set up again; decoding "
+				     "resumes at a key frame",
+				     frame->system_frame_number, hdr.width,
+				     hdr.height, names[missing], slot),
+				    (NULL));
+		return skip_frame(dec, frame, "a reference is lost");
+	}
 
 	struct v4l2_ctrl_vp9_frame f;
 	struct v4l2_ctrl_vp9_compressed_hdr probs;

@@ -13,8 +13,8 @@ uint64_t va_ref_timestamp(const struct va_ref_resolver *refs, VASurfaceID id,
 	if (id != VA_INVALID_SURFACE && refs && refs->timestamp)
 		ts = refs->timestamp(refs->opaque, id);
 	if (!ts)
-		v4l2r_warn("%s: %s reference surface 0x%x was never decoded; "
-			   "left out", codec, which, id);
+		v4l2r_warn("%s: %s reference surface 0x%x was never decoded "
+			   "in this context; left out", codec, which, id);
 	return ts;
 }
 

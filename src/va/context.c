@@ -432,9 +432,23 @@ VAStatus va_DestroyContext(VADriverContextP ctx, VAContextID id)
 		return VA_STATUS_ERROR_INVALID_CONTEXT;
 	}
 	c->dead = true;
-	/* Its surfaces lose their pixels with it. */
+	/* A surface holding a picture keeps it, and the context's device
+	 * session with it (one reference each, dropped when the surface is
+	 * destroyed or bound elsewhere): FFmpeg destroys its context when a
+	 * VP9 inter frame changes size, before it has read the last pictures
+	 * of the old size. The session only serves those pictures (sync,
+	 * images, export); nothing is decoded into it again, and they are no
+	 * references for another context's pictures (another CAPTURE queue).
+	 * The other surfaces are unbound, and every one of a device that went
+	 * away (nothing to read, and its open node would hold the gone
+	 * device). */
+	bool keep = c->session && !v4l2r_session_lost(c->session);
 	for (unsigned i = 0; i < c->n_capture; i++) {
 		struct va_surface *s = va_heap_get(&drv->surfaces, c->bound[i]);
+		if (keep && s && s->ctx == c && s->decoded) {
+			va_context_ref(c);
+			continue;
+		}
 		if (s && s->ctx == c) {
 			s->ctx = NULL;
 			s->capture_index = -1;

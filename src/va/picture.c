@@ -536,9 +536,12 @@ static uint64_t resolve_timestamp(void *opaque, VASurfaceID id)
 
 	if (s && s->ctx && s->ctx != c && s->decoded)
 		/* The codec says which reference; this says why. */
-		va_warn(c->drv, "surface 0x%x holds a picture of context 0x%x "
+		va_warn(c->drv, "surface 0x%x holds a picture of context 0x%x%s "
 			"(RT format 0x%x), not of this context 0x%x: it is no "
-			"reference here", id, s->ctx->id, s->rt_format, c->id);
+			"reference here (each context decodes into its own "
+			"device buffers); the picture is decoded without it",
+			id, s->ctx->id, s->ctx->dead ? ", destroyed since" : "",
+			s->rt_format, c->id);
 	if (!s || s->ctx != c || s->capture_index < 0)
 		return 0;
 	return s->timestamp_ns;

@@ -42,7 +42,9 @@ void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 	surf->capture_index = -1;
 	surf->decoded = false;
 	surf->timestamp_ns = 0;
-	if (c && c->internal)	/* the surface owned its probe context */
+	/* the surface owned its probe context, or kept its picture in a
+	 * destroyed one */
+	if (c && (c->internal || c->dead))
 		va_context_unref(drv, c);
 }
 

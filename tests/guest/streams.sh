@@ -4,10 +4,13 @@
 #
 #   stream_wanted NAME CODEC FEATURES   # status 0: run this stream
 #
+# frame_sizes and software_sizes compare a decode's frame sizes with a
+# software decode's (streams whose frames change size).
+#
 # A default run takes, per codec, the first stream and every stream with a
 # feature that exercises its own path in the driver: B pictures, interlaced
 # (field pictures, PAFF, MBAFF), several slices, WPP entry points, AV1 tile
-# groups.
+# groups, VP9 inter frames changing size.
 _streams_seen=""
 
 stream_wanted() { # NAME CODEC FEATURES
@@ -17,8 +20,28 @@ stream_wanted() { # NAME CODEC FEATURES
 	*) _streams_seen="$_streams_seen $2"; return 0 ;;
 	esac
 	case ",$3," in
-	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
+	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,resize,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
 		return 0 ;;
 	esac
 	return 1
+}
+
+# The size of each frame a gst-launch -v run's fakesink saw, as runs
+# ("320x240*8 240x180*6 ..."): the src caps of the decoder (an element
+# name matching DECODER, a regular expression) in force when it came.
+frame_sizes() { # LOG DECODER
+	awk -v dec="$2" '$0 ~ dec "[0-9]*\\.GstPad:src: caps = " {
+			w = $0; sub(/.*width=\(int\)/, "", w); sub(/[^0-9].*/, "", w)
+			h = $0; sub(/.*height=\(int\)/, "", h); sub(/[^0-9].*/, "", h)
+			size = w "x" h }
+		/last-message = chain/ { print size }' "$1" | _size_runs
+}
+# The same from a software decode (FFmpeg's decoder).
+software_sizes() { # FILE
+	ffprobe -v error -select_streams v:0 -show_entries frame=width,height \
+		-of csv=p=0 "$1" | tr ',' 'x' | _size_runs
+}
+_size_runs() {
+	awk '$0 != last { if (n) printf "%s*%d ", last, n; last = $0; n = 0 } { n++ }
+		END { if (n) printf "%s*%d", last, n }'
 }
