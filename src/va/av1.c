@@ -22,10 +22,17 @@
  * 0xff for a shown key frame (spec 5.9.2 refreshes every slot) and 0
  * otherwise.
  *
- * Film grain is refused: VA clients give two surfaces for a grain frame
- * (the un-grained reference to decode into, and the one to display with
- * grain), a V4L2 request writes one CAPTURE buffer, grained or not by
- * driver (docs/va-driver.md).
+ * Film grain: VA gives each frame's parameters in force (the clients
+ * apply load_grain_params() themselves), sent as a new set on every frame
+ * (UPDATE_GRAIN, film_grain_params_ref_idx 0), the control zeroed on
+ * frames without grain so that none inherits an earlier frame's. VA
+ * clients give two surfaces for a grain frame: the render target
+ * (current_frame, un-grained, the reference later frames name) and
+ * current_display_picture. A V4L2 request writes one CAPTURE buffer, with
+ * grain where the device applies it, and the device keeps what it needs
+ * behind the buffer's timestamp: the frame decodes into the render target
+ * as any other, and picture.c copies the picture into the display surface
+ * once it is complete (display_surface below; docs/va-driver.md).
  * 10-bit (bit_depth_idx != 0) is refused: the driver has 10-bit surfaces
  * (HEVC Main 10, VP9 profile 2), but no AV1 10-bit profile is offered nor
  * probed yet, and no device shape here decodes AV1 at all. */
@@ -41,6 +48,9 @@
 #define AV1_PRIMARY_REF_NONE 7
 #define AV1_MAX_TILE_COLS 64	/* VA's width_in_sbs_minus_1 holds 63 */
 #define AV1_REMEMBERED_SURFACES 64	/* more than any client's pool */
+#define AV1_MAX_GRAIN_Y_POINTS 14	/* spec 6.8.20 */
+#define AV1_MAX_GRAIN_CHROMA_POINTS 10
+#define AV1_MAX_GRAIN_OFFSET 511	/* cb_offset, cr_offset: f(9) */
 
 /* What the sequence control carries that VA does not: the tools some frame
  * of the context used, and the largest frame size. */
@@ -76,6 +86,8 @@ struct av1_state {
 	uint32_t data_size;
 	struct av1_surface_hint hints[AV1_REMEMBERED_SURFACES];
 	unsigned n_hints, next_hint;
+	struct v4l2_ctrl_av1_film_grain film_grain;
+	bool said_grain_not_applied;	/* the device has no grain control */
 };
 
 #define BAD(...) (v4l2r_err(__VA_ARGS__), VA_STATUS_ERROR_INVALID_PARAMETER)
@@ -124,11 +136,6 @@ static VAStatus check_frame(const VADecPictureParameterBufferAV1 *pp)
 			   "(large scale tile decoding has no V4L2 controls)",
 			   pp->pic_info_fields.bits.large_scale_tile,
 			   pp->anchor_frames_num);
-	if (pp->film_grain_info.film_grain_info_fields.bits.apply_grain)
-		return BAD("av1: film_grain_info.apply_grain = 1: film grain "
-			   "is not decoded (a V4L2 request writes one picture, "
-			   "VA wants the un-grained reference and the grained "
-			   "display surface)");
 	if (pp->order_hint_bits_minus_1 > 7)
 		return BAD("av1: order_hint_bits_minus_1 = %u out of range 0..7",
 			   pp->order_hint_bits_minus_1);
@@ -191,6 +198,79 @@ static VAStatus check_frame(const VADecPictureParameterBufferAV1 *pp)
 			return BAD("av1: wm[%u].wmtype = %u out of range 0..%u",
 				   i, pp->wm[i].wmtype,
 				   VAAV1TransformationAffine);
+	return VA_STATUS_SUCCESS;
+}
+
+/* A piecewise linear scaling function's points (6.8.20): at most max,
+ * their x values increasing. */
+static VAStatus check_grain_points(const char *plane, unsigned n, unsigned max,
+				   const uint8_t *x)
+{
+	if (n > max)
+		return BAD("av1: film_grain_info.num_%s_points = %u out of range "
+			   "0..%u", plane, n, max);
+	for (unsigned i = 1; i < n; i++)
+		if (x[i] <= x[i - 1])
+			return BAD("av1: film_grain_info.point_%s_value[%u] = %u "
+				   "is not above point_%s_value[%u] = %u (the "
+				   "values increase)", plane, i, x[i], plane,
+				   i - 1, x[i - 1]);
+	return VA_STATUS_SUCCESS;
+}
+
+/* What film_grain_params() (5.9.30, 6.8.20) allows. VA's 2-bit fields
+ * (grain_scaling_minus_8, ar_coeff_lag, ar_coeff_shift_minus_6,
+ * grain_scale_shift) hold only values in range, as do the 8-bit ones and
+ * the AR coefficients; without apply_grain VA says the rest is ignored. */
+static VAStatus check_film_grain(const VADecPictureParameterBufferAV1 *pp)
+{
+	const VAFilmGrainStructAV1 *g = &pp->film_grain_info;
+	const __typeof__(g->film_grain_info_fields.bits) *b =
+		&g->film_grain_info_fields.bits;
+	const __typeof__(pp->seq_info_fields.fields) *seq =
+		&pp->seq_info_fields.fields;
+	bool yuv420 = seq->subsampling_x && seq->subsampling_y;
+	VAStatus ret;
+
+	if (!b->apply_grain)
+		return VA_STATUS_SUCCESS;
+	if (!seq->film_grain_params_present)
+		return BAD("av1: film_grain_info.apply_grain = 1 with "
+			   "film_grain_params_present = 0 (the sequence codes "
+			   "no film grain)");
+	if (!pp->pic_info_fields.bits.show_frame &&
+	    !pp->pic_info_fields.bits.showable_frame)
+		return BAD("av1: film_grain_info.apply_grain = 1 on a frame "
+			   "neither shown nor showable (such a frame codes no "
+			   "film grain)");
+	if ((ret = check_grain_points("y", g->num_y_points,
+				      AV1_MAX_GRAIN_Y_POINTS,
+				      g->point_y_value)) ||
+	    (ret = check_grain_points("cb", g->num_cb_points,
+				      AV1_MAX_GRAIN_CHROMA_POINTS,
+				      g->point_cb_value)) ||
+	    (ret = check_grain_points("cr", g->num_cr_points,
+				      AV1_MAX_GRAIN_CHROMA_POINTS,
+				      g->point_cr_value)))
+		return ret;
+	const char *no_chroma_points =
+		seq->mono_chrome ? "mono_chrome" :
+		b->chroma_scaling_from_luma ? "chroma_scaling_from_luma" :
+		yuv420 && !g->num_y_points ? "num_y_points = 0 in 4:2:0" : NULL;
+	if (no_chroma_points && (g->num_cb_points || g->num_cr_points))
+		return BAD("av1: film_grain_info.num_cb_points = %u, "
+			   "num_cr_points = %u: both are 0 with %s",
+			   g->num_cb_points, g->num_cr_points, no_chroma_points);
+	if (yuv420 && !g->num_cb_points != !g->num_cr_points)
+		return BAD("av1: film_grain_info.num_cb_points = %u, "
+			   "num_cr_points = %u: in 4:2:0 both are 0 or neither",
+			   g->num_cb_points, g->num_cr_points);
+	if (g->num_cb_points && g->cb_offset > AV1_MAX_GRAIN_OFFSET)
+		return BAD("av1: film_grain_info.cb_offset = %u out of range "
+			   "0..%u", g->cb_offset, AV1_MAX_GRAIN_OFFSET);
+	if (g->num_cr_points && g->cr_offset > AV1_MAX_GRAIN_OFFSET)
+		return BAD("av1: film_grain_info.cr_offset = %u out of range "
+			   "0..%u", g->cr_offset, AV1_MAX_GRAIN_OFFSET);
 	return VA_STATUS_SUCCESS;
 }
 
@@ -557,6 +637,65 @@ static void fill_global_motion(struct v4l2_av1_global_motion *gm,
 	}
 }
 
+/* VA's parameters are those in force (load_grain_params() applied by the
+ * client), so they go as a new set. Only what film_grain_params() codes
+ * is copied, the rest left 0: VA's other entries hold whatever the client
+ * left there. */
+static void fill_film_grain(struct v4l2_ctrl_av1_film_grain *out,
+			    const VAFilmGrainStructAV1 *g)
+{
+	const __typeof__(g->film_grain_info_fields.bits) *b =
+		&g->film_grain_info_fields.bits;
+
+	memset(out, 0, sizeof(*out));
+	if (!b->apply_grain)
+		return;
+	out->flags = V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN |
+		     V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN |
+		     (b->chroma_scaling_from_luma ?
+			      V4L2_AV1_FILM_GRAIN_FLAG_CHROMA_SCALING_FROM_LUMA : 0) |
+		     (b->overlap_flag ? V4L2_AV1_FILM_GRAIN_FLAG_OVERLAP : 0) |
+		     (b->clip_to_restricted_range ?
+			      V4L2_AV1_FILM_GRAIN_FLAG_CLIP_TO_RESTRICTED_RANGE : 0);
+	out->grain_seed = g->grain_seed;
+	out->num_y_points = g->num_y_points;
+	memcpy(out->point_y_value, g->point_y_value, g->num_y_points);
+	memcpy(out->point_y_scaling, g->point_y_scaling, g->num_y_points);
+	out->num_cb_points = g->num_cb_points;
+	memcpy(out->point_cb_value, g->point_cb_value, g->num_cb_points);
+	memcpy(out->point_cb_scaling, g->point_cb_scaling, g->num_cb_points);
+	out->num_cr_points = g->num_cr_points;
+	memcpy(out->point_cr_value, g->point_cr_value, g->num_cr_points);
+	memcpy(out->point_cr_scaling, g->point_cr_scaling, g->num_cr_points);
+	out->grain_scaling_minus_8 = b->grain_scaling_minus_8;
+	out->ar_coeff_lag = b->ar_coeff_lag;
+	/* numPosLuma and numPosChroma (5.9.30) */
+	unsigned luma_pos = 2u * b->ar_coeff_lag * (b->ar_coeff_lag + 1u);
+	unsigned chroma_pos = luma_pos + (g->num_y_points ? 1 : 0);
+	for (unsigned i = 0; g->num_y_points && i < luma_pos; i++)
+		out->ar_coeffs_y_plus_128[i] = (uint8_t)(g->ar_coeffs_y[i] + 128);
+	for (unsigned i = 0; i < chroma_pos; i++) {
+		if (b->chroma_scaling_from_luma || g->num_cb_points)
+			out->ar_coeffs_cb_plus_128[i] =
+				(uint8_t)(g->ar_coeffs_cb[i] + 128);
+		if (b->chroma_scaling_from_luma || g->num_cr_points)
+			out->ar_coeffs_cr_plus_128[i] =
+				(uint8_t)(g->ar_coeffs_cr[i] + 128);
+	}
+	out->ar_coeff_shift_minus_6 = b->ar_coeff_shift_minus_6;
+	out->grain_scale_shift = b->grain_scale_shift;
+	if (g->num_cb_points) {
+		out->cb_mult = g->cb_mult;
+		out->cb_luma_mult = g->cb_luma_mult;
+		out->cb_offset = g->cb_offset;
+	}
+	if (g->num_cr_points) {
+		out->cr_mult = g->cr_mult;
+		out->cr_luma_mult = g->cr_luma_mult;
+		out->cr_offset = g->cr_offset;
+	}
+}
+
 static struct av1_surface_hint *find_hint(struct av1_state *st,
 					  VASurfaceID surface)
 {
@@ -762,13 +901,13 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 	uint32_t used_tools = st->used_tools;
 	uint16_t max_w = st->max_width_minus_1, max_h = st->max_height_minus_1;
 	VAStatus ret;
-	(void)mode;
 
 	memset(&st->frame, 0, sizeof(st->frame));
 	st->n_tiles = st->n_groups = 0;
 	st->data_size = 0;
 	if ((ret = check_sequence(pp)) || (ret = check_frame(pp)) ||
-	    (ret = check_segmentation(&pp->seg_info)))
+	    (ret = check_segmentation(&pp->seg_info)) ||
+	    (ret = check_film_grain(pp)))
 		return ret;
 	if (!va_picture_fits(in, pp->frame_width_minus1 + 1u,
 			     pp->frame_height_minus1 + 1u, "av1",
@@ -790,6 +929,15 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 		st->sequence_sent = true;
 	}
 	remember_hint(st, in->target, pp->order_hint);
+	fill_film_grain(&st->film_grain, &pp->film_grain_info);
+	if (pp->film_grain_info.film_grain_info_fields.bits.apply_grain &&
+	    !st->said_grain_not_applied &&
+	    v4l2r_decode_mode_lacks(mode, V4L2R_CODEC_AV1,
+				    V4L2_CID_STATELESS_AV1_FILM_GRAIN)) {
+		v4l2r_warn("av1: the decoder has no film grain control: "
+			   "frames are shown without their film grain");
+		st->said_grain_not_applied = true;
+	}
 	return VA_STATUS_SUCCESS;
 }
 
@@ -814,6 +962,11 @@ static void av1_plan_request(void *state, const struct v4l2r_decode_mode *mode,
 	plan->controls[n].ptr = st->tiles;
 	plan->controls[n++].size =
 		(uint32_t)(st->n_tiles * sizeof(st->tiles[0]));
+	/* every frame: a request without it inherits an earlier frame's
+	 * (picture.c leaves it out where the device has none) */
+	plan->controls[n].id = V4L2_CID_STATELESS_AV1_FILM_GRAIN;
+	plan->controls[n].ptr = &st->film_grain;
+	plan->controls[n++].size = sizeof(st->film_grain);
 	plan->n_controls = n;
 	plan->first_slice = 0;
 	plan->n_slices = st->n_tiles;
@@ -833,6 +986,20 @@ static size_t av1_write_data(void *state, const struct va_picture_input *in,
 			memcpy(dst + st->groups[i].pos, st->groups[i].bytes,
 			       st->groups[i].size);
 	return st->data_size;
+}
+
+/* A grain frame is shown from current_display_picture (va_dec_av1.h):
+ * FFmpeg names a surface of its own there, GStreamer the buffer it
+ * outputs; without grain both are the render target (or, GStreamer,
+ * VA_INVALID_SURFACE). */
+static VASurfaceID av1_display_surface(const struct va_picture_input *in,
+				       const char **field)
+{
+	const VADecPictureParameterBufferAV1 *pp = in->pic_params;
+
+	*field = "av1: current_display_picture";
+	return pp->film_grain_info.film_grain_info_fields.bits.apply_grain ?
+		       pp->current_display_picture : VA_INVALID_SURFACE;
 }
 
 /* No menu: Main, which every AV1 decoder has. */
@@ -855,4 +1022,5 @@ const struct va_codec_ops va_codec_av1 = {
 	.plan_request = av1_plan_request,
 	.profiles = av1_profiles,
 	.write_data = av1_write_data,
+	.display_surface = av1_display_surface,
 };

@@ -143,6 +143,15 @@ struct va_codec_ops {
 	size_t (*write_data)(void *state, const struct va_picture_input *in,
 			     unsigned first, unsigned n, uint8_t *dst,
 			     size_t cap);
+	/* Optional: the surface the client shows the picture in when it
+	 * names one apart from the render target (AV1 film grain:
+	 * current_display_picture), else VA_INVALID_SURFACE; *field names
+	 * that parameter for log lines. Read from the picture parameters
+	 * before translate. The device decodes into the render target (its
+	 * timestamp stays the reference); picture.c copies the picture into
+	 * this surface once it is complete. */
+	VASurfaceID (*display_surface)(const struct va_picture_input *in,
+				       const char **field);
 };
 
 #define VA_CODEC_MAX_PREFIX 16	/* VP8 key frame: tag, start code, sizes (10) */

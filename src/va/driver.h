@@ -160,6 +160,10 @@ struct va_surface {
 	const char *local_why;	/* what local_result means, for the log */
 	unsigned derived;	/* images derived from it, still alive */
 	VASurfaceDecodeMBErrors mb_errors[2];
+	/* A display surface (AV1 film grain): its picture was decoded into
+	 * surface copy_from, of the same context, and is copied here once
+	 * complete (va_surface_settle); VA_INVALID_ID when none is due. */
+	VASurfaceID copy_from;
 };
 
 struct va_buffer {
@@ -287,6 +291,23 @@ VAStatus va_surface_check_rt_format(struct va_driver *drv,
  * the context's buffers when none is free and that is safe. */
 VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 			 VASurfaceID id, struct va_context *ctx);
+/* Makes surf (id) the display surface of the picture being decoded into
+ * target, of context c (drv->lock held): refused (with an error naming
+ * field) unless it exists and has target's size and RT format; bound to
+ * c. */
+VAStatus va_surface_check_display(struct va_driver *drv, VASurfaceID id,
+				  const struct va_surface *target,
+				  struct va_context *c, const char *field);
+/* Gives a display surface its picture once the decode into copy_from is
+ * complete (without drv->lock): waits for it when wait (up to the sync
+ * timeout), else only looks. The result of that decode, V4L2R_PENDING
+ * while it runs (not waiting); V4L2R_IDLE when no copy is due. A failed
+ * decode (or copy) becomes the display surface's local result. */
+enum v4l2r_result va_surface_settle(struct va_driver *drv, VASurfaceID id,
+				    bool wait);
+/* Settles every display surface whose picture is in surface id, before
+ * id is decoded into again or destroyed (without drv->lock). */
+void va_surface_settle_copies_from(struct va_driver *drv, VASurfaceID id);
 /* Binds an unbound surface to the most recent context it fits. */
 VAStatus va_surface_bind_any(struct va_driver *drv, struct va_surface *surf,
 			     VASurfaceID id);

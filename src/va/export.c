@@ -42,6 +42,10 @@ VAStatus va_ExportSurfaceHandle(VADriverContextP ctx, VASurfaceID surface,
 		return VA_STATUS_ERROR_UNSUPPORTED_MEMORY_TYPE;
 	if (!out)
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
+	/* A display surface whose picture is decoded gets it now; one
+	 * still decoding gets it at vaSyncSurface, which readers of the
+	 * export call first. */
+	va_surface_settle(drv, surface, false);
 
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, surface);

@@ -7,7 +7,12 @@
  * (the surface then reports a decoding error too); a request the kernel
  * refuses is not the client's fault and shows up as a decoding error on
  * that surface at vaSyncSurface, like a picture the device failed to
- * decode, so later pictures go on. */
+ * decode, so later pictures go on.
+ *
+ * A picture the client shows from another surface than its render target
+ * (AV1 film grain: codec ops display_surface) decodes into the render
+ * target; the display surface gets a copy once it is complete
+ * (surface.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -394,6 +399,46 @@ static void mark_surface(struct va_driver *drv, VASurfaceID id,
 
 #define BAD_PICTURE "its picture was refused (bad parameters or data)"
 
+/* The display surface's buffer is about to take another picture: what it
+ * holds goes first to display surfaces still due a copy of it, and a
+ * decode still running into it ends (c->lock held, drv->lock not). */
+static void prepare_display(struct va_driver *drv, struct va_context *c,
+			    VASurfaceID display)
+{
+	va_surface_settle_copies_from(drv, display);
+	pthread_mutex_lock(&drv->lock);
+	const struct va_surface *d = va_heap_get(&drv->surfaces, display);
+	int index = d && d->ctx == c ? d->capture_index : -1;
+	pthread_mutex_unlock(&drv->lock);
+	if (index < 0)
+		return;
+	if (v4l2r_session_capture_status(c->session, (unsigned)index) ==
+	    V4L2R_PENDING)
+		v4l2r_session_wait_capture(c->session, (unsigned)index,
+					   drv->sync_timeout_ms);
+	v4l2r_session_capture_reset(c->session, (unsigned)index);
+}
+
+/* Once queued: the display surface shows the render target's picture,
+ * copied when the client first syncs, queries or reads it (or before the
+ * render target is decoded into again). Planned only now, so that nobody
+ * copies from a render target not yet queued. The device has no picture
+ * under the display surface's own timestamp any more. */
+static void plan_copy(struct va_driver *drv, struct va_context *c,
+		      VASurfaceID display, VASurfaceID target)
+{
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *d = va_heap_get(&drv->surfaces, display);
+	if (d && d->ctx == c) {
+		d->copy_from = target;
+		d->timestamp_ns = 0;
+		d->decoded = true;
+		d->local_result = V4L2R_IDLE;
+		d->local_why = NULL;
+	}
+	pthread_mutex_unlock(&drv->lock);
+}
+
 /* Room for one more held buffer (c->lock and drv->lock held). */
 static bool held_room(struct va_context *c)
 {
@@ -439,6 +484,9 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 		st = VA_STATUS_ERROR_OPERATION_FAILED;
 		goto out;
 	}
+	/* Display surfaces still to get their pictures from it get them
+	 * before it is decoded into again. */
+	va_surface_settle_copies_from(drv, target);
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, target);
 	if (!s)
@@ -469,6 +517,7 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 	if (s) {
 		s->local_result = V4L2R_IDLE;
 		s->local_why = NULL;
+		s->copy_from = VA_INVALID_ID;	/* this picture replaces it */
 	}
 	pthread_mutex_unlock(&drv->lock);
 	va_accum_reset(&c->accum);
@@ -681,6 +730,22 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 		goto out;
 	}
 	unsigned index = (unsigned)s->capture_index;
+	/* A display surface apart from the render target is bound to this
+	 * context now: the picture is copied into one of its buffers. */
+	const char *display_field = NULL;
+	VASurfaceID display = c->config.ops->display_surface ?
+		c->config.ops->display_surface(&in, &display_field) :
+		VA_INVALID_SURFACE;
+	if (display == target)
+		display = VA_INVALID_SURFACE;
+	if (display != VA_INVALID_SURFACE &&
+	    (st = va_surface_check_display(drv, display, s, c,
+					   display_field)) != VA_STATUS_SUCCESS) {
+		s->local_result = V4L2R_REFUSED;
+		s->local_why = BAD_PICTURE;
+		pthread_mutex_unlock(&drv->lock);
+		goto out;
+	}
 	/* The second field of a frame (a field decoded right after a first
 	 * field into the same surface) keeps the frame's timestamp, so
 	 * references to the first field and to the frame stay one. Any other
@@ -708,9 +773,13 @@ VAStatus va_EndPicture(VADriverContextP ctx, VAContextID context)
 		       "were refused", target, c->desc->name);
 		goto out;
 	}
+	if (display != VA_INVALID_SURFACE)
+		prepare_display(drv, c, display);
 	st = submit(drv, c, &in, index, ts);
 	if (st != VA_STATUS_SUCCESS)
 		mark_surface(drv, target, V4L2R_REFUSED, BAD_PICTURE);
+	if (display != VA_INVALID_SURFACE)
+		plan_copy(drv, c, display, target);
 out:
 	/* The slice data is in the OUTPUT buffer now, or never will be. */
 	release_held(drv, c);

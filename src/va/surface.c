@@ -1,6 +1,10 @@
 /* Surfaces: creation (with the attributes clients pass), binding to a
  * context's CAPTURE buffers (see context.c for the design), and completion:
- * vaSyncSurface, vaQuerySurfaceStatus, vaQuerySurfaceError. */
+ * vaSyncSurface, vaQuerySurfaceStatus, vaQuerySurfaceError. A display
+ * surface apart from its picture's render target (AV1 film grain) gets
+ * the picture copied in once that decode is complete: it is settled when
+ * the client first waits for, queries or reads it, and before the render
+ * target takes another picture or goes. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -42,6 +46,7 @@ void va_surface_unbind(struct va_driver *drv, struct va_surface *surf,
 	surf->capture_index = -1;
 	surf->decoded = false;
 	surf->timestamp_ns = 0;
+	surf->copy_from = VA_INVALID_ID;
 	/* the surface owned its probe context, or kept its picture in a
 	 * destroyed one */
 	if (c && (c->internal || c->dead))
@@ -130,6 +135,128 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 	surf->local_result = V4L2R_IDLE;
 	surf->local_why = NULL;
 	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_surface_check_display(struct va_driver *drv, VASurfaceID id,
+				  const struct va_surface *target,
+				  struct va_context *c, const char *field)
+{
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+
+	if (!s) {
+		va_err(drv, "%s = 0x%x: no such surface", field, id);
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	}
+	/* The render target's picture is copied whole into it. */
+	if (s->width != target->width || s->height != target->height) {
+		va_err(drv, "%s = 0x%x: its size %dx%d is not the render "
+		       "target's %dx%d", field, id, s->width, s->height,
+		       target->width, target->height);
+		return VA_STATUS_ERROR_INVALID_SURFACE;
+	}
+	if (s->rt_format != target->rt_format) {
+		va_err(drv, "%s = 0x%x: its RT format 0x%x (%s) is not the "
+		       "render target's 0x%x (%s)", field, id, s->rt_format,
+		       rt_format_name(s->rt_format), target->rt_format,
+		       rt_format_name(target->rt_format));
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
+	return va_surface_bind(drv, s, id, c);
+}
+
+/* Capture buffer `from` of c into buffer `to`: the same layout. */
+static int copy_capture(struct va_context *c, const struct v4l2r_layout *l,
+			unsigned from, unsigned to)
+{
+	uint8_t *src[V4L2R_MAX_PLANES], *dst[V4L2R_MAX_PLANES];
+
+	if (v4l2r_session_capture_map(c->session, from, src) < 0 ||
+	    v4l2r_session_capture_map(c->session, to, dst) < 0)
+		return -1;
+	for (unsigned m = 0; m < l->mem_planes; m++) {
+		if (!src[m] || !dst[m])
+			return -1;
+		memcpy(dst[m], src[m], l->mem_size[m]);
+	}
+	return 0;
+}
+
+enum v4l2r_result va_surface_settle(struct va_driver *drv, VASurfaceID id,
+				    bool wait)
+{
+	pthread_mutex_lock(&drv->lock);
+	struct va_surface *s = va_heap_get(&drv->surfaces, id);
+	if (!s || s->copy_from == VA_INVALID_ID) {
+		pthread_mutex_unlock(&drv->lock);
+		return V4L2R_IDLE;
+	}
+	VASurfaceID from = s->copy_from;
+	const struct va_surface *src = va_heap_get(&drv->surfaces, from);
+	struct va_context *c = s->ctx;
+	if (!src || !c || src->ctx != c || src->capture_index < 0) {
+		/* Its source is settled before it is decoded into again or
+		 * destroyed: only losing the context's buffers gets here. */
+		s->copy_from = VA_INVALID_ID;
+		s->local_result = V4L2R_ABORTED;
+		s->local_why = "the picture it shows was lost with its "
+			       "render target's buffer";
+		pthread_mutex_unlock(&drv->lock);
+		return V4L2R_ABORTED;
+	}
+	/* A picture refused before or while queueing has no device result. */
+	enum v4l2r_result r = src->local_result;
+	unsigned from_index = (unsigned)src->capture_index;
+	unsigned to_index = (unsigned)s->capture_index;
+	struct v4l2r_layout layout = c->layout;
+	va_context_ref(c);
+	pthread_mutex_unlock(&drv->lock);
+
+	if (r == V4L2R_IDLE)
+		r = wait ? v4l2r_session_wait_capture(c->session, from_index,
+						      drv->sync_timeout_ms) :
+			   v4l2r_session_capture_status(c->session, from_index);
+	bool copied = r != V4L2R_PENDING &&
+		      va_result_status(r) == VA_STATUS_SUCCESS &&
+		      copy_capture(c, &layout, from_index, to_index) == 0;
+
+	pthread_mutex_lock(&drv->lock);
+	s = va_heap_get(&drv->surfaces, id);
+	if (r != V4L2R_PENDING && s && s->copy_from == from) {
+		s->copy_from = VA_INVALID_ID;
+		if (!copied) {
+			if (va_result_status(r) == VA_STATUS_SUCCESS)
+				r = V4L2R_ABORTED;
+			s->local_result = r;
+			s->local_why = r == V4L2R_ABORTED ?
+				"its picture could not be copied from the "
+				"render target" :
+				"the decode into its render target failed";
+		}
+	}
+	va_context_unref(drv, c);
+	pthread_mutex_unlock(&drv->lock);
+	return r;
+}
+
+void va_surface_settle_copies_from(struct va_driver *drv, VASurfaceID id)
+{
+	for (;;) {
+		VASurfaceID display = VA_INVALID_ID, sid;
+		unsigned cur = 0;
+		const struct va_surface *s;
+
+		pthread_mutex_lock(&drv->lock);
+		while ((s = va_heap_next(&drv->surfaces, &cur, &sid)))
+			if (s->copy_from == id) {
+				display = sid;
+				break;
+			}
+		pthread_mutex_unlock(&drv->lock);
+		/* Waiting ends every copy it finds (a timeout included). */
+		if (display == VA_INVALID_ID ||
+		    va_surface_settle(drv, display, true) == V4L2R_PENDING)
+			return;
+	}
 }
 
 /* Whether an unbound surface can live in a client's context. The pixel
@@ -262,6 +389,7 @@ VAStatus va_CreateSurfaces2(VADriverContextP ctx, unsigned format,
 			s->fourcc = fourcc;
 			s->capture_index = -1;
 			s->local_result = V4L2R_IDLE;
+			s->copy_from = VA_INVALID_ID;
 			surfaces[i] = va_heap_add(&drv->surfaces, s);
 		}
 		if (!s || surfaces[i] == VA_INVALID_ID) {
@@ -294,6 +422,9 @@ VAStatus va_DestroySurfaces(VADriverContextP ctx, VASurfaceID *list, int n)
 	struct va_driver *drv = va_drv(ctx);
 	VAStatus st = VA_STATUS_SUCCESS;
 
+	/* Display surfaces showing their pictures get them first. */
+	for (int i = 0; i < n && list; i++)
+		va_surface_settle_copies_from(drv, list[i]);
 	pthread_mutex_lock(&drv->lock);
 	for (int i = 0; i < n; i++) {
 		struct va_surface *s = va_heap_remove(&drv->surfaces, list[i]);
@@ -313,6 +444,7 @@ VAStatus va_DestroySurfaces(VADriverContextP ctx, VASurfaceID *list, int n)
 enum v4l2r_result va_surface_wait(struct va_driver *drv, VASurfaceID id,
 				  int timeout_ms)
 {
+	va_surface_settle(drv, id, true);
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, id);
 	if (!s || s->local_result != V4L2R_IDLE || !s->ctx ||
@@ -349,6 +481,17 @@ static void log_result(struct va_driver *drv, VASurfaceID id,
 	va_err(drv, "surface 0x%x: %s", id, why ? why : v4l2r_result_str(r));
 }
 
+/* The capture buffer whose decode decides a surface's state (drv->lock
+ * held): a display surface awaiting its picture waits for its render
+ * target's. */
+static int deciding_index(struct va_driver *drv, const struct va_surface *s)
+{
+	const struct va_surface *src = s->copy_from == VA_INVALID_ID ? NULL :
+		va_heap_get(&drv->surfaces, s->copy_from);
+
+	return src && src->ctx == s->ctx ? src->capture_index : s->capture_index;
+}
+
 VAStatus va_SyncSurface2(VADriverContextP ctx, VASurfaceID id,
 			 uint64_t timeout_ns)
 {
@@ -364,7 +507,7 @@ VAStatus va_SyncSurface2(VADriverContextP ctx, VASurfaceID id,
 		pthread_mutex_lock(&drv->lock);
 		struct va_surface *s = va_heap_get(&drv->surfaces, id);
 		struct va_context *c = s ? s->ctx : NULL;
-		int index = s ? s->capture_index : -1;
+		int index = s ? deciding_index(drv, s) : -1;
 		if (c)
 			va_context_ref(c);
 		pthread_mutex_unlock(&drv->lock);
@@ -405,6 +548,11 @@ VAStatus va_SyncSurface(VADriverContextP ctx, VASurfaceID id)
 static enum v4l2r_result peek(struct va_driver *drv, VASurfaceID id,
 			      bool *valid)
 {
+	/* A display surface whose picture is decoded gets it now. */
+	if (va_surface_settle(drv, id, false) == V4L2R_PENDING) {
+		*valid = true;
+		return V4L2R_PENDING;
+	}
 	pthread_mutex_lock(&drv->lock);
 	struct va_surface *s = va_heap_get(&drv->surfaces, id);
 	*valid = s != NULL;

@@ -118,6 +118,8 @@ struct codec {
 	/* The entry of the same codec at the other bit depth, whose key
 	 * picture run.other_depth holds (10-bit entries only). */
 	const char *other_depth;
+	/* Checks of the codec's own, after its cases (NULL: none). */
+	void (*extra)(struct run *r);
 };
 
 struct run {
@@ -374,6 +376,31 @@ static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
 	return va_pic_add(p, VAPictureParameterBufferType, sizeof(pp), 1, &pp) &&
 	       va_pic_add(p, VASliceParameterBufferType, sizeof(sp), 1, &sp) &&
 	       va_pic_add(p, VASliceDataBufferType, sizeof(data), 1, data);
+}
+
+/* Valid film grain (two points a plane, the values of the av1-grain
+ * stream's first frame), shown from `shown`. */
+static void av1_grain(VADecPictureParameterBufferAV1 *pp, VASurfaceID shown)
+{
+	VAFilmGrainStructAV1 *g = &pp->film_grain_info;
+
+	pp->seq_info_fields.fields.film_grain_params_present = 1;
+	memset(g, 0, sizeof(*g));
+	g->film_grain_info_fields.bits.apply_grain = 1;
+	g->film_grain_info_fields.bits.grain_scaling_minus_8 = 3;
+	g->film_grain_info_fields.bits.ar_coeff_lag = 3;
+	g->film_grain_info_fields.bits.overlap_flag = 1;
+	g->grain_seed = 7391;
+	g->num_y_points = g->num_cb_points = g->num_cr_points = 2;
+	g->point_y_value[1] = g->point_cb_value[1] = g->point_cr_value[1] = 255;
+	g->point_y_scaling[0] = 23;
+	g->point_y_scaling[1] = 37;
+	g->point_cb_scaling[0] = g->point_cb_scaling[1] = 5;
+	g->point_cr_scaling[0] = g->point_cr_scaling[1] = 13;
+	g->cb_mult = g->cr_mult = 128;
+	g->cb_luma_mult = g->cr_luma_mult = 192;
+	g->cb_offset = g->cr_offset = 256;
+	pp->current_display_picture = shown;
 }
 
 /* ------------------------------------------------------------------ */
@@ -903,8 +930,25 @@ SPOIL(a_cdef, AV1PP; pp->cdef_uv_strengths[0] = 64)
 SPOIL(a_lr, AV1PP; pp->loop_restoration_fields.bits.lr_unit_shift = 3)
 SPOIL(a_wm, AV1PP; pp->wm[6].wmtype = 4)
 SPOIL(a_interp, AV1PP; pp->interp_filter = 5)
-SPOIL(a_grain, AV1PP; pp->film_grain_info.film_grain_info_fields.bits.apply_grain = 1;
-      pp->film_grain_info.num_y_points = 15)
+/* film grain: valid but for one field, shown from the render target */
+#define GRAIN AV1PP; av1_grain(pp, pp->current_frame)
+SPOIL(a_grain_seq, GRAIN; pp->seq_info_fields.fields.film_grain_params_present = 0)
+SPOIL(a_grain_y15, GRAIN; pp->film_grain_info.num_y_points = 15)
+SPOIL(a_grain_cb11, GRAIN; pp->film_grain_info.num_cb_points = 11)
+SPOIL(a_grain_cr11, GRAIN; pp->film_grain_info.num_cr_points = 11)
+SPOIL(a_grain_y_x, GRAIN; pp->film_grain_info.point_y_value[1] = 0)
+SPOIL(a_grain_cr_x, GRAIN; pp->film_grain_info.num_cr_points = 3;
+      pp->film_grain_info.point_cr_value[2] = 254)
+SPOIL(a_grain_csfl, GRAIN;
+      pp->film_grain_info.film_grain_info_fields.bits.chroma_scaling_from_luma = 1)
+SPOIL(a_grain_cb_only, GRAIN; pp->film_grain_info.num_cr_points = 0)
+SPOIL(a_grain_cb_offset, GRAIN; pp->film_grain_info.cb_offset = 512)
+SPOIL(a_grain_cr_offset, GRAIN; pp->film_grain_info.cr_offset = 600)
+SPOIL(a_grain_hidden, GRAIN; pp->pic_info_fields.bits.show_frame = 0)
+/* the display surface must take the render target's picture whole */
+SPOIL(a_shown_larger, AV1PP; av1_grain(pp, r->larger))
+SPOIL(a_shown_other_rt, AV1PP; av1_grain(pp, r->other_rt))
+SPOIL(a_shown_none, AV1PP; av1_grain(pp, BOGUS_SURFACE))
 SPOIL(a_hint, AV1PP; pp->order_hint_bits_minus_1 = 8)
 /* the denominator is read when superres is used */
 SPOIL(a_superres, AV1PP; pp->pic_info_fields.bits.use_superres = 1;
@@ -953,7 +997,23 @@ static const struct hcase av1_cases[] = {
 	{ "lr_unit_shift-3", KEY, a_lr, "lr_unit_shift", REFUSE, TGT_NORMAL },
 	{ "wmtype-4", KEY, a_wm, "wm[6].wmtype", REFUSE, TGT_NORMAL },
 	{ "interp_filter-5", KEY, a_interp, "interp_filter", REFUSE, TGT_NORMAL },
-	{ "film-grain-15-points", KEY, a_grain, "film_grain", REFUSE, TGT_NORMAL },
+	{ "film-grain-without-film_grain_params_present", KEY, a_grain_seq, "film_grain_params_present = 0", REFUSE, TGT_NORMAL },
+	{ "film-grain-num_y_points-15", KEY, a_grain_y15, "num_y_points = 15", REFUSE, TGT_NORMAL },
+	{ "film-grain-num_cb_points-11", KEY, a_grain_cb11, "num_cb_points = 11", REFUSE, TGT_NORMAL },
+	{ "film-grain-num_cr_points-11", KEY, a_grain_cr11, "num_cr_points = 11", REFUSE, TGT_NORMAL },
+	{ "film-grain-point_y_value-not-increasing", KEY, a_grain_y_x, "point_y_value[1]", REFUSE, TGT_NORMAL },
+	{ "film-grain-point_cr_value-decreasing", KEY, a_grain_cr_x, "point_cr_value[2]", REFUSE, TGT_NORMAL },
+	{ "film-grain-chroma-points-with-chroma_scaling_from_luma", KEY, a_grain_csfl, "chroma_scaling_from_luma", REFUSE, TGT_NORMAL },
+	{ "film-grain-cb-points-without-cr-points", KEY, a_grain_cb_only, "num_cr_points = 0", REFUSE, TGT_NORMAL },
+	{ "film-grain-cb_offset-512", KEY, a_grain_cb_offset, "cb_offset = 512", REFUSE, TGT_NORMAL },
+	{ "film-grain-cr_offset-600", KEY, a_grain_cr_offset, "cr_offset = 600", REFUSE, TGT_NORMAL },
+	{ "film-grain-on-a-hidden-frame", KEY, a_grain_hidden, "neither shown nor showable", REFUSE, TGT_NORMAL },
+	{ "current_display_picture-larger", KEY, a_shown_larger, "current_display_picture", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_SURFACE },
+	{ "current_display_picture-of-other-rt-format", KEY, a_shown_other_rt, "current_display_picture", REFUSE,
+	  TGT_NORMAL, VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	{ "current_display_picture-no-surface", KEY, a_shown_none, "current_display_picture", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_SURFACE },
 	{ "order_hint_bits_minus_1-8", KEY, a_hint, "order_hint_bits_minus_1", REFUSE, TGT_NORMAL },
 	{ "superres_scale_denominator-17", KEY, a_superres, "superres_scale_denominator", REFUSE, TGT_NORMAL },
 	{ "tx_mode-3", KEY, a_tx, "tx_mode", REFUSE, TGT_NORMAL },
@@ -966,6 +1026,8 @@ static const struct hcase av1_cases[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void av1_grain_display(struct run *r);
 
 static const struct codec codecs[] = {
 	{ "mpeg2", VAProfileMPEG2Main, 320, 240, NULL, build_mpeg2,
@@ -987,7 +1049,7 @@ static const struct codec codecs[] = {
 	  vp9p2_cases, N(vp9p2_cases), false, false,
 	  VA_RT_FORMAT_YUV420_10, "vp9" },
 	{ "av1", VAProfileAV1Profile0, 320, 240, NULL, build_av1,
-	  av1_cases, N(av1_cases), false, false },
+	  av1_cases, N(av1_cases), false, false, 0, NULL, av1_grain_display },
 };
 #pragma GCC diagnostic pop
 
@@ -1342,6 +1404,147 @@ static void sweep(struct run *r, unsigned iterations)
 			accepted, failed_sync);
 }
 
+/* A key frame with film grain into target, shown from `shown`. */
+static VAStatus decode_grain(struct run *r, VASurfaceID target,
+			     VASurfaceID shown)
+{
+	struct va_pic p;
+
+	if (!r->c->build(r, &p, KEY, target))
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	av1_grain(va_pic_get(&p, VAPictureParameterBufferType, NULL), shown);
+	VAStatus st = va_pic_decode(r->dpy, r->ctx, target, &p, NULL);
+	va_pic_free(&p);
+	return st;
+}
+
+/* The display surface's memory (vaDeriveImage), tightly packed NV12 like
+ * va_read_nv12; NULL when it cannot be derived. */
+static uint8_t *derive_nv12(VADisplay dpy, VASurfaceID s, unsigned w,
+			    unsigned h)
+{
+	VAImage img;
+	void *p;
+	uint8_t *out = NULL;
+
+	if (vaDeriveImage(dpy, s, &img))
+		return NULL;
+	if (img.format.fourcc == VA_FOURCC_NV12 && !vaMapBuffer(dpy, img.buf, &p)) {
+		out = malloc((size_t)w * h * 3 / 2);
+		for (unsigned y = 0; out && y < h; y++)
+			memcpy(out + (size_t)y * w, (uint8_t *)p + img.offsets[0] +
+						    (size_t)y * img.pitches[0], w);
+		for (unsigned y = 0; out && y < h / 2; y++)
+			memcpy(out + (size_t)w * h + (size_t)y * w,
+			       (uint8_t *)p + img.offsets[1] +
+				       (size_t)y * img.pitches[1], w);
+		vaUnmapBuffer(dpy, img.buf);
+	}
+	vaDestroyImage(dpy, img.image_id);
+	return out;
+}
+
+static bool same(const uint8_t *a, const uint8_t *b, unsigned w, unsigned h)
+{
+	return a && b && !memcmp(a, b, (size_t)w * h * 3 / 2);
+}
+
+/* AV1 film grain: the frame decodes into its render target and the
+ * display surface (current_display_picture) shows that picture once the
+ * decode is complete, read back after vaQuerySurfaceStatus says it is
+ * ready, and by vaSyncSurface, vaGetImage and vaDeriveImage; a display
+ * surface still due its picture gets it before its render target is
+ * decoded into again. visl draws each job's sequence number: every
+ * picture differs. */
+static void av1_grain_display(struct run *r)
+{
+	const unsigned w = r->c->w, h = r->c->h;
+	const VASurfaceID target = r->s[CASE], shown = r->s[NEXT],
+			  shown2 = r->s[INTER_T];
+	uint8_t *before = NULL, *decoded = NULL, *got = NULL, *derived = NULL,
+		*second = NULL, *got2 = NULL;
+	char why[600] = "";
+	bool ok = false;
+	VAStatus st;
+
+	/* the display surface holds another picture first */
+	if (!decode_valid(r, KEY, shown, why, sizeof(why)))
+		goto out;
+	before = va_read_nv12(r->dpy, shown, w, h);
+	if ((st = decode_grain(r, target, shown))) {
+		snprintf(why, sizeof(why), "grain frame: %s (%s)",
+			 vaErrorStr(st), va_log_last());
+		goto out;
+	}
+	VASurfaceStatus status = VASurfaceRendering;
+	for (unsigned i = 0; i < 5000 && status == VASurfaceRendering; i++) {
+		if ((st = vaQuerySurfaceStatus(r->dpy, shown, &status))) {
+			snprintf(why, sizeof(why), "vaQuerySurfaceStatus: %s",
+				 vaErrorStr(st));
+			goto out;
+		}
+		usleep(1000);
+	}
+	derived = derive_nv12(r->dpy, shown, w, h);
+	if ((st = vaSyncSurface(r->dpy, shown)) ||
+	    (st = vaSyncSurface(r->dpy, target))) {
+		snprintf(why, sizeof(why), "vaSyncSurface: %s (%s)",
+			 vaErrorStr(st), va_log_last());
+		goto out;
+	}
+	decoded = va_read_nv12(r->dpy, target, w, h);
+	got = va_read_nv12(r->dpy, shown, w, h);
+	if (status != VASurfaceReady || !same(got, decoded, w, h) ||
+	    !same(derived, decoded, w, h) || same(before, decoded, w, h)) {
+		snprintf(why, sizeof(why), "the display surface (%s) does not "
+			 "show the render target's picture: vaGetImage %s, "
+			 "vaDeriveImage %s, its earlier picture %s",
+			 status == VASurfaceReady ? "ready" : "never ready",
+			 same(got, decoded, w, h) ? "equal" : "differs",
+			 same(derived, decoded, w, h) ? "equal" : "differs",
+			 same(before, decoded, w, h) ? "equal" : "differs");
+		goto out;
+	}
+	/* shown is due the next picture of target, unread when target is
+	 * decoded into again */
+	if ((st = decode_grain(r, target, shown)) ||
+	    (st = vaSyncSurface(r->dpy, target))) {
+		snprintf(why, sizeof(why), "second grain frame: %s (%s)",
+			 vaErrorStr(st), va_log_last());
+		goto out;
+	}
+	second = va_read_nv12(r->dpy, target, w, h);
+	if ((st = decode_grain(r, target, shown2)) ||
+	    (st = vaSyncSurface(r->dpy, shown2))) {
+		snprintf(why, sizeof(why), "third grain frame: %s (%s)",
+			 vaErrorStr(st), va_log_last());
+		goto out;
+	}
+	free(got);
+	got = va_read_nv12(r->dpy, shown, w, h);
+	got2 = va_read_nv12(r->dpy, shown2, w, h);
+	free(decoded);
+	decoded = va_read_nv12(r->dpy, target, w, h);
+	if (!same(got, second, w, h) || !same(got2, decoded, w, h) ||
+	    same(second, decoded, w, h))
+		snprintf(why, sizeof(why), "render target decoded into again: "
+			 "the first display surface %s its picture, the second "
+			 "%s the new one (the two pictures %s)",
+			 same(got, second, w, h) ? "has" : "lost",
+			 same(got2, decoded, w, h) ? "shows" : "does not show",
+			 same(second, decoded, w, h) ? "are equal" : "differ");
+	else
+		ok = decode_valid(r, KEY, r->s[NEXT], why, sizeof(why));
+out:
+	report("av1/film-grain-display-surface", ok, "%s", why);
+	free(before);
+	free(decoded);
+	free(got);
+	free(derived);
+	free(second);
+	free(got2);
+}
+
 /* A render target the context cannot take, named at vaCreateContext:
  * refused there with status, the log naming field; the first context
  * then decodes on. */
@@ -1419,6 +1622,8 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 		refused_render_target(&r, "of-other-rt-format", r.other_rt,
 				      VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT,
 				      "RT format");
+		if (c->extra)
+			c->extra(&r);
 		sweep(&r, iterations);
 	}
 	close_run(&r);

@@ -10,11 +10,13 @@
 #include <check.h>
 
 #include "unit.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/log.h"
 #include "va/driver.h"
 #include "va-fixtures.h"
 
@@ -28,6 +30,17 @@ static char why[192];
 static VADecPictureParameterBufferAV1 pic;
 static uint8_t data[4096];
 static uint8_t out[8192];
+static char last_error[512];
+static unsigned warnings;
+
+static void capture(void *opaque, enum v4l2r_log_level level, const char *msg)
+{
+	(void)opaque;
+	if (level == V4L2R_LOG_ERROR)
+		snprintf(last_error, sizeof(last_error), "%s", msg);
+	else if (level == V4L2R_LOG_WARNING)
+		warnings++;
+}
 
 static void setup(void)
 {
@@ -35,10 +48,14 @@ static void setup(void)
 	ck_assert_int_eq(va_accum_init(&acc, &va_codec_av1), 0);
 	for (unsigned i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7 + 3);
+	last_error[0] = '\0';
+	warnings = 0;
+	v4l2r_log_set_handler(capture, NULL, V4L2R_LOG_WARNING);
 }
 
 static void teardown(void)
 {
+	v4l2r_log_set_handler(NULL, NULL, V4L2R_LOG_ERROR);
 	va_accum_fini(&acc);
 	free(state);
 }
@@ -100,7 +117,8 @@ static void render_one_tile(uint32_t size)
 /* The context's picture size (0: not known). */
 static unsigned max_width, max_height;
 
-static VAStatus translate(VASurfaceID target)
+static VAStatus translate_in(VASurfaceID target,
+			     const struct v4l2r_decode_mode *mode)
 {
 	struct va_picture_input in;
 
@@ -110,7 +128,12 @@ static VAStatus translate(VASurfaceID target)
 	in.profile = VAProfileAV1Profile0;
 	in.max_width = max_width;
 	in.max_height = max_height;
-	return va_codec_av1.translate(state, &in, &frame_mode, &refs);
+	return va_codec_av1.translate(state, &in, mode, &refs);
+}
+
+static VAStatus translate(VASurfaceID target)
+{
+	return translate_in(target, &frame_mode);
 }
 
 /* The request's controls, by id (NULL: not in the plan). */
@@ -236,8 +259,13 @@ START_TEST(key_frame_controls)
 		ck_assert_int_eq(f->ref_frame_idx[i], 0);
 	ck_assert_int_eq(f->global_motion.params[1][2], 1 << 16);
 	ck_assert_uint_eq(f->global_motion.flags[1], 0);
-	ck_assert_ptr_null(control(&pl, V4L2_CID_STATELESS_AV1_FILM_GRAIN,
-				   NULL));
+	/* sent zeroed: a frame without grain inherits none */
+	const struct v4l2_ctrl_av1_film_grain *g =
+		control(&pl, V4L2_CID_STATELESS_AV1_FILM_GRAIN, &size);
+	static const struct v4l2_ctrl_av1_film_grain no_grain;
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(size, sizeof(*g));
+	ck_assert_mem_eq(g, &no_grain, sizeof(*g));
 
 	unsigned n;
 	const struct v4l2_ctrl_av1_tile_group_entry *t = tiles(&n);
@@ -615,12 +643,6 @@ static void superres(void)
 	pic.pic_info_fields.bits.use_superres = 1;
 	pic.superres_scale_denominator = 17;
 }
-static void grain(void)
-{
-	pic.seq_info_fields.fields.film_grain_params_present = 1;
-	pic.film_grain_info.film_grain_info_fields.bits.apply_grain = 1;
-	pic.film_grain_info.num_y_points = 2;
-}
 static void large_scale(void) { pic.pic_info_fields.bits.large_scale_tile = 1; }
 static void order_bits(void) { pic.order_hint_bits_minus_1 = 8; }
 
@@ -629,7 +651,7 @@ static const spoil_fn spoilers[] = {
 	widths_short, too_many_tiles, context_tile, ref_index,
 	ref_not_decoded, primary_ref, seg_feature, seg_ref_frame,
 	lf_ref_delta, lf_mode_delta, lf_level, q_delta, cdef_bits,
-	cdef_strength, lr_shift, wm_type, interp, tx_mode, superres, grain,
+	cdef_strength, lr_shift, wm_type, interp, tx_mode, superres,
 	large_scale, order_bits,
 };
 
@@ -703,6 +725,340 @@ START_TEST(bad_tiles_refused)
 }
 END_TEST
 
+/* The key frame's film grain in the av1-grain test stream (libaom,
+ * -denoise-noise-level 10; FFmpeg's trace_headers), as FFmpeg hands it:
+ * the AR coefficients minus 128. */
+static const uint8_t grain_y_x[9] = { 0, 27, 54, 67, 94, 121, 134, 148, 255 };
+static const uint8_t grain_y_scaling[9] = { 23, 23, 26, 29, 36, 32, 35, 37, 37 };
+static const uint8_t grain_c_x[8] = { 0, 27, 54, 94, 121, 134, 148, 255 };
+static const uint8_t grain_cb_scaling[8] = { 5, 5, 7, 14, 8, 9, 9, 10 };
+static const uint8_t grain_cr_scaling[8] = { 13, 13, 15, 19, 13, 21, 26, 26 };
+static const uint8_t grain_ar_y[24] = {
+	127, 126, 125, 123, 125, 128, 129, 125, 125, 123, 115, 124,
+	128, 127, 125, 122, 118, 118, 120, 124, 128, 127, 121, 122,
+};
+static const uint8_t grain_ar_cb[25] = {
+	129, 126, 126, 127, 128, 128, 129, 128, 126, 125, 125, 129, 127,
+	127, 129, 123, 123, 124, 126, 128, 127, 128, 125, 120, 0,
+};
+static const uint8_t grain_ar_cr[25] = {
+	126, 126, 127, 123, 127, 127, 127, 125, 122, 123, 115, 125, 126,
+	127, 121, 115, 115, 99, 125, 125, 125, 130, 119, 103, 116,
+};
+
+static void with_grain(void)
+{
+	VAFilmGrainStructAV1 *g = &pic.film_grain_info;
+
+	pic.seq_info_fields.fields.film_grain_params_present = 1;
+	memset(g, 0, sizeof(*g));
+	g->film_grain_info_fields.bits.apply_grain = 1;
+	g->film_grain_info_fields.bits.grain_scaling_minus_8 = 3;
+	g->film_grain_info_fields.bits.ar_coeff_lag = 3;
+	g->film_grain_info_fields.bits.overlap_flag = 1;
+	g->grain_seed = 7391;
+	g->num_y_points = 9;
+	memcpy(g->point_y_value, grain_y_x, 9);
+	memcpy(g->point_y_scaling, grain_y_scaling, 9);
+	g->num_cb_points = g->num_cr_points = 8;
+	memcpy(g->point_cb_value, grain_c_x, 8);
+	memcpy(g->point_cb_scaling, grain_cb_scaling, 8);
+	memcpy(g->point_cr_value, grain_c_x, 8);
+	memcpy(g->point_cr_scaling, grain_cr_scaling, 8);
+	for (unsigned i = 0; i < 24; i++)
+		g->ar_coeffs_y[i] = (int8_t)(grain_ar_y[i] - 128);
+	for (unsigned i = 0; i < 25; i++) {
+		g->ar_coeffs_cb[i] = (int8_t)(grain_ar_cb[i] - 128);
+		g->ar_coeffs_cr[i] = (int8_t)(grain_ar_cr[i] - 128);
+	}
+	g->cb_mult = g->cr_mult = 128;
+	g->cb_luma_mult = g->cr_luma_mult = 192;
+	g->cb_offset = g->cr_offset = 256;
+	pic.current_display_picture = TARGET;
+}
+
+static const struct v4l2_ctrl_av1_film_grain *film_grain(void)
+{
+	struct plan pl;
+	uint32_t size = 0;
+	const struct v4l2_ctrl_av1_film_grain *g =
+		control(&pl, V4L2_CID_STATELESS_AV1_FILM_GRAIN, &size);
+
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(size, sizeof(*g));
+	return g;
+}
+
+START_TEST(film_grain_controls)
+{
+	static const struct v4l2_ctrl_av1_film_grain no_grain;
+
+	key_frame();
+	with_grain();
+	/* past num_*_points: what the client left, not sent */
+	pic.film_grain_info.point_y_value[9] = 99;
+	pic.film_grain_info.point_cb_scaling[8] = 99;
+	render_one_tile(1000);
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	const struct v4l2_ctrl_av1_film_grain *g = film_grain();
+	/* VA's parameters are those in force: a new set */
+	ck_assert_uint_eq(g->flags, V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN |
+			  V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN |
+			  V4L2_AV1_FILM_GRAIN_FLAG_OVERLAP);
+	ck_assert_uint_eq(g->film_grain_params_ref_idx, 0);
+	ck_assert_uint_eq(g->grain_seed, 7391);
+	ck_assert_uint_eq(g->num_y_points, 9);
+	ck_assert_mem_eq(g->point_y_value, grain_y_x, 9);
+	ck_assert_mem_eq(g->point_y_scaling, grain_y_scaling, 9);
+	ck_assert_uint_eq(g->point_y_value[9], 0);
+	ck_assert_uint_eq(g->num_cb_points, 8);
+	ck_assert_mem_eq(g->point_cb_value, grain_c_x, 8);
+	ck_assert_mem_eq(g->point_cb_scaling, grain_cb_scaling, 8);
+	ck_assert_uint_eq(g->point_cb_scaling[8], 0);
+	ck_assert_uint_eq(g->num_cr_points, 8);
+	ck_assert_mem_eq(g->point_cr_value, grain_c_x, 8);
+	ck_assert_mem_eq(g->point_cr_scaling, grain_cr_scaling, 8);
+	ck_assert_uint_eq(g->grain_scaling_minus_8, 3);
+	ck_assert_uint_eq(g->ar_coeff_lag, 3);
+	/* 24 luma positions, 25 chroma (the luma term): plus 128 again */
+	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, grain_ar_y, 24);
+	ck_assert_uint_eq(g->ar_coeffs_y_plus_128[24], 0);
+	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, grain_ar_cb, 25);
+	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, grain_ar_cr, 25);
+	ck_assert_uint_eq(g->ar_coeff_shift_minus_6, 0);
+	ck_assert_uint_eq(g->grain_scale_shift, 0);
+	ck_assert_uint_eq(g->cb_mult, 128);
+	ck_assert_uint_eq(g->cb_luma_mult, 192);
+	ck_assert_uint_eq(g->cb_offset, 256);
+	ck_assert_uint_eq(g->cr_mult, 128);
+	ck_assert_uint_eq(g->cr_luma_mult, 192);
+	ck_assert_uint_eq(g->cr_offset, 256);
+	ck_assert_mem_eq(g->reserved, no_grain.reserved, sizeof(g->reserved));
+	/* the sequence says film grain is present */
+	struct plan pl;
+	const struct v4l2_ctrl_av1_sequence *s =
+		control(&pl, V4L2_CID_STATELESS_AV1_SEQUENCE, NULL);
+	ck_assert(s->flags & V4L2_AV1_SEQUENCE_FLAG_FILM_GRAIN_PARAMS_PRESENT);
+
+	/* the next frame without grain: zeroed, whatever VA still holds */
+	inter_frame();
+	with_grain();
+	pic.film_grain_info.film_grain_info_fields.bits.apply_grain = 0;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
+	ck_assert_mem_eq(film_grain(), &no_grain, sizeof(no_grain));
+}
+END_TEST
+
+/* What the syntax does not code stays 0 (5.9.30): chroma scaled from luma
+ * has no chroma points nor multipliers; without luma points no luma AR
+ * coefficients and one chroma position less; lag 1 has 4 luma positions. */
+START_TEST(film_grain_uncoded_fields)
+{
+	key_frame();
+	with_grain();
+	VAFilmGrainStructAV1 *va = &pic.film_grain_info;
+	va->film_grain_info_fields.bits.chroma_scaling_from_luma = 1;
+	va->film_grain_info_fields.bits.ar_coeff_lag = 1;
+	va->film_grain_info_fields.bits.clip_to_restricted_range = 1;
+	va->film_grain_info_fields.bits.overlap_flag = 0;
+	va->num_cb_points = va->num_cr_points = 0;
+	render_one_tile(1000);
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	const struct v4l2_ctrl_av1_film_grain *g = film_grain();
+	ck_assert_uint_eq(g->flags, V4L2_AV1_FILM_GRAIN_FLAG_APPLY_GRAIN |
+			  V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN |
+			  V4L2_AV1_FILM_GRAIN_FLAG_CHROMA_SCALING_FROM_LUMA |
+			  V4L2_AV1_FILM_GRAIN_FLAG_CLIP_TO_RESTRICTED_RANGE);
+	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, grain_ar_y, 4);
+	ck_assert_uint_eq(g->ar_coeffs_y_plus_128[4], 0);
+	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, grain_ar_cb, 5);
+	ck_assert_uint_eq(g->ar_coeffs_cb_plus_128[5], 0);
+	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, grain_ar_cr, 5);
+	ck_assert_uint_eq(g->ar_coeffs_cr_plus_128[5], 0);
+	ck_assert_uint_eq(g->num_cb_points, 0);
+	ck_assert_uint_eq(g->point_cb_value[1], 0);
+	ck_assert_uint_eq(g->cb_mult, 0);
+	ck_assert_uint_eq(g->cb_luma_mult, 0);
+	ck_assert_uint_eq(g->cb_offset, 0);
+	ck_assert_uint_eq(g->cr_mult, 0);
+	ck_assert_uint_eq(g->cr_offset, 0);
+
+	/* 4:2:0 without luma points: neither chroma plane has points */
+	key_frame();
+	with_grain();
+	va->num_y_points = 0;
+	va->num_cb_points = va->num_cr_points = 0;
+	render_one_tile(1000);
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	g = film_grain();
+	ck_assert_uint_eq(g->num_y_points, 0);
+	ck_assert_uint_eq(g->point_y_value[1], 0);
+	ck_assert_uint_eq(g->ar_coeffs_y_plus_128[0], 0);
+	ck_assert_uint_eq(g->ar_coeffs_cb_plus_128[0], 0);
+	ck_assert_uint_eq(g->ar_coeffs_cr_plus_128[0], 0);
+}
+END_TEST
+
+/* A device without the film grain control: the frames decode, and one
+ * warning says the grain is not applied. */
+START_TEST(film_grain_without_control)
+{
+	/* the sequence, tile group entry and frame controls (av1_controls
+	 * of src/core/codec.c), not the film grain one */
+	const struct v4l2r_decode_mode no_grain_control = {
+		.controls_present = 0x7,
+	};
+
+	key_frame();
+	with_grain();
+	render_one_tile(1000);
+	ck_assert_int_eq(translate_in(KEY_SURFACE, &no_grain_control),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(warnings, 1);
+	inter_frame();
+	with_grain();
+	render_one_tile(300);
+	ck_assert_int_eq(translate_in(INTER_SURFACE, &no_grain_control),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(warnings, 1);
+	/* with the control: no warning */
+	teardown();
+	setup();
+	key_frame();
+	with_grain();
+	render_one_tile(1000);
+	const struct v4l2r_decode_mode with_control = {
+		.controls_present = 0xf,
+	};
+	ck_assert_int_eq(translate_in(KEY_SURFACE, &with_control),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(warnings, 0);
+}
+END_TEST
+
+/* The display surface picture.c copies the picture into. */
+START_TEST(film_grain_display_surface)
+{
+	struct va_picture_input in;
+	const char *field = NULL;
+
+	key_frame();
+	with_grain();
+	render_one_tile(1000);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_uint_eq(va_codec_av1.display_surface(&in, &field), TARGET);
+	ck_assert_str_eq(field, "av1: current_display_picture");
+
+	/* without grain the picture is shown from the render target */
+	pic.film_grain_info.film_grain_info_fields.bits.apply_grain = 0;
+	render_one_tile(1000);
+	ck_assert_int_eq(va_accum_finish(&acc, &in, why, sizeof(why)), 0);
+	ck_assert_uint_eq(va_codec_av1.display_surface(&in, &field),
+			  VA_INVALID_SURFACE);
+}
+END_TEST
+
+/* Film grain out of range (spec 5.9.30, 6.8.20): refused with the field
+ * named, then the next picture decodes. */
+static void grain_not_in_sequence(void)
+{
+	pic.seq_info_fields.fields.film_grain_params_present = 0;
+}
+static void grain_hidden_frame(void)
+{
+	pic.pic_info_fields.bits.show_frame = 0;
+	pic.pic_info_fields.bits.showable_frame = 0;
+}
+static void grain_15_y_points(void)
+{
+	pic.film_grain_info.num_y_points = 15;
+}
+static void grain_11_cb_points(void)
+{
+	pic.film_grain_info.num_cb_points = 11;
+}
+static void grain_11_cr_points(void)
+{
+	pic.film_grain_info.num_cr_points = 11;
+}
+static void grain_y_x_repeated(void)
+{
+	pic.film_grain_info.point_y_value[4] = 67;
+}
+static void grain_cb_x_decreasing(void)
+{
+	pic.film_grain_info.point_cb_value[7] = 100;
+}
+static void grain_cr_x_decreasing(void)
+{
+	pic.film_grain_info.point_cr_value[1] = 0;
+}
+static void grain_mono_chroma_points(void)
+{
+	pic.seq_info_fields.fields.mono_chrome = 1;
+}
+static void grain_luma_chroma_points(void)
+{
+	pic.film_grain_info.film_grain_info_fields.bits.chroma_scaling_from_luma = 1;
+}
+static void grain_chroma_without_luma(void)
+{
+	pic.film_grain_info.num_y_points = 0;
+}
+static void grain_cb_without_cr(void)
+{
+	pic.film_grain_info.num_cr_points = 0;
+}
+static void grain_cb_offset(void)
+{
+	pic.film_grain_info.cb_offset = 512;
+}
+static void grain_cr_offset(void)
+{
+	pic.film_grain_info.cr_offset = 0xffff;
+}
+
+static const struct {
+	spoil_fn spoil;
+	const char *field;
+} grain_cases[] = {
+	{ grain_not_in_sequence, "film_grain_params_present = 0" },
+	{ grain_hidden_frame, "neither shown nor showable" },
+	{ grain_15_y_points, "num_y_points = 15" },
+	{ grain_11_cb_points, "num_cb_points = 11" },
+	{ grain_11_cr_points, "num_cr_points = 11" },
+	{ grain_y_x_repeated, "point_y_value[4] = 67" },
+	{ grain_cb_x_decreasing, "point_cb_value[7] = 100" },
+	{ grain_cr_x_decreasing, "point_cr_value[1] = 0" },
+	{ grain_mono_chroma_points, "with mono_chrome" },
+	{ grain_luma_chroma_points, "with chroma_scaling_from_luma" },
+	{ grain_chroma_without_luma, "with num_y_points = 0" },
+	{ grain_cb_without_cr, "num_cr_points = 0: in 4:2:0" },
+	{ grain_cb_offset, "cb_offset = 512" },
+	{ grain_cr_offset, "cr_offset = 65535" },
+};
+
+START_TEST(bad_film_grain_refused)
+{
+	decode_key_frame();
+	inter_frame();
+	with_grain();
+	grain_cases[_i].spoil();
+	render_one_tile(300);
+	ck_assert_int_eq(translate(INTER_SURFACE),
+			 VA_STATUS_ERROR_INVALID_PARAMETER);
+	ck_assert_msg(strstr(last_error, "film_grain_info") &&
+		      strstr(last_error, grain_cases[_i].field),
+		      "log: %s", last_error);
+	inter_frame();
+	with_grain();
+	render_one_tile(300);
+	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(film_grain()->grain_seed, 7391);
+}
+END_TEST
+
 START_TEST(profiles)
 {
 	VAProfile p[2];
@@ -735,6 +1091,12 @@ int main(void)
 	tcase_add_test(tc, larger_than_context);
 	tcase_add_loop_test(tc, bad_picture_refused, 0,
 			    (int)(sizeof(spoilers) / sizeof(spoilers[0])));
+	tcase_add_test(tc, film_grain_controls);
+	tcase_add_test(tc, film_grain_uncoded_fields);
+	tcase_add_test(tc, film_grain_without_control);
+	tcase_add_test(tc, film_grain_display_surface);
+	tcase_add_loop_test(tc, bad_film_grain_refused, 0,
+			    (int)(sizeof(grain_cases) / sizeof(grain_cases[0])));
 	tcase_add_test(tc, bad_tiles_refused);
 	tcase_add_test(tc, profiles);
 	suite_add_tcase(s, tc);
