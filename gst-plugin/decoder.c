@@ -239,14 +239,28 @@ static gboolean open_session(GstV4l2rDecoder *self)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
 	struct v4l2r_node node = device_of(self)->node;
+	int ret;
 
 	if (p->device && strcmp(p->device, node.video_path) != 0) {
-		/* Another node than the one registered: its media device is
-		 * found again by the core from the video node alone. */
-		g_strlcpy(node.video_path, p->device, sizeof(node.video_path));
-		node.media_path[0] = '\0';
+		/* Another node than the one registered: its media device,
+		 * which makes the requests, is found from it. */
+		ret = v4l2r_discover_video(p->device, &node);
+		if (ret == -ENODEV) {
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+					  ("%s is not a stateless decoder: no "
+					   "media device has it as one",
+					   p->device), (NULL));
+			return FALSE;
+		}
+		if (ret < 0) {
+			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
+					  ("cannot open the decoder %s: %s",
+					   p->device, g_strerror(-ret)),
+					  (NULL));
+			return FALSE;
+		}
 	}
-	int ret = v4l2r_session_open(&node, &p->session);
+	ret = v4l2r_session_open(&node, &p->session);
 	if (ret < 0) {
 		GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
 				  ("cannot open the decoder %s: %s",
