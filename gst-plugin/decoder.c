@@ -239,14 +239,28 @@ static gboolean open_session(GstV4l2rDecoder *self)
 {
 	GstV4l2rDecoderPrivate *p = PRIV(self);
 	struct v4l2r_node node = device_of(self)->node;
+	int ret;
 
 	if (p->device && strcmp(p->device, node.video_path) != 0) {
-		/* Another node than the one registered: its media device is
-		 * found again by the core from the video node alone. */
-		g_strlcpy(node.video_path, p->device, sizeof(node.video_path));
-		node.media_path[0] = '\0';
+		/* Another node than the one registered: its media device,
+		 * which makes the requests, is found from it. */
+		ret = v4l2r_discover_video(p->device, &node);
+		if (ret == -ENODEV) {
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+					  ("%s is not a stateless decoder: no "
+					   "media device has it as one",
+					   p->device), (NULL));
+			return FALSE;
+		}
+		if (ret < 0) {
+			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
+					  ("cannot open the decoder %s: %s",
+					   p->device, g_strerror(-ret)),
+					  (NULL));
+			return FALSE;
+		}
 	}
-	int ret = v4l2r_session_open(&node, &p->session);
+	ret = v4l2r_session_open(&node, &p->session);
 	if (ret < 0) {
 		GST_ELEMENT_ERROR(self, RESOURCE, OPEN_READ_WRITE,
 				  ("cannot open the decoder %s: %s",
@@ -268,28 +282,6 @@ static gboolean open_session(GstV4l2rDecoder *self)
 	return TRUE;
 }
 
-/* The capture format: of the stream's bit depth; linear first when
- * downstream wants system memory (no untiling), else the device's own. */
-static uint32_t choose_capture_format(GstV4l2rDecoderPrivate *p, guint depth)
-{
-	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
-	uint32_t fallback = 0;
-	int n = v4l2r_session_capture_formats(p->session, fourccs,
-					      V4L2R_MAX_CAPTURE_FORMATS);
-
-	for (int i = 0; i < n; i++) {
-		const struct v4l2r_format_desc *d =
-			v4l2r_format_by_v4l2(fourccs[i]);
-		if (!d || d->bit_depth != depth)
-			continue;
-		if (d->linear_fourcc == d->v4l2_fourcc && !d->tile_w)
-			return fourccs[i];
-		if (!fallback)
-			fallback = fourccs[i];
-	}
-	return fallback;
-}
-
 static GstVideoFormat video_format_of(uint32_t v4l2_fourcc)
 {
 	const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(v4l2_fourcc);
@@ -308,6 +300,101 @@ static GstVideoFormat video_format_of(uint32_t v4l2_fourcc)
 	default:
 		return GST_VIDEO_FORMAT_UNKNOWN;
 	}
+}
+
+static gboolean is_linear(const struct v4l2r_format_desc *d)
+{
+	return !d->tile_w && d->linear_fourcc == d->v4l2_fourcc;
+}
+
+/* The caps of pictures of format d as DMABuf, for system-memory caps of
+ * info: GStreamer 1.24+ describes them as DMA_DRM with the DRM fourcc and
+ * modifier (tiled formats too); 1.22 has only plain DMABuf caps, with no
+ * word for a tiling, so linear only. NULL when the format cannot go out
+ * as DMABuf. */
+static GstCaps *dmabuf_caps(const struct v4l2r_format_desc *d,
+			    const GstVideoInfo *info, const GstCaps *caps)
+{
+#if GST_CHECK_VERSION(1, 24, 0)
+	if (d->drm_fourcc && d->drm_modifier != 0x00ffffffffffffffULL) {
+		GstVideoInfoDmaDrm drm;
+		gst_video_info_dma_drm_init(&drm);
+		drm.vinfo = *info;
+		drm.drm_fourcc = d->drm_fourcc;
+		drm.drm_modifier = d->drm_modifier;
+		return gst_video_info_dma_drm_to_caps(&drm);
+	}
+#else
+	(void)info;
+#endif
+	if (!is_linear(d))
+		return NULL;
+	GstCaps *out = gst_caps_copy(caps);
+	gst_caps_set_features_simple(out,
+		gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
+	return out;
+}
+
+/* Whether downstream (its caps: peer) takes pictures of format d, at the
+ * stream's size, without a copy: a linear format in system memory (shared
+ * with readers of GstVideoMeta, decide_allocation) or as DMABuf, a tiled
+ * or packed one only as DMABuf that names its layout. The DMABuf caps are
+ * those decoder_negotiate then offers (dmabuf_caps). */
+static gboolean takes_uncopied(const struct v4l2r_format_desc *d,
+			       const GstV4l2rStreamInfo *info, GstCaps *peer)
+{
+	GstVideoInfo vi;
+
+	if (!peer || !gst_video_info_set_interlaced_format(
+			     &vi, video_format_of(d->v4l2_fourcc),
+			     info->interlace, info->display_width,
+			     info->display_height))
+		return FALSE;
+	GstCaps *caps = gst_video_info_to_caps(&vi);
+	gboolean takes = is_linear(d) && gst_caps_can_intersect(caps, peer);
+	/* ANY (a sink that takes anything) gets system memory */
+	GstCaps *dmabuf = gst_caps_is_any(peer) ? NULL :
+			  dmabuf_caps(d, &vi, caps);
+	if (dmabuf)
+		takes |= gst_caps_can_intersect(dmabuf, peer);
+	gst_clear_caps(&dmabuf);
+	gst_caps_unref(caps);
+	return takes;
+}
+
+/* The capture format, of the stream's bit depth: the first the device
+ * lists (its own preference) that downstream takes without a copy. Cedrus
+ * lists NV12 before its tiles, so it gets them only for a consumer that
+ * takes them as DMABuf and not NV12 (a display that scans out Allwinner's
+ * tiles). When downstream takes none so: a linear one (copied for a reader
+ * without GstVideoMeta), else the first (untiled or unpacked into system
+ * memory: copy_picture). */
+static uint32_t choose_capture_format(GstV4l2rDecoder *self,
+				      const GstV4l2rStreamInfo *info)
+{
+	GstV4l2rDecoderPrivate *p = PRIV(self);
+	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
+	uint32_t linear = 0, first = 0, chosen = 0;
+	int n = v4l2r_session_capture_formats(p->session, fourccs,
+					      V4L2R_MAX_CAPTURE_FORMATS);
+	GstCaps *peer = gst_pad_peer_query_caps(
+		GST_VIDEO_DECODER_SRC_PAD(self), NULL);
+
+	for (int i = 0; i < n && !chosen; i++) {
+		const struct v4l2r_format_desc *d =
+			v4l2r_format_by_v4l2(fourccs[i]);
+		if (!d || d->bit_depth != info->bit_depth ||
+		    video_format_of(fourccs[i]) == GST_VIDEO_FORMAT_UNKNOWN)
+			continue;
+		if (takes_uncopied(d, info, peer))
+			chosen = fourccs[i];
+		if (!linear && is_linear(d))
+			linear = fourccs[i];
+		if (!first)
+			first = fourccs[i];
+	}
+	gst_clear_caps(&peer);
+	return chosen ? chosen : linear ? linear : first;
 }
 
 static GstFlowReturn push_pending(GstV4l2rDecoder *self, guint keep);
@@ -441,8 +528,8 @@ GstFlowReturn gst_v4l2r_decoder_configure(GstV4l2rDecoder *self,
 		if (ret < 0)
 			goto refused;
 	}
-	uint32_t fourcc = choose_capture_format(p, info->bit_depth);
-	if (!fourcc || video_format_of(fourcc) == GST_VIDEO_FORMAT_UNKNOWN) {
+	uint32_t fourcc = choose_capture_format(self, info);
+	if (!fourcc) {
 		GST_ELEMENT_ERROR(self, STREAM, FORMAT,
 				  ("the device makes no %u-bit picture format "
 				   "this plugin knows for a %ux%u %s stream",
@@ -974,34 +1061,6 @@ static gboolean decoder_flush(GstVideoDecoder *dec)
 	return TRUE;
 }
 
-/* The caps of our pictures as DMABuf: GStreamer 1.24+ describes them as
- * DMA_DRM with the DRM fourcc and modifier (tiled formats too); 1.22 has
- * only plain DMABuf caps, with no word for a tiling, so linear only. NULL
- * when the format cannot go out as DMABuf. */
-static GstCaps *dmabuf_caps(GstV4l2rDecoderPrivate *p,
-			    GstVideoCodecState *state)
-{
-	const struct v4l2r_format_desc *d = p->layout.desc;
-	gboolean linear = !d->tile_w && d->linear_fourcc == d->v4l2_fourcc;
-
-#if GST_CHECK_VERSION(1, 24, 0)
-	if (d->drm_fourcc && d->drm_modifier != 0x00ffffffffffffffULL) {
-		GstVideoInfoDmaDrm drm;
-		gst_video_info_dma_drm_init(&drm);
-		drm.vinfo = state->info;
-		drm.drm_fourcc = d->drm_fourcc;
-		drm.drm_modifier = d->drm_modifier;
-		return gst_video_info_dma_drm_to_caps(&drm);
-	}
-#endif
-	if (!linear)
-		return NULL;
-	GstCaps *caps = gst_caps_copy(state->caps);
-	gst_caps_set_features_simple(caps,
-		gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_DMABUF, NULL));
-	return caps;
-}
-
 static gboolean decoder_negotiate(GstVideoDecoder *dec)
 {
 	GstV4l2rDecoder *self = GST_V4L2R_DECODER(dec);
@@ -1017,7 +1076,8 @@ static gboolean decoder_negotiate(GstVideoDecoder *dec)
 	if (!state->caps)
 		state->caps = gst_video_info_to_caps(&state->info);
 	GstCaps *want = p->configured && peer && !gst_caps_is_any(peer) ?
-				dmabuf_caps(p, state) : NULL;
+				dmabuf_caps(p->layout.desc, &state->info,
+					    state->caps) : NULL;
 	if (want && gst_caps_can_intersect(want, peer) && export_memories(p)) {
 		GST_INFO_OBJECT(self, "DMABuf output: %" GST_PTR_FORMAT, want);
 		gst_caps_replace(&state->caps, want);
@@ -1055,7 +1115,7 @@ static gboolean decoder_decide_allocation(GstVideoDecoder *dec,
 		gst_query_parse_nth_allocation_pool(query, 0, NULL, NULL, &keeps,
 						    NULL);
 	const char *copied_why = NULL;
-	if (d->tile_w || d->linear_fourcc != d->v4l2_fourcc)
+	if (!is_linear(d))
 		copied_why = "tiled or packed";
 	else if (keeps > DOWNSTREAM_BUFFERS)
 		copied_why = "downstream keeps too many buffers";

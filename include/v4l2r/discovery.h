@@ -31,6 +31,14 @@ int v4l2r_discover(struct v4l2r_node *nodes, unsigned max);
 int v4l2r_discover_in(const char *dev_dir, struct v4l2r_node *nodes,
 		      unsigned max);
 
+/* The decoder whose video node is at video (a symlink too: kept as
+ * spelled), with the media device that has it as a stateless decoder,
+ * found by scanning /dev: requests need it. Returns 0; -ENODEV when video
+ * is not a character device or no media device has it as a decoder (node
+ * then names video alone); or a negative errno when it cannot be opened.
+ * Ignores the environment overrides. */
+int v4l2r_discover_video(const char *video, struct v4l2r_node *node);
+
 struct media_v2_topology;
 
 /* Pure part of the walk, for a topology already read: finds the first

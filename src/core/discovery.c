@@ -437,29 +437,61 @@ static int discover_video_and_media(const char *video, const char *media,
 	return 1;
 }
 
-static int discover_video(const char *video, struct v4l2r_node *node)
+/* The device number of a character device, opened for reading and
+ * writing as a session will: -ENODEV when it is something else. */
+static int char_device(const char *path, dev_t *rdev)
 {
 	struct stat st;
-	int fd, ret;
+	int fd = open(path, O_RDWR | O_CLOEXEC);
 
-	fd = open_override(VIDEO_PATH_ENV, video);
 	if (fd < 0)
-		return fd;
-	ret = fstat(fd, &st) < 0 ? -errno : 0;
+		return -errno;
+	int ret = fstat(fd, &st) < 0 ? -errno : 0;
 	close(fd);
 	if (ret == 0 && !S_ISCHR(st.st_mode))
 		ret = -ENODEV;
-	if (ret) {
+	*rdev = st.st_rdev;
+	return ret;
+}
+
+int v4l2r_discover_video(const char *video, struct v4l2r_node *node)
+{
+	dev_t rdev = 0;
+	int ret;
+
+	memset(node, 0, sizeof(*node));
+	if (strlen(video) >= sizeof(node->video_path))
+		return -ENAMETOOLONG;
+	ret = char_device(video, &rdev);
+	if (ret == 0 && scan_dev_dir("/dev", rdev, node, 1) == 0)
+		ret = -ENODEV;
+	if (ret)
+		memset(node, 0, sizeof(*node));
+	/* the caller's spelling of the path, which may be a stable symlink */
+	strcpy(node->video_path, video);
+	return ret;
+}
+
+static int discover_video(const char *video, struct v4l2r_node *node)
+{
+	dev_t rdev = 0;
+	int ret = char_device(video, &rdev);
+
+	if (ret == -ENODEV) {
 		v4l2r_err("%s=%s is not a video device: %s", VIDEO_PATH_ENV,
 			  video, strerror(-ret));
 		return ret;
 	}
-	if (scan_dev_dir("/dev", st.st_rdev, node, 1) == 0) {
+	if (ret) {
+		v4l2r_err("%s=%s cannot be opened: %s", VIDEO_PATH_ENV, video,
+			  strerror(-ret));
+		return ret;
+	}
+	if (scan_dev_dir("/dev", rdev, node, 1) == 0) {
 		memset(node, 0, sizeof(*node));
 		v4l2r_warn("%s=%s: no media device has it as a decoder; media requests are impossible (set %s too)",
 			   VIDEO_PATH_ENV, video, MEDIA_PATH_ENV);
 	}
-	/* the user's spelling of the path, which may be a stable symlink */
 	strcpy(node->video_path, video);
 	return 1;
 }

@@ -365,6 +365,32 @@ START_TEST(test_override_media_not_a_media_device)
 }
 END_TEST
 
+/* A named video node (the plugin's device property): what is not a
+ * decoder some media device lists is refused, whatever the overrides. */
+START_TEST(test_video_node_not_a_decoder)
+{
+	char path[] = "/tmp/v4l2r-video-XXXXXX";
+	struct v4l2r_node node;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	clear_overrides();
+	ck_assert_int_eq(v4l2r_discover_video("/nonexistent/video99", &node),
+			 -ENOENT);
+	ck_assert_int_eq(v4l2r_discover_video(path, &node), -ENODEV);
+	ck_assert_str_eq(node.video_path, path);
+	ck_assert_str_eq(node.media_path, "");
+	/* a character device no media topology names */
+	setenv("LIBVA_V4L2_REQUEST_MEDIA_PATH", "/dev/null", 1);
+	ck_assert_int_eq(v4l2r_discover_video("/dev/null", &node), -ENODEV);
+	ck_assert_str_eq(node.video_path, "/dev/null");
+	ck_assert_str_eq(node.media_path, "");
+	clear_overrides();
+	unlink(path);
+}
+END_TEST
+
 static Suite *discovery_suite(void)
 {
 	Suite *s = suite_create("discovery");
@@ -388,6 +414,7 @@ static Suite *discovery_suite(void)
 	tcase_add_test(env, test_override_video_not_a_device);
 	tcase_add_test(env, test_override_video_without_media);
 	tcase_add_test(env, test_override_media_not_a_media_device);
+	tcase_add_test(env, test_video_node_not_a_decoder);
 	suite_add_tcase(s, env);
 	return s;
 }
