@@ -713,7 +713,9 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 			r->state = SLOT_QUEUED;	/* the restart frees it */
 		if (ret != -ENODEV && s->streaming) {
 			v4l2r_quiesce_begin(s);
-			restart_locked(s, r, V4L2R_REFUSED);
+			collect_locked(s);	/* not decoded twice */
+			if (s->streaming)
+				restart_locked(s, r, V4L2R_REFUSED);
 			v4l2r_quiesce_end(s);
 		}
 		break;
