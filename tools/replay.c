@@ -681,12 +681,11 @@ static int queue_one(struct run *ru, unsigned k, char *why, size_t why_size)
 	unsigned buffer = (unsigned)fs->buffer;
 	pthread_mutex_unlock(&ru->mu);
 
+	/* A job that never ends (a hung engine): the core restarts the
+	 * session and hands over that job's slot; its frame comes back as
+	 * V4L2R_TIMEOUT and counts as failed, the frames queued behind it
+	 * decode. */
 	ret = v4l2r_request_acquire(ru->s, ru->o->timeout_ms, &r);
-	/* A job that never ended (a hung engine): the core has recovered
-	 * the session, what was in flight comes back as V4L2R_TIMEOUT and
-	 * counts as failed frames. Go on; a second timeout ends the run. */
-	if (ret == -ETIMEDOUT)
-		ret = v4l2r_request_acquire(ru->s, ru->o->timeout_ms, &r);
 	if (ret < 0)
 		return failf(why, why_size, "request %u: no request slot came "
 			     "free within %d ms: %s", k, ru->o->timeout_ms,

@@ -83,14 +83,17 @@ int v4l2r_session_stop(struct v4l2r_session *s);
 
 /* Takes a free request slot; when all are in flight, waits (up to
  * timeout_ms) for the oldest, and on timeout recovers the session like
- * wait_capture and returns -ETIMEDOUT. A timeout_ms of 0 only tries
- * (-EAGAIN when no slot is free). -ENOSPC before buffers exist. */
+ * wait_capture and takes the slot that frees (-ETIMEDOUT when none does).
+ * A timeout_ms of 0 only tries (-EAGAIN when no slot is free). -ENOSPC
+ * before buffers exist. */
 int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 			  struct v4l2r_request **out);
 /* The slot's bitstream buffer. */
 uint8_t *v4l2r_request_data(struct v4l2r_request *r, size_t *capacity);
 /* S_EXT_CTRLS into the request. On refusal, *error_idx (may be NULL) is the
- * index the kernel reported (count when it could not tell). */
+ * index the kernel reported (count when it could not tell). The controls
+ * are copied (to queue the request again after a restart): the caller's
+ * memory is free once this returns. */
 int v4l2r_request_set_controls(struct v4l2r_request *r,
 			       struct v4l2_ext_control *controls,
 			       unsigned count, unsigned *error_idx);
@@ -130,8 +133,11 @@ bool v4l2r_session_lost(struct v4l2r_session *s);
 enum v4l2r_result v4l2r_session_capture_status(struct v4l2r_session *s,
 					       unsigned index);
 /* Waits until the picture is no longer pending. On timeout the session
- * recovers (streaming restarts; everything in flight is marked
- * V4L2R_TIMEOUT) and V4L2R_TIMEOUT is returned. */
+ * recovers: streaming restarts, the oldest request in flight (the job the
+ * device stopped on) fails and its picture is marked V4L2R_TIMEOUT; the
+ * requests queued after it are queued again as they were, and the wait
+ * goes on for a picture among them (timeout_ms again). A picture whose
+ * slices a restart lost stays V4L2R_TIMEOUT when its later slices come. */
 enum v4l2r_result v4l2r_session_wait_capture(struct v4l2r_session *s,
 					     unsigned index, int timeout_ms);
 /* Marks a finished picture idle again (its buffer may be reused). */

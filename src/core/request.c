@@ -31,17 +31,32 @@
  *    one that was the picture's only claim leaves it out of the driver.
  * 4. c->result is PENDING from the first claim of a picture until it
  *    settles (DONE or DECODE_ERROR once pending is 0 and the buffer is
- *    back), or until a refusal with nothing else pending on it (REFUSED;
- *    with other requests pending, the picture only gets c->error).
- * 5. STREAMOFF (recover_locked, v4l2r_session_streamoff_locked) runs only
+ *    back; c->lost instead when a restart lost the picture before its last
+ *    slice and the rest came after), or until a refusal with nothing else
+ *    pending on it (REFUSED; with other requests pending, the picture only
+ *    gets c->error), or until a restart loses it (c->lost).
+ * 5. STREAMOFF (restart_locked, v4l2r_session_streamoff_locked) runs only
  *    with s->queueing == 0: v4l2r_quiesce_begin raises s->stopping, which
- *    holds new claims back, and waits on s->cond. So an abort never sees a
- *    QUEUEING slot, and a queuer never finds its claim undone.
+ *    holds new claims back, and waits on s->cond. So an abort or a restart
+ *    never sees a QUEUEING slot, and a queuer never finds its claim undone.
+ * 6. A restart (a missed deadline: recover_locked) loses one request, the
+ *    oldest in flight (the device runs jobs one at a time in queue order,
+ *    so that is the one it stopped on), and its picture. Every other
+ *    QUEUED slot stays QUEUED and is queued again, oldest first, from what
+ *    its queuer sent: r->kept (written by the slot's owner while ACQUIRED,
+ *    in set_controls), r->timestamp_ns, bytesused and flags (written at
+ *    the claim); the restart reads them under s->lock while the slot is
+ *    QUEUED. Its pictures stay PENDING with c->pending and c->queued
+ *    counted again (invariants 2, 3). It runs those queue ioctls with
+ *    s->lock held, still quiesced: nothing else queues meanwhile, and
+ *    other threads wait as they do for the STREAMOFF.
  * While the session records a trace, request_queue keeps s->lock across
  * the ioctls: the recorder must see the request before anything can
- * complete it. */
+ * complete it. A request queued again is not recorded again: the trace
+ * holds what the front end queued, once, in its order. */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -50,10 +65,32 @@
 
 #include "session_private.h"
 #include "trace_private.h"
+#include "v4l2r/codec.h"
 #include "v4l2r/log.h"
+
+/* Room for the largest payload of every control of the OUTPUT format's
+ * codec, as the device declares them: what one request can carry. */
+static size_t kept_store_size(struct v4l2r_session *s)
+{
+	struct v4l2_format fmt = { .type = s->output_type };
+	size_t size = 0;
+
+	if (v4l2r_xioctl(s->video_fd, VIDIOC_G_FMT, &fmt) < 0)
+		return 0;
+	const struct v4l2r_codec_desc *d = v4l2r_codec_by_fourcc(
+		s->mplane ? fmt.fmt.pix_mp.pixelformat : fmt.fmt.pix.pixelformat);
+	for (unsigned i = 0; d && i < d->n_controls; i++) {
+		struct v4l2_query_ext_ctrl q = { .id = d->controls[i].id };
+		if (v4l2r_xioctl(s->video_fd, VIDIOC_QUERY_EXT_CTRL, &q) == 0)
+			size += (v4l2r_control_max_payload(&q) + 7) & ~(size_t)7;
+	}
+	return size;
+}
 
 int v4l2r_requests_create(struct v4l2r_session *s)
 {
+	size_t store = kept_store_size(s);
+
 	for (unsigned i = 0; i < s->n_slots; i++) {
 		int fd = -1;
 		int ret = v4l2r_xioctl(s->media_fd, MEDIA_IOC_REQUEST_ALLOC, &fd);
@@ -64,6 +101,10 @@ int v4l2r_requests_create(struct v4l2r_session *s)
 		}
 		s->slots[i].request_fd = fd;
 		s->slots[i].state = SLOT_FREE;
+		s->slots[i].kept.store = store ? malloc(store) : NULL;
+		if (store && !s->slots[i].kept.store)
+			return -ENOMEM;
+		s->slots[i].kept.size = store;
 	}
 	return 0;
 }
@@ -74,6 +115,8 @@ void v4l2r_requests_destroy(struct v4l2r_session *s)
 		if (s->slots[i].request_fd >= 0)
 			close(s->slots[i].request_fd);
 		s->slots[i].request_fd = -1;
+		free(s->slots[i].kept.store);
+		s->slots[i].kept.store = NULL;
 	}
 }
 
@@ -85,6 +128,7 @@ static void slot_free(struct v4l2r_request *r)
 	if (ret < 0)
 		v4l2r_warn("MEDIA_REQUEST_IOC_REINIT failed: %s", strerror(-ret));
 	r->state = SLOT_FREE;
+	v4l2r_kept_reset(&r->kept);
 	if (r->session->recorder)	/* trace hook */
 		v4l2r_trace_hook_slot_free(r);
 }
@@ -92,7 +136,8 @@ static void slot_free(struct v4l2r_request *r)
 static void capture_settle(struct capture_buffer *c)
 {
 	if (c->result == V4L2R_PENDING && c->pending == 0 && !c->queued)
-		c->result = c->error ? V4L2R_DECODE_ERROR : V4L2R_DONE;
+		c->result = c->lost != V4L2R_IDLE ? c->lost :
+			    c->error ? V4L2R_DECODE_ERROR : V4L2R_DONE;
 }
 
 void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result)
@@ -234,23 +279,145 @@ void v4l2r_quiesce_end(struct v4l2r_session *s)
 	pthread_cond_broadcast(&s->cond);
 }
 
-/* The device missed a deadline: stop and restart streaming so that the
- * session can go on; everything in flight fails with V4L2R_TIMEOUT. */
+static int queue_capture(struct v4l2r_session *s, unsigned index);
+static int queue_output(struct v4l2r_request *r, uint64_t timestamp_ns,
+			size_t bytesused, unsigned flags);
+static void refuse_locked(struct v4l2r_request *r, struct capture_buffer *c,
+			  bool claimed_capture);
+
+static void stop_streaming_locked(struct v4l2r_session *s)
+{
+	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
+	v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
+	s->streaming = false;
+}
+
+/* Queues r again after a restart, as request_queue first did: its kept
+ * controls into the reinitialised request, its OUTPUT buffer (the
+ * bitstream is still in it) with the same bytesused, timestamp and flags,
+ * and its picture's capture buffer after the picture's first request.
+ * False when the queues could not be put back in step (everything in
+ * flight then failed) or the device is gone. */
+static bool requeue_locked(struct v4l2r_session *s, struct v4l2r_request *r)
+{
+	struct capture_buffer *c = &s->captures[r->capture_index];
+	struct v4l2_ext_controls ctrls = {
+		.which = V4L2_CTRL_WHICH_REQUEST_VAL,
+		.request_fd = r->request_fd,
+		.count = r->kept.n,
+		.controls = r->kept.c,
+	};
+	bool claim_capture = !c->queued;
+	int ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_REINIT, NULL);
+
+	c->pending++;
+	c->queued = true;
+	if (!ret && ctrls.count)
+		ret = v4l2r_xioctl(s->video_fd, VIDIOC_S_EXT_CTRLS, &ctrls);
+	if (!ret)
+		ret = queue_output(r, r->timestamp_ns, r->bytesused, r->flags);
+	if (!ret)
+		ret = v4l2r_xioctl(r->request_fd, MEDIA_REQUEST_IOC_QUEUE, NULL);
+	if (ret == -ENODEV) {
+		device_lost_locked(s);
+		return false;
+	}
+	if (ret < 0) {
+		/* Refused as it would have been the first time. */
+		v4l2r_err("the kernel refused a request queued again after the "
+			  "restart: %s", strerror(-ret));
+		refuse_locked(r, c, claim_capture);
+		return true;
+	}
+	ret = claim_capture ? queue_capture(s, r->capture_index) : 0;
+	if (ret == -ENODEV) {
+		device_lost_locked(s);
+		return false;
+	}
+	if (ret < 0) {
+		v4l2r_err("QBUF of capture buffer %u failed after the restart: "
+			  "%s; the pictures in flight are lost", r->capture_index,
+			  strerror(-ret));
+		stop_streaming_locked(s);
+		v4l2r_requests_abort(s, V4L2R_TIMEOUT);
+		v4l2r_session_streamon_locked(s);
+		return false;
+	}
+	return true;
+}
+
+/* Stops and restarts streaming, losing request lost (in flight, or NULL)
+ * and its picture, which ends with result. The device runs one job at a
+ * time in queue order (v4l2-mem2mem), so the requests queued after the
+ * one it stopped on never ran: they are queued again in their order and
+ * decode as if nothing happened. Slices of the lost picture queued after
+ * it are dropped (the picture is lost anyway), and so are its slices
+ * queued later (c->lost). Quiesced (invariant 5). */
+static void restart_locked(struct v4l2r_session *s, struct v4l2r_request *lost,
+			   enum v4l2r_result result)
+{
+	unsigned again = 0;
+
+	v4l2r_requeue_plan(s, lost);
+	stop_streaming_locked(s);
+	s->stream_gen++;
+	for (unsigned i = 0; i < s->n_slots; i++) {
+		struct v4l2r_request *r = &s->slots[i];
+		if (r->state == SLOT_QUEUED && !r->requeue)
+			slot_free(r);
+		again += r->requeue;
+	}
+	for (unsigned i = 0; i < s->n_captures; i++) {
+		struct capture_buffer *c = &s->captures[i];
+		bool goes_again = false;
+		for (unsigned j = 0; j < s->n_slots; j++)
+			goes_again |= s->slots[j].requeue &&
+				      s->slots[j].capture_index == i;
+		c->queued = false;
+		c->pending = 0;
+		if (goes_again || c->result != V4L2R_PENDING)
+			continue;
+		c->result = result;
+		c->lost = result;
+		if (s->recorder)	/* trace hook */
+			v4l2r_trace_hook_settled(s, i);
+	}
+	if (lost)
+		v4l2r_warn("the picture of capture buffer %u (timestamp %llu) "
+			   "is lost; %u request(s) queued after it go again",
+			   lost->capture_index,
+			   (unsigned long long)lost->timestamp_ns, again);
+	if (v4l2r_session_streamon_locked(s) < 0) {
+		v4l2r_requests_abort(s, result);
+		return;
+	}
+	for (struct v4l2r_request *r = v4l2r_requeue_next(s, NULL); r;
+	     r = v4l2r_requeue_next(s, r))
+		if (!requeue_locked(s, r))
+			break;
+}
+
+/* The device missed a deadline: restart streaming so that the session
+ * goes on. The oldest request in flight is the job the device stopped
+ * on: only its picture fails, with V4L2R_TIMEOUT. */
 static void recover_locked(struct v4l2r_session *s)
 {
 	uint64_t gen = s->stream_gen;
 
-	v4l2r_err("the decoder did not answer in time; restarting streaming");
 	if (!s->streaming)
 		return;
 	v4l2r_quiesce_begin(s);
-	/* Unless another thread restarted it while we waited. */
-	if (s->streaming && s->stream_gen == gen) {
-		v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->output_type);
-		v4l2r_xioctl(s->video_fd, VIDIOC_STREAMOFF, &s->capture_type);
-		s->streaming = false;
-		v4l2r_requests_abort(s, V4L2R_TIMEOUT);
-		v4l2r_session_streamon_locked(s);
+	/* Unless another thread restarted it while we waited; what finished
+	 * meanwhile is taken in first, not lost to STREAMOFF. */
+	if (s->streaming && s->stream_gen == gen)
+		collect_locked(s);
+	bool stuck = false;
+	for (unsigned i = 0; i < s->n_captures; i++)
+		stuck |= s->captures[i].queued;	/* a request, or held */
+	if (s->streaming && s->stream_gen == gen && stuck) {
+		v4l2r_err("the decoder did not answer in time; restarting "
+			  "streaming");
+		restart_locked(s, v4l2r_oldest_queued(s), V4L2R_TIMEOUT);
 	}
 	v4l2r_quiesce_end(s);
 }
@@ -283,24 +450,12 @@ static void wait_cond_until(struct v4l2r_session *s, int64_t deadline_ms)
 	pthread_cond_timedwait(&s->cond, &s->lock, &ts);
 }
 
-static struct v4l2r_request *oldest_queued(struct v4l2r_session *s)
-{
-	struct v4l2r_request *oldest = NULL;
-
-	for (unsigned i = 0; i < s->n_slots; i++) {
-		struct v4l2r_request *r = &s->slots[i];
-		if (r->state == SLOT_QUEUED &&
-		    (!oldest || r->queue_seq < oldest->queue_seq))
-			oldest = r;
-	}
-	return oldest;
-}
-
 int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 			  struct v4l2r_request **out)
 {
 	int64_t deadline = now_ms() + timeout_ms;
 	int ret = -ETIMEDOUT;
+	bool recovered = false;
 
 	*out = NULL;
 	pthread_mutex_lock(&s->lock);
@@ -318,7 +473,7 @@ int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 				return 0;
 			}
 		}
-		bool in_flight = oldest_queued(s) != NULL;
+		bool in_flight = v4l2r_oldest_queued(s) != NULL;
 		if (!in_flight && !any_queueing(s)) {
 			/* Every slot is held by callers, none in flight. */
 			ret = -EBUSY;
@@ -329,9 +484,13 @@ int v4l2r_request_acquire(struct v4l2r_session *s, int timeout_ms,
 			 * streaming under pictures still in flight. */
 			if (timeout_ms <= 0)
 				ret = -EAGAIN;
-			else if (in_flight)
-				recover_locked(s);
-			break;
+			if (timeout_ms <= 0 || !in_flight || recovered)
+				break;
+			/* The restart frees the slot of the request the
+			 * device stopped on: take it. */
+			recover_locked(s);
+			recovered = true;
+			continue;
 		}
 		if (!in_flight || s->queueing) {
 			/* A queuer settles first (see collect_locked). */
@@ -371,8 +530,10 @@ int v4l2r_request_set_controls(struct v4l2r_request *r,
 		v4l2r_err("the kernel refused control %u of %u (id 0x%x): %s",
 			  i, count, i < count ? controls[i].id : 0,
 			  strerror(-ret));
-	} else if (r->session->recorder) {	/* trace hook */
-		v4l2r_trace_hook_request_controls(r, controls, count);
+	} else {
+		v4l2r_kept_add(&r->kept, controls, count);
+		if (r->session->recorder)	/* trace hook */
+			v4l2r_trace_hook_request_controls(r, controls, count);
 	}
 	return ret;
 }
@@ -468,7 +629,11 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 		goto out;
 	}
 	if (c->result != V4L2R_PENDING) {
-		/* First request of a new picture into this buffer. */
+		/* First request of a new picture into this buffer, or the
+		 * rest of one that a restart lost before its last slice came
+		 * (same timestamp, held): that one stays lost. */
+		if (!c->held || c->timestamp_ns != timestamp_ns)
+			c->lost = V4L2R_IDLE;
 		c->error = false;
 	}
 	if (!s->streaming) {
@@ -488,6 +653,11 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 	r->dequeued = false;
 	r->capture_index = capture_index;
 	r->queue_seq = s->next_seq++;
+	r->timestamp_ns = timestamp_ns;
+	r->bytesused = bytesused;
+	r->flags = flags;
+	c->timestamp_ns = timestamp_ns;
+	c->held = flags & V4L2R_QUEUE_HOLD_CAPTURE;
 	c->pending++;
 	c->result = V4L2R_PENDING;
 	bool claim_capture = !c->queued;
@@ -531,15 +701,23 @@ int v4l2r_request_queue(struct v4l2r_request *r, unsigned capture_index,
 		break;
 	case 2:
 		/* The request is in the kernel and no capture buffer will come
-		 * for it: only a restart puts the queues back in step. */
+		 * for it: only a restart puts the queues back in step. Its
+		 * picture is lost as refused; the requests before it go
+		 * again. */
 		v4l2r_err("QBUF of capture buffer %u failed: %s", capture_index,
 			  strerror(-ret));
 		c->queued = false;
 		if (r->dequeued)
 			slot_free(r);
 		else
-			r->state = SLOT_QUEUED;	/* the abort frees it */
-		recover_locked(s);
+			r->state = SLOT_QUEUED;	/* the restart frees it */
+		if (ret != -ENODEV && s->streaming) {
+			v4l2r_quiesce_begin(s);
+			collect_locked(s);	/* not decoded twice */
+			if (s->streaming)
+				restart_locked(s, r, V4L2R_REFUSED);
+			v4l2r_quiesce_end(s);
+		}
 		break;
 	default:
 		if (s->recorder)	/* trace hook */
@@ -626,9 +804,14 @@ enum v4l2r_result v4l2r_session_wait_capture(struct v4l2r_session *s,
 		if (result != V4L2R_PENDING)
 			break;
 		if (now_ms() >= deadline) {
+			uint64_t gen = s->stream_gen;
 			recover_locked(s);
 			result = s->captures[index].result;
-			break;
+			if (result != V4L2R_PENDING || s->stream_gen == gen)
+				break;
+			/* Queued again behind the request the device stopped
+			 * on: its own wait starts now. */
+			deadline = now_ms() + timeout_ms;
 		}
 		if (s->queueing) {
 			/* A queuer settles first (see collect_locked). */

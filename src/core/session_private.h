@@ -18,6 +18,19 @@
  * invariants at the top of request.c. */
 enum slot_state { SLOT_FREE, SLOT_ACQUIRED, SLOT_QUEUEING, SLOT_QUEUED };
 
+/* The controls set into a request, kept to set them again when the
+ * request is queued again after a restart (requeue.c). The payloads are
+ * copied into store, allocated once with the slot, as large as the most
+ * the device takes of every control of the codec. */
+#define V4L2R_KEPT_CONTROLS 16
+struct v4l2r_kept_controls {
+	struct v4l2_ext_control c[V4L2R_KEPT_CONTROLS];
+	unsigned n;
+	bool overflow;		/* some did not fit: not queued again */
+	uint8_t *store;
+	size_t size, used;
+};
+
 /* One OUTPUT buffer and the media request it always travels in. */
 struct v4l2r_request {
 	struct v4l2r_session *session;
@@ -31,6 +44,12 @@ struct v4l2r_request {
 	/* QUEUEING only: the device already gave the OUTPUT buffer back
 	 * (collect_locked accounted for it; the queuer frees the slot). */
 	bool dequeued;
+	/* What request_queue sent, for a restart to queue it again. */
+	struct v4l2r_kept_controls kept;
+	uint64_t timestamp_ns;
+	size_t bytesused;
+	unsigned flags;
+	bool requeue;		/* chosen by v4l2r_requeue_plan */
 };
 
 struct capture_buffer {
@@ -40,6 +59,13 @@ struct capture_buffer {
 	bool queued;		/* owned by the driver, or its QBUF claimed */
 	bool error;		/* a request or the buffer carried FLAG_ERROR */
 	unsigned pending;	/* queued requests decoding into it */
+	/* The picture's last request so far: its timestamp and whether it
+	 * asked for more slices. */
+	uint64_t timestamp_ns;
+	bool held;
+	/* What a restart made of the picture (V4L2R_IDLE: nothing); its
+	 * slices queued after that end the same way. */
+	enum v4l2r_result lost;
 };
 
 struct v4l2r_session {
@@ -86,6 +112,28 @@ void v4l2r_requests_abort(struct v4l2r_session *s, enum v4l2r_result result);
  * claim and settle and holds new claims back until v4l2r_quiesce_end. */
 void v4l2r_quiesce_begin(struct v4l2r_session *s);
 void v4l2r_quiesce_end(struct v4l2r_session *s);
+
+/* requeue.c: what a restart needs of the requests in flight. */
+/* The most payload a control takes (elements times their size; a
+ * dynamic array's maximum), from VIDIOC_QUERY_EXT_CTRL. */
+size_t v4l2r_control_max_payload(const struct v4l2_query_ext_ctrl *q);
+/* Forgets the kept controls (the store stays). */
+void v4l2r_kept_reset(struct v4l2r_kept_controls *k);
+/* Keeps count controls after those kept already, payloads copied; what
+ * does not fit sets k->overflow. */
+void v4l2r_kept_add(struct v4l2r_kept_controls *k,
+		    const struct v4l2_ext_control *controls, unsigned count);
+/* The oldest request in flight (SLOT_QUEUED), or NULL. */
+struct v4l2r_request *v4l2r_oldest_queued(struct v4l2r_session *s);
+/* Before a restart that loses request lost (in flight): marks r->requeue
+ * on the requests in flight to queue again, every one but those of lost's
+ * picture (its capture buffer: its later slices) and of pictures with a
+ * request whose controls were not all kept. */
+void v4l2r_requeue_plan(struct v4l2r_session *s, struct v4l2r_request *lost);
+/* The oldest request marked requeue that was queued after after (NULL:
+ * the oldest of all), or NULL: the restart keeps the original order. */
+struct v4l2r_request *v4l2r_requeue_next(struct v4l2r_session *s,
+					 const struct v4l2r_request *after);
 
 /* session.c */
 int v4l2r_session_streamon_locked(struct v4l2r_session *s);

@@ -28,6 +28,7 @@
 #include "v4l2r/discovery.h"
 #include "v4l2r/log.h"
 #include "v4l2r/session.h"
+#include "v4l2r/trace.h"
 
 #include "report.h"
 
@@ -603,6 +604,157 @@ static void test_refused_rollback(const struct v4l2r_node *node)
 	v4l2r_session_close(s);
 }
 
+/* ---- a hung job costs its picture only ---- */
+
+#define FAULT_PATH "/sys/module/visl/parameters/"
+
+/* Sets one of the patched visl's fault parameters (counted per file
+ * handle: a new session starts at job and request 1). */
+static bool fault_set(const char *name, unsigned value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), FAULT_PATH "%s", name);
+	FILE *f = fopen(path, "we");
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%u\n", value) > 0;
+	return fclose(f) == 0 && ok;
+}
+
+/* Four pictures in flight, the second's job hangs (fault_hang_every=2):
+ * only the second fails; the third and fourth, queued behind it, decode
+ * after the restart from what the core kept (their controls in the
+ * caller's memory are spoilt by then: sent again from there, visl would
+ * refuse them). With refuse_every, the request numbered so (from 1,
+ * requeues counted) is refused when queued again. With record, the trace
+ * must hold each request once, in order, and a checksum for every picture
+ * but the lost one. Returns the results of pictures 1 to 4 and a fifth
+ * queued afterwards, as a string ("D" done, "T" timed out, "R" refused). */
+static const char *hang_four(const struct v4l2r_node *node,
+			     unsigned refuse_every, const char *record,
+			     double *waited)
+{
+	static char got[8];
+	struct mpeg2_controls m[5];
+	struct v4l2r_session *s = open_session(node, 6);
+
+	strcpy(got, "setup");
+	if (!s)
+		return got;
+	if (record && v4l2r_session_record(s, record, V4L2R_RECORD_MD5) < 0) {
+		v4l2r_session_close(s);
+		return got;
+	}
+	fault_set("fault_hang_every", 2);
+	bool ok = true;
+	for (unsigned k = 0; k < 4 && ok; k++) {
+		mpeg2_controls_init(&m[k]);
+		ok = queue_picture(s, k, 1000 * (k + 1), &m[k], 0, NULL) == 0;
+	}
+	fault_set("fault_hang_every", 0);
+	fault_set("fault_refuse_every", refuse_every);
+	for (unsigned k = 2; k < 4; k++)
+		m[k].pic.picture_structure = 0;	/* not a valid structure */
+	double t0 = now_ms();
+	if (ok)
+		v4l2r_session_wait_capture(s, 3, 300);
+	*waited = now_ms() - t0;
+	fault_set("fault_refuse_every", 0);
+	mpeg2_controls_init(&m[4]);
+	if (ok)
+		ok = queue_picture(s, 4, 5000, &m[4], 0, NULL) == 0;
+	for (unsigned k = 0; k < 5 && ok; k++) {
+		enum v4l2r_result r = v4l2r_session_wait_capture(s, k, 2000);
+		got[k] = r == V4L2R_DONE ? 'D' : r == V4L2R_TIMEOUT ? 'T' :
+			 r == V4L2R_REFUSED ? 'R' : '?';
+	}
+	if (ok)
+		got[5] = '\0';
+	v4l2r_session_close(s);
+	return got;
+}
+
+static void test_hang(const struct v4l2r_node *node)
+{
+	const char *name = "hang-costs-its-picture";
+	char path[64];
+	double waited;
+
+	if (!fault_set("fault_hang_every", 0)) {
+		report_skip(name, "visl has no fault parameters (not the "
+			    "project's patched visl)");
+		report_skip("hang-recorded-once", "no fault parameters");
+		report_skip("hang-requeue-refused", "no fault parameters");
+		report_skip("hang-slices", "no fault parameters");
+		return;
+	}
+	snprintf(path, sizeof(path), "/tmp/core-requests-hang.%d.trace",
+		 (int)getpid());
+	const char *got = hang_four(node, 0, path, &waited);
+	report(name, !strcmp(got, "DTDDD") && waited < 2000,
+	       "pictures %s (want DTDDD), waited %.0f ms", got, waited);
+
+	struct v4l2r_trace *t = NULL;
+	char why[160] = "";
+	int ret = v4l2r_trace_load(path, &t, why, sizeof(why));
+	bool once = ret == 0 && t->n_requests == 5 && t->n_frames == 5;
+	for (unsigned i = 0; once && i < 5; i++)
+		once = t->requests[i].frame == i &&
+		       t->requests[i].timestamp_ns == 1000 * (i + 1) &&
+		       t->frames[i].has_md5 == (i != 1);
+	report("hang-recorded-once", once, "%s: %u requests, %u frames, "
+	       "checksums %d%d%d%d%d (want 5, 5, 10111)",
+	       ret ? why : "loaded", t ? t->n_requests : 0,
+	       t ? t->n_frames : 0,
+	       t && t->n_frames > 0 ? t->frames[0].has_md5 : -1,
+	       t && t->n_frames > 1 ? t->frames[1].has_md5 : -1,
+	       t && t->n_frames > 2 ? t->frames[2].has_md5 : -1,
+	       t && t->n_frames > 3 ? t->frames[3].has_md5 : -1,
+	       t && t->n_frames > 4 ? t->frames[4].has_md5 : -1);
+	v4l2r_trace_free(t);
+	unlink(path);
+
+	/* visl's request 5 is the third picture's, queued again. */
+	got = hang_four(node, 5, NULL, &waited);
+	report("hang-requeue-refused", !strcmp(got, "DTRDD"),
+	       "pictures %s (want DTRDD)", got);
+
+	/* Slices: picture A (capture 0) in three requests, the first hangs;
+	 * B (capture 1) queued behind A's second. A is lost, its second
+	 * slice dropped, its third (queued after the restart) keeps it
+	 * lost; B decodes; C into A's buffer afterwards decodes. */
+	struct mpeg2_controls m;
+	struct v4l2r_session *s = open_session(node, 4);
+	mpeg2_controls_init(&m);
+	bool ok = s != NULL;
+	fault_set("fault_hang_every", 1);
+	ok = ok && queue_picture(s, 0, 1000, &m, V4L2R_QUEUE_HOLD_CAPTURE,
+				 NULL) == 0;
+	fault_set("fault_hang_every", 0);
+	ok = ok && queue_picture(s, 0, 1000, &m, V4L2R_QUEUE_HOLD_CAPTURE,
+				 NULL) == 0;
+	ok = ok && queue_picture(s, 1, 2000, &m, 0, NULL) == 0;
+	enum v4l2r_result b = ok ? v4l2r_session_wait_capture(s, 1, 300) :
+				   V4L2R_IDLE;
+	enum v4l2r_result a = ok ? v4l2r_session_capture_status(s, 0) :
+				   V4L2R_IDLE;
+	ok = ok && queue_picture(s, 0, 1000, &m, 0, NULL) == 0;
+	enum v4l2r_result a_rest = ok ? v4l2r_session_wait_capture(s, 0, 2000) :
+					V4L2R_IDLE;
+	v4l2r_session_capture_reset(s, 0);
+	ok = ok && queue_picture(s, 0, 3000, &m, 0, NULL) == 0;
+	enum v4l2r_result c = ok ? v4l2r_session_wait_capture(s, 0, 2000) :
+				   V4L2R_IDLE;
+	report("hang-slices", ok && b == V4L2R_DONE && a == V4L2R_TIMEOUT &&
+	       a_rest == V4L2R_TIMEOUT && c == V4L2R_DONE,
+	       "B %s, A %s, A after its last slice %s, C %s (want done, "
+	       "timed out, timed out, done)", v4l2r_result_str(b),
+	       v4l2r_result_str(a), v4l2r_result_str(a_rest),
+	       v4l2r_result_str(c));
+	v4l2r_session_close(s);
+}
+
 static void quiet_log(void *opaque, enum v4l2r_log_level level,
 		      const char *msg)
 {
@@ -635,5 +787,6 @@ int main(int argc, char **argv)
 	test_unlocked_queue(node);
 	test_queue_leaves_session_free(node);
 	test_refused_rollback(node);
+	test_hang(node);
 	return report_summary();
 }

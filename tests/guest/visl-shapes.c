@@ -15,11 +15,13 @@
  *	element (Cedrus: dims { 1 }), a request with two is refused; when it
  *	holds more, two are taken.
  *   visl-shapes faults CODEC N ERROR_EVERY HANG_EVERY
- *	Decodes N pictures one after the other on one session and expects
- *	those visl's fault parameters (set by the caller) spoil: every
- *	ERROR_EVERYth job a decoding error, every HANG_EVERYth a timeout
- *	after which the session recovers. Then a hung job is left pending and
- *	the session closed (STREAMOFF and close must end it).
+ *	Decodes N pictures on one session, each queued before the one
+ *	before it is waited for (so one is queued behind a hung job), and
+ *	expects exactly those visl's fault parameters (set by the caller)
+ *	spoil: every ERROR_EVERYth job a decoding error, every HANG_EVERYth a
+ *	timeout after which the session recovers and the picture behind it
+ *	decodes. Then a hung job is left pending and the session closed
+ *	(STREAMOFF and close must end it).
  *
  * visl does not parse the bitstream nor need any control in a request, so
  * the requests carry a few bytes and no controls. */
@@ -396,7 +398,7 @@ static int cmd_faults(const struct codec *c, unsigned n, unsigned err_every,
 		return 1;
 	ret = v4l2r_session_set_capture_format(s, 0, &layout);
 	if (ret == 0)
-		ret = v4l2r_session_alloc_buffers(s, 2, 2);
+		ret = v4l2r_session_alloc_buffers(s, 2, 3);
 	if (ret == 0)
 		ret = v4l2r_session_start(s);
 	snprintf(name, sizeof(name), "%s-faults-setup", c->name);
@@ -406,23 +408,32 @@ static int cmd_faults(const struct codec *c, unsigned n, unsigned err_every,
 		return 1;
 	}
 	/* Job k (from 1) hangs when k % hang == 0, else fails when
-	 * k % err == 0 (visl_pers_fault). */
-	for (unsigned k = 1; k <= n; k++) {
+	 * k % err == 0 (visl_pers_fault). Picture k + 1 is queued before
+	 * picture k is waited for: behind a hung job, it never ran, so it is
+	 * job k + 1 once queued again. */
+	bool queued[3] = { false };
+	for (unsigned k = 1; k <= n + 1; k++) {
 		enum v4l2r_result res;
-		unsigned idx = k % 2;
+		unsigned idx = (k - 1) % 3;
 
-		if (hang_every && k % hang_every == 0)
-			want_hang++;
-		else if (err_every && k % err_every == 0)
-			want_err++;
-		ret = queue_one(s, idx, 1000 * k, WAIT_MS);
-		if (ret < 0) {
-			fprintf(stderr, "picture %u: queue: %s\n", k, strerror(-ret));
-			other++;
-			continue;
+		if (k <= n) {
+			ret = queue_one(s, k % 3, 1000 * k, WAIT_MS);
+			queued[k % 3] = ret == 0;
+			if (ret < 0) {
+				fprintf(stderr, "picture %u: queue: %s\n", k,
+					strerror(-ret));
+				other++;
+			}
 		}
+		if (k == 1 || !queued[idx])
+			continue;
+		if (hang_every && (k - 1) % hang_every == 0)
+			want_hang++;
+		else if (err_every && (k - 1) % err_every == 0)
+			want_err++;
 		res = v4l2r_session_wait_capture(s, idx, 1500);
-		fprintf(stderr, "picture %u: %s\n", k, v4l2r_result_str(res));
+		fprintf(stderr, "picture %u: %s\n", k - 1,
+			v4l2r_result_str(res));
 		switch (res) {
 		case V4L2R_DONE: done++; break;
 		case V4L2R_DECODE_ERROR: errors++; break;

@@ -5,6 +5,7 @@ core_tests = \
 	unit/test-convert \
 	unit/test-format \
 	unit/test-log \
+	unit/test-requeue \
 	unit/test-vp9-compressed-header
 TESTS += $(core_tests)
 check_PROGRAMS += $(core_tests)
@@ -19,6 +20,8 @@ unit_test_format_SOURCES = unit/test-format.c
 unit_test_format_LDADD = $(CORE_LIBS)
 unit_test_log_SOURCES = unit/test-log.c
 unit_test_log_LDADD = $(CORE_LIBS)
+unit_test_requeue_SOURCES = unit/test-requeue.c
+unit_test_requeue_LDADD = $(CORE_LIBS)
 # Its oracle: real frames against GStreamer's parser, their compressed
 # headers located by the VA driver's uncompressed header reader (compiled in:
 # no libva needed); fixtures: unit/data/vp9/make-fixtures.sh
