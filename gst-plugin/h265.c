@@ -678,12 +678,11 @@ static GstFlowReturn queue_picture(GstV4l2rH265Dec *self,
 		guint n_ctrls = n_fixed;
 		int ret = fill_slices(self, i, per_request, mode->annex_b);
 		if (ret < 0) {
-			GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-						("frame %u: slice %u's "
-						 "references are not in the "
-						 "DPB",
-						 frame->system_frame_number, i),
-						(NULL), fr);
+			GST_V4L2R_FRAME_ERROR(dec,
+					      ("frame %u: slice %u's "
+					       "references are not in the DPB",
+					       frame->system_frame_number, i),
+					      (NULL), fr);
 			return fr == GST_FLOW_OK ? GST_FLOW_CUSTOM_SUCCESS : fr;
 		}
 		if (send_slices)
@@ -712,16 +711,17 @@ static GstFlowReturn queue_picture(GstV4l2rH265Dec *self,
 	return fr;
 }
 
-/* Drops frame with a warning (bad input costs that frame only). */
+/* Drops frame with a warning on the bus (bad input costs that frame
+ * only, until max-errors). */
 static GstFlowReturn frame_error(GstV4l2rH265Dec *self,
 				 GstVideoCodecFrame *frame, const char *why)
 {
 	GstV4l2rDecoder *dec = &self->parent;
 	GstFlowReturn fr = GST_FLOW_OK;
 
-	GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-				("frame %u: %s", frame->system_frame_number,
-				 why), (NULL), fr);
+	GST_V4L2R_FRAME_ERROR(dec, ("frame %u: %s",
+				    frame->system_frame_number, why),
+			      (NULL), fr);
 	if (fr == GST_FLOW_OK)
 		gst_v4l2r_decoder_skip(dec, frame, why);
 	return fr;
