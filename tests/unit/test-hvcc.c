@@ -226,7 +226,7 @@ START_TEST(built_records)
 		free(copy);
 	}
 	/* No array at all: parameter sets only in the stream (hev1). */
-	size_t size = build(record, 3, 0, NULL, 0);
+	size_t size = build(record, 3, 0, arrays, 0);
 	ck_assert_int_eq(open_copy(&h, record, size, &copy), 0);
 	ck_assert_uint_eq(read_all(&h, types, sizes, 8), 0);
 	free(copy);
