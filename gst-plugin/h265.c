@@ -4,9 +4,12 @@
  * takes them). POC, reference picture sets, lists and output order come
  * from dpb_hevc.c.
  *
- * Input: byte-stream access units (h265parse). A frame-based device takes
- * one request per picture with every slice behind a start code; a
- * slice-based one a request per slice, the capture buffer held between.
+ * Input: access units (h265parse), as hvc1 or hev1 (NAL units behind
+ * their length; its size and the parameter sets come in codec_data, the
+ * hvcC record, read by hvcc.c; the stream may repeat them) or as a byte
+ * stream (behind start codes). A frame-based device takes one request
+ * per picture with every slice behind a start code; a slice-based one a
+ * request per slice, the capture buffer held between.
  *
  * data_byte_offset counts as src/va/hevc.c explains (the one reader,
  * Cedrus, skips that many bytes minus one with a reader that removes
@@ -22,6 +25,7 @@
 #include "codecs.h"
 #include "decoder.h"
 #include "dpb_hevc.h"
+#include "hvcc.h"
 
 /* Our warnings in our category (GST_DEBUG=v4l2request:2 shows them). */
 
@@ -51,6 +55,10 @@ typedef struct {
 	/* The slices of the picture being decoded. */
 	Slice *slices;
 	guint n_slices;
+
+	/* The input's NAL units: length-prefixed by this many bytes (hvc1,
+	 * hev1: no start code to scan for), or 0 behind start codes. */
+	guint nal_length_size;
 
 	struct v4l2_ctrl_hevc_sps sps;
 	struct v4l2_ctrl_hevc_pps pps;
@@ -670,12 +678,11 @@ static GstFlowReturn queue_picture(GstV4l2rH265Dec *self,
 		guint n_ctrls = n_fixed;
 		int ret = fill_slices(self, i, per_request, mode->annex_b);
 		if (ret < 0) {
-			GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-						("frame %u: slice %u's "
-						 "references are not in the "
-						 "DPB",
-						 frame->system_frame_number, i),
-						(NULL), fr);
+			GST_V4L2R_FRAME_ERROR(dec,
+					      ("frame %u: slice %u's "
+					       "references are not in the DPB",
+					       frame->system_frame_number, i),
+					      (NULL), fr);
 			return fr == GST_FLOW_OK ? GST_FLOW_CUSTOM_SUCCESS : fr;
 		}
 		if (send_slices)
@@ -704,16 +711,17 @@ static GstFlowReturn queue_picture(GstV4l2rH265Dec *self,
 	return fr;
 }
 
-/* Drops frame with a warning (bad input costs that frame only). */
+/* Drops frame with a warning on the bus (bad input costs that frame
+ * only, until max-errors). */
 static GstFlowReturn frame_error(GstV4l2rH265Dec *self,
 				 GstVideoCodecFrame *frame, const char *why)
 {
 	GstV4l2rDecoder *dec = &self->parent;
 	GstFlowReturn fr = GST_FLOW_OK;
 
-	GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-				("frame %u: %s", frame->system_frame_number,
-				 why), (NULL), fr);
+	GST_V4L2R_FRAME_ERROR(dec, ("frame %u: %s",
+				    frame->system_frame_number, why),
+			      (NULL), fr);
 	if (fr == GST_FLOW_OK)
 		gst_v4l2r_decoder_skip(dec, frame, why);
 	return fr;
@@ -830,12 +838,88 @@ static gboolean add_slice(GstV4l2rH265Dec *self, GstVideoCodecFrame *frame,
 	return TRUE;
 }
 
+/* Reads a VPS, SPS or PPS into the parser, which keeps its own copy (the
+ * slices use it). */
+static void parse_parameter_set(GstV4l2rH265Dec *self, GstH265NalUnit *nalu)
+{
+	gst_h265_parser_parse_nal(self->parser, nalu);
+	if (nalu->type == GST_H265_NAL_SPS)
+		self->active_sps = NULL;
+}
+
+/* The next NAL unit from offset: by its length prefix (hvc1, hev1), or
+ * found behind its start code, the end at the next one. A length-prefixed
+ * one that runs past the buffer is BROKEN_DATA: it is cut short (the
+ * parser says NO_NAL_END, as for a byte stream's last NAL unit). */
+static GstH265ParserResult next_nalu(GstV4l2rH265Dec *self,
+				     const GstMapInfo *map, guint offset,
+				     GstH265NalUnit *nalu)
+{
+	if (!self->nal_length_size)
+		return gst_h265_parser_identify_nalu(self->parser, map->data,
+						     offset, map->size, nalu);
+	GstH265ParserResult res = gst_h265_parser_identify_nalu_hevc(
+		self->parser, map->data, offset, map->size,
+		(guint8)self->nal_length_size, nalu);
+	return res == GST_H265_PARSER_NO_NAL_END ? GST_H265_PARSER_BROKEN_DATA :
+						   res;
+}
+
+/* hvc1 and hev1 give the NAL unit length size and the parameter sets in
+ * codec_data (the hvcC record); byte-stream needs nothing. */
+static gboolean h265_set_format(GstV4l2rDecoder *dec,
+				GstVideoCodecState *state)
+{
+	GstV4l2rH265Dec *self = (GstV4l2rH265Dec *)dec;
+	GstStructure *st = gst_caps_get_structure(state->caps, 0);
+	const gchar *format = gst_structure_get_string(st, "stream-format");
+	struct hvcc hvcc;
+	struct hvcc_nalu entry;
+	GstMapInfo map;
+
+	self->nal_length_size = 0;
+	if (!format || (strcmp(format, "hvc1") && strcmp(format, "hev1")))
+		return TRUE;
+	if (!state->codec_data ||
+	    !gst_buffer_map(state->codec_data, &map, GST_MAP_READ)) {
+		GST_ELEMENT_ERROR(self, STREAM, DECODE,
+				  ("%s input without codec_data", format),
+				  (NULL));
+		return FALSE;
+	}
+	int ret = hvcc_open(&hvcc, map.data, map.size);
+	if (ret < 0) {
+		gst_buffer_unmap(state->codec_data, &map);
+		GST_ELEMENT_ERROR(self, STREAM, DECODE,
+				  ("%s input: its codec_data cannot be read",
+				   format),
+				  ("hvcC: %s", hvcc_strerror(ret)));
+		return FALSE;
+	}
+	self->nal_length_size = hvcc.nal_length_size;
+	while (hvcc_next(&hvcc, &entry) > 0) {
+		GstH265NalUnit nalu;
+		if (entry.type != GST_H265_NAL_VPS &&
+		    entry.type != GST_H265_NAL_SPS &&
+		    entry.type != GST_H265_NAL_PPS)
+			continue;	/* SEI: nothing we use */
+		/* An entry is a NAL unit behind its two-byte length. */
+		if (gst_h265_parser_identify_nalu_hevc(
+			    self->parser, entry.data - 2, 0, entry.size + 2, 2,
+			    &nalu) == GST_H265_PARSER_OK)
+			parse_parameter_set(self, &nalu);
+	}
+	gst_buffer_unmap(state->codec_data, &map);
+	return TRUE;
+}
+
 static GstFlowReturn h265_decode(GstV4l2rDecoder *dec,
 				 GstVideoCodecFrame *frame)
 {
 	GstV4l2rH265Dec *self = (GstV4l2rH265Dec *)dec;
 	GstFlowReturn fr = GST_FLOW_OK;
-	gboolean broken = FALSE, eos = FALSE;
+	const char *broken = NULL;	/* why the frame cannot be decoded */
+	gboolean eos = FALSE;
 	GstH265NalUnit nalu;
 	GstMapInfo map;
 
@@ -843,8 +927,7 @@ static GstFlowReturn h265_decode(GstV4l2rDecoder *dec,
 		return GST_FLOW_ERROR;
 	guint offset = 0;
 	GstH265ParserResult res;
-	while ((res = gst_h265_parser_identify_nalu(self->parser, map.data,
-						    offset, map.size, &nalu)) ==
+	while ((res = next_nalu(self, &map, offset, &nalu)) ==
 		       GST_H265_PARSER_OK ||
 	       res == GST_H265_PARSER_NO_NAL_END) {
 		offset = nalu.offset + nalu.size;
@@ -852,10 +935,7 @@ static GstFlowReturn h265_decode(GstV4l2rDecoder *dec,
 		case GST_H265_NAL_VPS:
 		case GST_H265_NAL_SPS:
 		case GST_H265_NAL_PPS:
-			/* The parser keeps its own copies, which slices use. */
-			gst_h265_parser_parse_nal(self->parser, &nalu);
-			if (nalu.type == GST_H265_NAL_SPS)
-				self->active_sps = NULL;
+			parse_parameter_set(self, &nalu);
 			break;
 		case GST_H265_NAL_EOS:
 		case GST_H265_NAL_EOB:
@@ -869,14 +949,23 @@ static GstFlowReturn h265_decode(GstV4l2rDecoder *dec,
 			     nalu.type < GST_H265_NAL_SLICE_BLA_W_LP))
 				break;
 			if (!broken && !add_slice(self, frame, &nalu))
-				broken = TRUE;
+				broken = "a slice cannot be decoded";
 			break;
 		}
 		if (res == GST_H265_PARSER_NO_NAL_END)
 			break;
 	}
+	/* Length-prefixed NAL units end where the buffer ends: bytes left
+	 * over are a NAL unit (or its length) cut short, or one too short
+	 * for its header. */
+	if (self->nal_length_size && offset < map.size && !broken) {
+		GST_WARNING_OBJECT(self, "frame %u: the NAL unit at byte %u of "
+				   "%" G_GSIZE_FORMAT " cannot be read",
+				   frame->system_frame_number, offset, map.size);
+		broken = "a NAL unit is cut short or unreadable";
+	}
 	if (broken)
-		fr = frame_error(self, frame, "a slice cannot be decoded");
+		fr = frame_error(self, frame, broken);
 	else if (self->n_slices)
 		fr = decode_picture(self, frame);
 	else
@@ -938,8 +1027,11 @@ static void gst_v4l2r_h265_dec_init(GstV4l2rH265Dec *self)
 static void gst_v4l2r_h265_dec_class_init(GstV4l2rH265DecClass *klass)
 {
 	G_OBJECT_CLASS(klass)->finalize = finalize;
-	klass->sink_caps = "video/x-h265, stream-format = (string) byte-stream, "
-			   "alignment = (string) au";
+	/* hvc1 and hev1 first: h265parse then hands over length-prefixed NAL
+	 * units, which need no scan for start codes. */
+	klass->sink_caps = "video/x-h265, stream-format = (string) "
+			   "{ hvc1, hev1, byte-stream }, alignment = (string) au";
+	klass->set_format = h265_set_format;
 	klass->codec_name = "HEVC";
 	klass->decode = h265_decode;
 	klass->drain = h265_drain;

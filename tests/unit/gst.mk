@@ -1,8 +1,9 @@
 # unit tests: the GStreamer plugin's GLib-free reference management
-# (gst-plugin/dpb_*.c; see tests/Makefile.am)
+# (gst-plugin/dpb_*.c; see tests/Makefile.am) and hvcC reader (hvcc.c)
 gst_refs_tests = \
 	unit/test-dpb-h264 \
-	unit/test-dpb-hevc
+	unit/test-dpb-hevc \
+	unit/test-hvcc
 TESTS += $(gst_refs_tests)
 check_PROGRAMS += $(gst_refs_tests)
 GST_REFS_LIBS = $(top_builddir)/gst-plugin/libv4l2r-refs.la $(CHECK_LIBS)
@@ -13,6 +14,11 @@ unit_test_dpb_h264_LDADD = $(GST_REFS_LIBS)
 unit_test_dpb_hevc_SOURCES = unit/test-dpb-hevc.c
 unit_test_dpb_hevc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin
 unit_test_dpb_hevc_LDADD = $(GST_REFS_LIBS)
+unit_test_hvcc_SOURCES = unit/test-hvcc.c
+unit_test_hvcc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin \
+	-DHVCC_DATA_DIR='"$(abs_srcdir)/unit/data/hevc"'
+unit_test_hvcc_LDADD = $(top_builddir)/gst-plugin/libv4l2r-hvcc.la $(CHECK_LIBS)
+EXTRA_DIST += unit/data/hevc/hvcc-x265.bin unit/data/hevc/make-hvcc.sh
 
 # The H.264 DPB's output order on real streams against libavcodec's
 # (dpb-order.sh): needs GStreamer's parser, so only with the plugin.
