@@ -201,28 +201,37 @@ void va_close_export(VADRMPRIMESurfaceDescriptor *d)
 	}
 }
 
+uint8_t *va_pack_nv12(VADisplay dpy, const VAImage *img, unsigned w,
+		      unsigned h)
+{
+	void *p;
+	uint8_t *out;
+
+	if (vaMapBuffer(dpy, img->buf, &p))
+		return NULL;
+	out = malloc((size_t)w * h * 3 / 2);
+	for (unsigned y = 0; out && y < h; y++)
+		memcpy(out + (size_t)y * w, (uint8_t *)p + img->offsets[0] +
+					    (size_t)y * img->pitches[0], w);
+	for (unsigned y = 0; out && y < h / 2; y++)
+		memcpy(out + (size_t)w * h + (size_t)y * w,
+		       (uint8_t *)p + img->offsets[1] + (size_t)y * img->pitches[1],
+		       w);
+	vaUnmapBuffer(dpy, img->buf);
+	return out;
+}
+
 uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h)
 {
 	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
 			    .bits_per_pixel = 12 };
 	VAImage img;
-	void *p;
 	uint8_t *out = NULL;
 
 	if (vaCreateImage(dpy, &f, (int)w, (int)h, &img))
 		return NULL;
-	if (!vaGetImage(dpy, s, 0, 0, w, h, img.image_id) &&
-	    !vaMapBuffer(dpy, img.buf, &p)) {
-		out = malloc((size_t)w * h * 3 / 2);
-		for (unsigned y = 0; out && y < h; y++)
-			memcpy(out + (size_t)y * w, (uint8_t *)p + img.offsets[0] +
-						    (size_t)y * img.pitches[0], w);
-		for (unsigned y = 0; out && y < h / 2; y++)
-			memcpy(out + (size_t)w * h + (size_t)y * w,
-			       (uint8_t *)p + img.offsets[1] +
-				       (size_t)y * img.pitches[1], w);
-		vaUnmapBuffer(dpy, img.buf);
-	}
+	if (!vaGetImage(dpy, s, 0, 0, w, h, img.image_id))
+		out = va_pack_nv12(dpy, &img, w, h);
 	vaDestroyImage(dpy, img.image_id);
 	return out;
 }

@@ -1424,22 +1424,12 @@ static uint8_t *derive_nv12(VADisplay dpy, VASurfaceID s, unsigned w,
 			    unsigned h)
 {
 	VAImage img;
-	void *p;
 	uint8_t *out = NULL;
 
 	if (vaDeriveImage(dpy, s, &img))
 		return NULL;
-	if (img.format.fourcc == VA_FOURCC_NV12 && !vaMapBuffer(dpy, img.buf, &p)) {
-		out = malloc((size_t)w * h * 3 / 2);
-		for (unsigned y = 0; out && y < h; y++)
-			memcpy(out + (size_t)y * w, (uint8_t *)p + img.offsets[0] +
-						    (size_t)y * img.pitches[0], w);
-		for (unsigned y = 0; out && y < h / 2; y++)
-			memcpy(out + (size_t)w * h + (size_t)y * w,
-			       (uint8_t *)p + img.offsets[1] +
-				       (size_t)y * img.pitches[1], w);
-		vaUnmapBuffer(dpy, img.buf);
-	}
+	if (img.format.fourcc == VA_FOURCC_NV12)
+		out = va_pack_nv12(dpy, &img, w, h);
 	vaDestroyImage(dpy, img.image_id);
 	return out;
 }
