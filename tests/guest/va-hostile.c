@@ -378,31 +378,6 @@ static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
 	       va_pic_add(p, VASliceDataBufferType, sizeof(data), 1, data);
 }
 
-/* Valid film grain (two points a plane, the values of the av1-grain
- * stream's first frame), shown from `shown`. */
-static void av1_grain(VADecPictureParameterBufferAV1 *pp, VASurfaceID shown)
-{
-	VAFilmGrainStructAV1 *g = &pp->film_grain_info;
-
-	pp->seq_info_fields.fields.film_grain_params_present = 1;
-	memset(g, 0, sizeof(*g));
-	g->film_grain_info_fields.bits.apply_grain = 1;
-	g->film_grain_info_fields.bits.grain_scaling_minus_8 = 3;
-	g->film_grain_info_fields.bits.ar_coeff_lag = 3;
-	g->film_grain_info_fields.bits.overlap_flag = 1;
-	g->grain_seed = 7391;
-	g->num_y_points = g->num_cb_points = g->num_cr_points = 2;
-	g->point_y_value[1] = g->point_cb_value[1] = g->point_cr_value[1] = 255;
-	g->point_y_scaling[0] = 23;
-	g->point_y_scaling[1] = 37;
-	g->point_cb_scaling[0] = g->point_cb_scaling[1] = 5;
-	g->point_cr_scaling[0] = g->point_cr_scaling[1] = 13;
-	g->cb_mult = g->cr_mult = 128;
-	g->cb_luma_mult = g->cr_luma_mult = 192;
-	g->cb_offset = g->cr_offset = 256;
-	pp->current_display_picture = shown;
-}
-
 /* ------------------------------------------------------------------ */
 /* The spoilers. Each changes one thing of a valid picture.            */
 
@@ -931,14 +906,13 @@ SPOIL(a_lr, AV1PP; pp->loop_restoration_fields.bits.lr_unit_shift = 3)
 SPOIL(a_wm, AV1PP; pp->wm[6].wmtype = 4)
 SPOIL(a_interp, AV1PP; pp->interp_filter = 5)
 /* film grain: valid but for one field, shown from the render target */
-#define GRAIN AV1PP; av1_grain(pp, pp->current_frame)
+#define GRAIN AV1PP; av1_fx_film_grain(pp, pp->current_frame)
 SPOIL(a_grain_seq, GRAIN; pp->seq_info_fields.fields.film_grain_params_present = 0)
 SPOIL(a_grain_y15, GRAIN; pp->film_grain_info.num_y_points = 15)
 SPOIL(a_grain_cb11, GRAIN; pp->film_grain_info.num_cb_points = 11)
 SPOIL(a_grain_cr11, GRAIN; pp->film_grain_info.num_cr_points = 11)
 SPOIL(a_grain_y_x, GRAIN; pp->film_grain_info.point_y_value[1] = 0)
-SPOIL(a_grain_cr_x, GRAIN; pp->film_grain_info.num_cr_points = 3;
-      pp->film_grain_info.point_cr_value[2] = 254)
+SPOIL(a_grain_cr_x, GRAIN; pp->film_grain_info.point_cr_value[2] = 1)
 SPOIL(a_grain_csfl, GRAIN;
       pp->film_grain_info.film_grain_info_fields.bits.chroma_scaling_from_luma = 1)
 SPOIL(a_grain_cb_only, GRAIN; pp->film_grain_info.num_cr_points = 0)
@@ -946,9 +920,9 @@ SPOIL(a_grain_cb_offset, GRAIN; pp->film_grain_info.cb_offset = 512)
 SPOIL(a_grain_cr_offset, GRAIN; pp->film_grain_info.cr_offset = 600)
 SPOIL(a_grain_hidden, GRAIN; pp->pic_info_fields.bits.show_frame = 0)
 /* the display surface must take the render target's picture whole */
-SPOIL(a_shown_larger, AV1PP; av1_grain(pp, r->larger))
-SPOIL(a_shown_other_rt, AV1PP; av1_grain(pp, r->other_rt))
-SPOIL(a_shown_none, AV1PP; av1_grain(pp, BOGUS_SURFACE))
+SPOIL(a_shown_larger, AV1PP; av1_fx_film_grain(pp, r->larger))
+SPOIL(a_shown_other_rt, AV1PP; av1_fx_film_grain(pp, r->other_rt))
+SPOIL(a_shown_none, AV1PP; av1_fx_film_grain(pp, BOGUS_SURFACE))
 SPOIL(a_hint, AV1PP; pp->order_hint_bits_minus_1 = 8)
 /* the denominator is read when superres is used */
 SPOIL(a_superres, AV1PP; pp->pic_info_fields.bits.use_superres = 1;
@@ -1412,7 +1386,7 @@ static VAStatus decode_grain(struct run *r, VASurfaceID target,
 
 	if (!r->c->build(r, &p, KEY, target))
 		return VA_STATUS_ERROR_ALLOCATION_FAILED;
-	av1_grain(va_pic_get(&p, VAPictureParameterBufferType, NULL), shown);
+	av1_fx_film_grain(va_pic_get(&p, VAPictureParameterBufferType, NULL), shown);
 	VAStatus st = va_pic_decode(r->dpy, r->ctx, target, &p, NULL);
 	va_pic_free(&p);
 	return st;

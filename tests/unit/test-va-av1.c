@@ -725,56 +725,9 @@ START_TEST(bad_tiles_refused)
 }
 END_TEST
 
-/* The key frame's film grain in the av1-grain test stream (libaom,
- * -denoise-noise-level 10; FFmpeg's trace_headers), as FFmpeg hands it:
- * the AR coefficients minus 128. */
-static const uint8_t grain_y_x[9] = { 0, 27, 54, 67, 94, 121, 134, 148, 255 };
-static const uint8_t grain_y_scaling[9] = { 23, 23, 26, 29, 36, 32, 35, 37, 37 };
-static const uint8_t grain_c_x[8] = { 0, 27, 54, 94, 121, 134, 148, 255 };
-static const uint8_t grain_cb_scaling[8] = { 5, 5, 7, 14, 8, 9, 9, 10 };
-static const uint8_t grain_cr_scaling[8] = { 13, 13, 15, 19, 13, 21, 26, 26 };
-static const uint8_t grain_ar_y[24] = {
-	127, 126, 125, 123, 125, 128, 129, 125, 125, 123, 115, 124,
-	128, 127, 125, 122, 118, 118, 120, 124, 128, 127, 121, 122,
-};
-static const uint8_t grain_ar_cb[25] = {
-	129, 126, 126, 127, 128, 128, 129, 128, 126, 125, 125, 129, 127,
-	127, 129, 123, 123, 124, 126, 128, 127, 128, 125, 120, 0,
-};
-static const uint8_t grain_ar_cr[25] = {
-	126, 126, 127, 123, 127, 127, 127, 125, 122, 123, 115, 125, 126,
-	127, 121, 115, 115, 99, 125, 125, 125, 130, 119, 103, 116,
-};
-
 static void with_grain(void)
 {
-	VAFilmGrainStructAV1 *g = &pic.film_grain_info;
-
-	pic.seq_info_fields.fields.film_grain_params_present = 1;
-	memset(g, 0, sizeof(*g));
-	g->film_grain_info_fields.bits.apply_grain = 1;
-	g->film_grain_info_fields.bits.grain_scaling_minus_8 = 3;
-	g->film_grain_info_fields.bits.ar_coeff_lag = 3;
-	g->film_grain_info_fields.bits.overlap_flag = 1;
-	g->grain_seed = 7391;
-	g->num_y_points = 9;
-	memcpy(g->point_y_value, grain_y_x, 9);
-	memcpy(g->point_y_scaling, grain_y_scaling, 9);
-	g->num_cb_points = g->num_cr_points = 8;
-	memcpy(g->point_cb_value, grain_c_x, 8);
-	memcpy(g->point_cb_scaling, grain_cb_scaling, 8);
-	memcpy(g->point_cr_value, grain_c_x, 8);
-	memcpy(g->point_cr_scaling, grain_cr_scaling, 8);
-	for (unsigned i = 0; i < 24; i++)
-		g->ar_coeffs_y[i] = (int8_t)(grain_ar_y[i] - 128);
-	for (unsigned i = 0; i < 25; i++) {
-		g->ar_coeffs_cb[i] = (int8_t)(grain_ar_cb[i] - 128);
-		g->ar_coeffs_cr[i] = (int8_t)(grain_ar_cr[i] - 128);
-	}
-	g->cb_mult = g->cr_mult = 128;
-	g->cb_luma_mult = g->cr_luma_mult = 192;
-	g->cb_offset = g->cr_offset = 256;
-	pic.current_display_picture = TARGET;
+	av1_fx_film_grain(&pic, TARGET);
 }
 
 static const struct v4l2_ctrl_av1_film_grain *film_grain(void)
@@ -808,23 +761,23 @@ START_TEST(film_grain_controls)
 	ck_assert_uint_eq(g->film_grain_params_ref_idx, 0);
 	ck_assert_uint_eq(g->grain_seed, 7391);
 	ck_assert_uint_eq(g->num_y_points, 9);
-	ck_assert_mem_eq(g->point_y_value, grain_y_x, 9);
-	ck_assert_mem_eq(g->point_y_scaling, grain_y_scaling, 9);
+	ck_assert_mem_eq(g->point_y_value, av1_fx_grain_y_x, 9);
+	ck_assert_mem_eq(g->point_y_scaling, av1_fx_grain_y_scaling, 9);
 	ck_assert_uint_eq(g->point_y_value[9], 0);
 	ck_assert_uint_eq(g->num_cb_points, 8);
-	ck_assert_mem_eq(g->point_cb_value, grain_c_x, 8);
-	ck_assert_mem_eq(g->point_cb_scaling, grain_cb_scaling, 8);
+	ck_assert_mem_eq(g->point_cb_value, av1_fx_grain_c_x, 8);
+	ck_assert_mem_eq(g->point_cb_scaling, av1_fx_grain_cb_scaling, 8);
 	ck_assert_uint_eq(g->point_cb_scaling[8], 0);
 	ck_assert_uint_eq(g->num_cr_points, 8);
-	ck_assert_mem_eq(g->point_cr_value, grain_c_x, 8);
-	ck_assert_mem_eq(g->point_cr_scaling, grain_cr_scaling, 8);
+	ck_assert_mem_eq(g->point_cr_value, av1_fx_grain_c_x, 8);
+	ck_assert_mem_eq(g->point_cr_scaling, av1_fx_grain_cr_scaling, 8);
 	ck_assert_uint_eq(g->grain_scaling_minus_8, 3);
 	ck_assert_uint_eq(g->ar_coeff_lag, 3);
 	/* 24 luma positions, 25 chroma (the luma term): plus 128 again */
-	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, grain_ar_y, 24);
+	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, av1_fx_grain_ar_y, 24);
 	ck_assert_uint_eq(g->ar_coeffs_y_plus_128[24], 0);
-	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, grain_ar_cb, 25);
-	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, grain_ar_cr, 25);
+	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, av1_fx_grain_ar_cb, 25);
+	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, av1_fx_grain_ar_cr, 25);
 	ck_assert_uint_eq(g->ar_coeff_shift_minus_6, 0);
 	ck_assert_uint_eq(g->grain_scale_shift, 0);
 	ck_assert_uint_eq(g->cb_mult, 128);
@@ -870,11 +823,11 @@ START_TEST(film_grain_uncoded_fields)
 			  V4L2_AV1_FILM_GRAIN_FLAG_UPDATE_GRAIN |
 			  V4L2_AV1_FILM_GRAIN_FLAG_CHROMA_SCALING_FROM_LUMA |
 			  V4L2_AV1_FILM_GRAIN_FLAG_CLIP_TO_RESTRICTED_RANGE);
-	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, grain_ar_y, 4);
+	ck_assert_mem_eq(g->ar_coeffs_y_plus_128, av1_fx_grain_ar_y, 4);
 	ck_assert_uint_eq(g->ar_coeffs_y_plus_128[4], 0);
-	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, grain_ar_cb, 5);
+	ck_assert_mem_eq(g->ar_coeffs_cb_plus_128, av1_fx_grain_ar_cb, 5);
 	ck_assert_uint_eq(g->ar_coeffs_cb_plus_128[5], 0);
-	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, grain_ar_cr, 5);
+	ck_assert_mem_eq(g->ar_coeffs_cr_plus_128, av1_fx_grain_ar_cr, 5);
 	ck_assert_uint_eq(g->ar_coeffs_cr_plus_128[5], 0);
 	ck_assert_uint_eq(g->num_cb_points, 0);
 	ck_assert_uint_eq(g->point_cb_value[1], 0);

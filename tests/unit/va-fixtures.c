@@ -658,3 +658,51 @@ void av1_fx_inter_frame(VADecPictureParameterBufferAV1 *p, VASurfaceID target,
 	p->superres_scale_denominator = 8;
 }
 
+const uint8_t av1_fx_grain_y_x[9] = { 0, 27, 54, 67, 94, 121, 134, 148, 255 };
+const uint8_t av1_fx_grain_y_scaling[9] = { 23, 23, 26, 29, 36, 32, 35, 37, 37 };
+const uint8_t av1_fx_grain_c_x[8] = { 0, 27, 54, 94, 121, 134, 148, 255 };
+const uint8_t av1_fx_grain_cb_scaling[8] = { 5, 5, 7, 14, 8, 9, 9, 10 };
+const uint8_t av1_fx_grain_cr_scaling[8] = { 13, 13, 15, 19, 13, 21, 26, 26 };
+const uint8_t av1_fx_grain_ar_y[24] = {
+	127, 126, 125, 123, 125, 128, 129, 125, 125, 123, 115, 124,
+	128, 127, 125, 122, 118, 118, 120, 124, 128, 127, 121, 122,
+};
+const uint8_t av1_fx_grain_ar_cb[25] = {
+	129, 126, 126, 127, 128, 128, 129, 128, 126, 125, 125, 129, 127,
+	127, 129, 123, 123, 124, 126, 128, 127, 128, 125, 120, 0,
+};
+const uint8_t av1_fx_grain_ar_cr[25] = {
+	126, 126, 127, 123, 127, 127, 127, 125, 122, 123, 115, 125, 126,
+	127, 121, 115, 115, 99, 125, 125, 125, 130, 119, 103, 116,
+};
+
+void av1_fx_film_grain(VADecPictureParameterBufferAV1 *p, VASurfaceID shown)
+{
+	VAFilmGrainStructAV1 *g = &p->film_grain_info;
+
+	p->seq_info_fields.fields.film_grain_params_present = 1;
+	memset(g, 0, sizeof(*g));
+	g->film_grain_info_fields.bits.apply_grain = 1;
+	g->film_grain_info_fields.bits.grain_scaling_minus_8 = 3;
+	g->film_grain_info_fields.bits.ar_coeff_lag = 3;
+	g->film_grain_info_fields.bits.overlap_flag = 1;
+	g->grain_seed = 7391;
+	g->num_y_points = 9;
+	memcpy(g->point_y_value, av1_fx_grain_y_x, 9);
+	memcpy(g->point_y_scaling, av1_fx_grain_y_scaling, 9);
+	g->num_cb_points = g->num_cr_points = 8;
+	memcpy(g->point_cb_value, av1_fx_grain_c_x, 8);
+	memcpy(g->point_cb_scaling, av1_fx_grain_cb_scaling, 8);
+	memcpy(g->point_cr_value, av1_fx_grain_c_x, 8);
+	memcpy(g->point_cr_scaling, av1_fx_grain_cr_scaling, 8);
+	for (unsigned i = 0; i < 24; i++)
+		g->ar_coeffs_y[i] = (int8_t)(av1_fx_grain_ar_y[i] - 128);
+	for (unsigned i = 0; i < 25; i++) {
+		g->ar_coeffs_cb[i] = (int8_t)(av1_fx_grain_ar_cb[i] - 128);
+		g->ar_coeffs_cr[i] = (int8_t)(av1_fx_grain_ar_cr[i] - 128);
+	}
+	g->cb_mult = g->cr_mult = 128;
+	g->cb_luma_mult = g->cr_luma_mult = 192;
+	g->cb_offset = g->cr_offset = 256;
+	p->current_display_picture = shown;
+}

@@ -203,5 +203,15 @@ void av1_fx_key_frame(VADecPictureParameterBufferAV1 *p, VASurfaceID target);
 /* Frame 1: inter frame, order hint 1, every slot holding frame 0 (key). */
 void av1_fx_inter_frame(VADecPictureParameterBufferAV1 *p, VASurfaceID target,
 			VASurfaceID key);
+/* The av1-grain stream's key frame film grain (libaom, -denoise-noise-level
+ * 10; FFmpeg's trace_headers), as FFmpeg hands it (AR coefficients minus
+ * 128), applied and shown from `shown`; the tables as the stream codes
+ * them, for checking the translation. */
+extern const uint8_t av1_fx_grain_y_x[9], av1_fx_grain_y_scaling[9];
+extern const uint8_t av1_fx_grain_c_x[8], av1_fx_grain_cb_scaling[8],
+	av1_fx_grain_cr_scaling[8];
+extern const uint8_t av1_fx_grain_ar_y[24], av1_fx_grain_ar_cb[25],
+	av1_fx_grain_ar_cr[25];
+void av1_fx_film_grain(VADecPictureParameterBufferAV1 *p, VASurfaceID shown);
 
 #endif
