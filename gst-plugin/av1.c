@@ -443,9 +443,9 @@ static GstFlowReturn bad_frame(GstV4l2rDecoder *dec, GstVideoCodecFrame *frame,
 {
 	GstFlowReturn fr = GST_FLOW_OK;
 
-	GST_VIDEO_DECODER_ERROR(dec, 1, STREAM, DECODE,
-				("frame %u: %s", frame->system_frame_number,
-				 why), (NULL), fr);
+	/* a warning on the bus naming the frame, as the other elements */
+	GST_V4L2R_FRAME_ERROR(dec, ("frame %u: %s", frame->system_frame_number,
+				    why), (NULL), fr);
 	return lose_frame(dec, frame, fr);
 }
 
