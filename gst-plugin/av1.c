@@ -7,9 +7,10 @@
  *
  * Input: one frame per buffer (av1parse alignment=frame): a frame with its
  * tile groups, or a frame header showing an existing frame. References: the
- * 8 slots, refreshed by refresh_frame_flags (spec 7.20). AV1 never reorders
- * on its own: a shown frame goes out at once, a hidden one (show_frame 0)
- * is decoded for reference only and its input frame dropped;
+ * 8 slots of ref_slots.c, refreshed by refresh_frame_flags (spec 7.20).
+ * AV1 never reorders on its own: a shown frame goes out at once, a hidden
+ * one (show_frame 0) is decoded for reference only and its input frame
+ * dropped;
  * show_existing_frame outputs a slot's picture again for its own input
  * frame, and when that picture is a key frame it refreshes every slot
  * (spec 7.21). */
@@ -20,9 +21,9 @@
 
 #include "codecs.h"
 #include "decoder.h"
+#include "slots_input.h"
 
 #define AV1_SLOTS GST_AV1_NUM_REF_FRAMES
-#define AV1_ALL_SLOTS 0xffu
 
 typedef struct {
 	GstV4l2rDecoder parent;
@@ -31,10 +32,10 @@ typedef struct {
 	GstAV1SequenceHeaderOBU seq;
 	gboolean have_sequence;
 
-	GstV4l2rPicture *slots[AV1_SLOTS];
+	struct ref_slots slots;
 	/* Each slot's frame header: what a key frame shown again through
-	 * show_existing_frame loads (spec 7.21). The large parts live apart:
-	 * a GObject instance holds at most 64 KiB. */
+	 * show_existing_frame loads into the parser (spec 7.21). The large
+	 * parts live apart: a GObject instance holds at most 64 KiB. */
 	GstAV1FrameHeaderOBU *slot_hdr;	/* [AV1_SLOTS] */
 
 	gboolean configured;
@@ -66,33 +67,16 @@ static guint32 bit(gboolean on, guint32 flag)
 	return on ? flag : 0;
 }
 
-static void set_slot(GstV4l2rDecoder *dec, GstV4l2rPicture **slot,
-		     GstV4l2rPicture *pic)
+/* The reference frame update process (spec 7.20): the slots sf refreshes
+ * hold pic (NULL: a frame that was not decoded), and hdr in the parser. */
+static void refresh_slots(GstV4l2rAv1Dec *self,
+			  const struct ref_slots_frame *sf,
+			  GstAV1FrameHeaderOBU *hdr, GstV4l2rPicture *pic)
 {
-	if (pic)
-		gst_v4l2r_decoder_picture_ref(dec, pic);
-	if (*slot)
-		gst_v4l2r_decoder_picture_unref(dec, *slot);
-	*slot = pic;
-}
-
-static void drop_slots(GstV4l2rAv1Dec *self)
-{
+	ref_slots_update(&self->slots, sf, pic);
 	for (guint i = 0; i < AV1_SLOTS; i++)
-		set_slot(&self->parent, &self->slots[i], NULL);
-}
-
-/* The reference frame update process (spec 7.20): the refreshed slots
- * hold pic (NULL: a frame that was not decoded), in the parser too. */
-static void refresh_slots(GstV4l2rAv1Dec *self, GstAV1FrameHeaderOBU *hdr,
-			  GstV4l2rPicture *pic)
-{
-	for (guint i = 0; i < AV1_SLOTS; i++) {
-		if (!(hdr->refresh_frame_flags & (1u << i)))
-			continue;
-		set_slot(&self->parent, &self->slots[i], pic);
-		self->slot_hdr[i] = *hdr;
-	}
+		if (sf->refresh & (1u << i))
+			self->slot_hdr[i] = *hdr;
 	gst_av1_parser_reference_frame_update(self->parser, hdr);
 }
 
@@ -419,8 +403,8 @@ static void fill_frame(GstV4l2rAv1Dec *self)
 		f->buffer_removal_time[i] = h->buffer_removal_time[i];
 	for (guint i = 0; i < V4L2_AV1_TOTAL_REFS_PER_FRAME; i++) {
 		f->order_hints[i] = h->order_hints[i];
-		const GstV4l2rPicture *ref = self->slots[i];
-		f->reference_frame_ts[i] = ref ? ref->timestamp : 0;
+		f->reference_frame_ts[i] =
+			gst_v4l2r_slot_timestamp(&self->slots, (gint)i);
 	}
 	/* -1 on intra frames, which read none (the parser's value) */
 	for (guint i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
@@ -461,7 +445,7 @@ static GstFlowReturn check_stream(GstV4l2rAv1Dec *self)
 	    h->render_height == self->display_height &&
 	    self->seq.bit_depth == self->bit_depth)
 		return GST_FLOW_OK;
-	drop_slots(self);
+	ref_slots_clear(&self->slots);
 	fill_sequence(self);
 	struct v4l2_ext_control ctrl = {
 		.id = V4L2_CID_STATELESS_AV1_SEQUENCE,
@@ -489,18 +473,6 @@ static GstFlowReturn check_stream(GstV4l2rAv1Dec *self)
 	return fr;
 }
 
-static gboolean has_references(GstV4l2rAv1Dec *self)
-{
-	if (self->hdr.frame_is_intra)
-		return TRUE;
-	for (guint i = 0; i < GST_AV1_REFS_PER_FRAME; i++) {
-		gint slot = self->hdr.ref_frame_idx[i];
-		if (slot < 0 || slot >= AV1_SLOTS || !self->slots[slot])
-			return FALSE;
-	}
-	return TRUE;
-}
-
 /* Why the frame gathered is not decoded, or NULL. */
 static const char *undecodable(GstV4l2rAv1Dec *self)
 {
@@ -518,21 +490,23 @@ static GstFlowReturn decode_frame(GstV4l2rAv1Dec *self,
 	GstV4l2rDecoder *dec = &self->parent;
 	GstFlowReturn fr = GST_FLOW_OK;
 	const char *why = undecodable(self);
+	struct ref_slots_frame sf;
 
 	self->in_frame = FALSE;
+	gst_v4l2r_av1_slots_frame(&sf, &self->hdr);
 	/* Main: what the uAPI's devices decode (4:2:0 or monochrome) */
 	if (self->have_sequence && self->seq.seq_profile != GST_AV1_PROFILE_0) {
-		refresh_slots(self, &self->hdr, NULL);
+		refresh_slots(self, &sf, &self->hdr, NULL);
 		return bad_frame(dec, frame, "not Main profile (seq_profile "
 					     "is not 0)");
 	}
 	if (!why && (fr = check_stream(self)) != GST_FLOW_OK)
 		return fr;
-	if (!why && !has_references(self))
+	if (!why && ref_slots_missing(&self->slots, &sf) >= 0)
 		why = "its references are missing";
 	if (why) {
 		/* what it would have refreshed is no reference any more */
-		refresh_slots(self, &self->hdr, NULL);
+		refresh_slots(self, &sf, &self->hdr, NULL);
 		gst_v4l2r_decoder_skip(dec, frame, why);
 		return GST_FLOW_OK;
 	}
@@ -571,8 +545,8 @@ static GstFlowReturn decode_frame(GstV4l2rAv1Dec *self,
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return lose_frame(dec, frame, fr);
 	}
-	refresh_slots(self, &self->hdr, pic);
-	if (self->hdr.show_frame)
+	refresh_slots(self, &sf, &self->hdr, pic);
+	if (sf.show_frame)
 		fr = gst_v4l2r_decoder_output(dec, pic);
 	else
 		gst_v4l2r_decoder_skip(dec, frame, "a hidden frame");
@@ -587,8 +561,10 @@ static GstFlowReturn show_existing(GstV4l2rAv1Dec *self,
 				   GstVideoCodecFrame *frame)
 {
 	GstV4l2rDecoder *dec = &self->parent;
-	guint slot = (guint)self->hdr.frame_to_show_map_idx;
-	GstV4l2rPicture *pic = slot < AV1_SLOTS ? self->slots[slot] : NULL;
+	struct ref_slots_frame sf;
+
+	gst_v4l2r_av1_slots_frame(&sf, &self->hdr);
+	GstV4l2rPicture *pic = ref_slots_existing(&self->slots, &sf);
 
 	if (!pic) {
 		gst_v4l2r_decoder_skip(dec, frame, "it shows an empty slot");
@@ -607,10 +583,10 @@ static GstFlowReturn show_existing(GstV4l2rAv1Dec *self,
 				 "output: not shown twice");
 	}
 	gst_v4l2r_decoder_picture_ref(dec, pic);
-	if (self->hdr.frame_type == GST_AV1_KEY_FRAME) {
-		GstAV1FrameHeaderOBU loaded = self->slot_hdr[slot];
-		loaded.refresh_frame_flags = AV1_ALL_SLOTS;
-		refresh_slots(self, &loaded, pic);
+	if (sf.refresh) {
+		GstAV1FrameHeaderOBU loaded = self->slot_hdr[sf.show_slot];
+		loaded.refresh_frame_flags = sf.refresh;
+		refresh_slots(self, &sf, &loaded, pic);
 	}
 	pic->frame_number = frame->system_frame_number;
 	GstFlowReturn fr = gst_v4l2r_decoder_output(dec, pic);
@@ -785,7 +761,7 @@ static void av1_reset(GstV4l2rDecoder *dec)
 {
 	GstV4l2rAv1Dec *self = (GstV4l2rAv1Dec *)dec;
 
-	drop_slots(self);
+	ref_slots_clear(&self->slots);
 	self->in_frame = FALSE;
 	/* The base class closes the session on stop: set up again. */
 	self->configured = FALSE;
@@ -806,6 +782,7 @@ static void finalize(GObject *object)
 static void gst_v4l2r_av1_dec_init(GstV4l2rAv1Dec *self)
 {
 	self->parser = gst_av1_parser_new();
+	gst_v4l2r_decoder_init_slots(&self->parent, &self->slots, AV1_SLOTS);
 	self->slot_hdr = g_new0(GstAV1FrameHeaderOBU, AV1_SLOTS);
 	self->obu_frame = g_new0(GstAV1FrameOBU, 1);
 	self->tiles = g_new0(struct v4l2_ctrl_av1_tile_group_entry,

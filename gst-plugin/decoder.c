@@ -151,6 +151,31 @@ void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
 	*slot = pic;
 }
 
+static void slot_hold(void *user, void *pic)
+{
+	gst_v4l2r_decoder_picture_ref(user, pic);
+}
+
+static void slot_release(void *user, void *pic)
+{
+	gst_v4l2r_decoder_picture_unref(user, pic);
+}
+
+void gst_v4l2r_decoder_init_slots(GstV4l2rDecoder *self,
+				  struct ref_slots *slots, guint count)
+{
+	static const struct ref_slots_ops ops = { slot_hold, slot_release };
+
+	ref_slots_init(slots, count, &ops, self);
+}
+
+guint64 gst_v4l2r_slot_timestamp(const struct ref_slots *slots, gint slot)
+{
+	const GstV4l2rPicture *pic = ref_slots_get(slots, slot);
+
+	return pic ? pic->timestamp : 0;
+}
+
 /* Waits until a capture buffer is free (downstream gives buffers back
  * from its own threads). Lock held. */
 static GstV4l2rPicture *wait_free_picture(GstV4l2rDecoderPrivate *p)

@@ -13,6 +13,7 @@
 #include "v4l2r/decode_mode.h"
 #include "v4l2r/discovery.h"
 #include "v4l2r/probe.h"
+#include "ref_slots.h"
 
 struct v4l2_ext_control;
 
@@ -121,6 +122,13 @@ GstV4l2rPicture *gst_v4l2r_decoder_picture_by_timestamp(GstV4l2rDecoder *self,
 /* *slot = pic, moving a reference (either may be NULL). */
 void gst_v4l2r_decoder_set_ref(GstV4l2rDecoder *self, GstV4l2rPicture **slot,
 			       GstV4l2rPicture *pic);
+
+/* Reference slots (ref_slots.h) of this decoder's pictures: a picture
+ * in a slot keeps its capture buffer. */
+void gst_v4l2r_decoder_init_slots(GstV4l2rDecoder *self,
+				  struct ref_slots *slots, guint count);
+/* What the device names the picture of slot by (0: an empty slot). */
+guint64 gst_v4l2r_slot_timestamp(const struct ref_slots *slots, gint slot);
 
 /* Queues one request decoding into pic: controls, and the bitstream
  * chunks written straight into the OUTPUT buffer. hold: more requests of

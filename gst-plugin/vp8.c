@@ -3,8 +3,9 @@
  * the stateless VP8 frame control; one request per frame holding the whole
  * frame from its tag (V4L2_PIX_FMT_VP8_FRAME).
  *
- * References: last, golden and altref, replaced after each frame by the
- * refresh and copy rules of RFC 6386 9.7 and 9.8. VP8 never reorders: a
+ * References: last, golden and altref (three slots of ref_slots.c),
+ * replaced after each frame by the refresh and copy rules of RFC 6386 9.7
+ * and 9.8. VP8 never reorders: a
  * shown frame goes out at once, a hidden one (show_frame 0, an altref) is
  * decoded for reference only and its input frame is dropped. */
 #include <string.h>
@@ -14,14 +15,13 @@
 
 #include "codecs.h"
 #include "decoder.h"
-
-enum { VP8_LAST, VP8_GOLDEN, VP8_ALT, VP8_REFS };
+#include "slots_input.h"
 
 typedef struct {
 	GstV4l2rDecoder parent;
 
 	GstVp8Parser parser;
-	GstV4l2rPicture *refs[VP8_REFS];
+	struct ref_slots refs;
 	/* What the last key frame said, for the inter frames after it. */
 	guint width, height;
 	guint8 horizontal_scale, vertical_scale;
@@ -31,42 +31,6 @@ typedef struct {
 typedef GstV4l2rDecoderClass GstV4l2rVp8DecClass;
 
 G_DEFINE_TYPE(GstV4l2rVp8Dec, gst_v4l2r_vp8_dec, GST_TYPE_V4L2R_DECODER)
-
-static void drop_refs(GstV4l2rVp8Dec *self)
-{
-	for (guint i = 0; i < VP8_REFS; i++)
-		gst_v4l2r_decoder_set_ref(&self->parent, &self->refs[i], NULL);
-}
-
-/* The references after pic is decoded. The copies take the buffers as
- * they were before this frame, altref first, then golden (which may copy
- * the altref just replaced), as libvpx's swap_frame_buffers() does. */
-static void update_refs(GstV4l2rVp8Dec *self, const GstVp8FrameHdr *hdr,
-			GstV4l2rPicture *pic)
-{
-	GstV4l2rDecoder *dec = &self->parent;
-	GstV4l2rPicture **r = self->refs;
-
-	if (hdr->key_frame) {
-		for (guint i = 0; i < VP8_REFS; i++)
-			gst_v4l2r_decoder_set_ref(dec, &r[i], pic);
-		return;
-	}
-	if (hdr->copy_buffer_to_alternate == 1)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], r[VP8_LAST]);
-	else if (hdr->copy_buffer_to_alternate == 2)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], r[VP8_GOLDEN]);
-	if (hdr->copy_buffer_to_golden == 1)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], r[VP8_LAST]);
-	else if (hdr->copy_buffer_to_golden == 2)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], r[VP8_ALT]);
-	if (hdr->refresh_golden_frame)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_GOLDEN], pic);
-	if (hdr->refresh_alternate_frame)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_ALT], pic);
-	if (hdr->refresh_last)
-		gst_v4l2r_decoder_set_ref(dec, &r[VP8_LAST], pic);
-}
 
 static void fill_frame(GstV4l2rVp8Dec *self, const GstVp8FrameHdr *hdr,
 		       struct v4l2_ctrl_vp8_frame *f)
@@ -148,9 +112,12 @@ static void fill_frame(GstV4l2rVp8Dec *self, const GstVp8FrameHdr *hdr,
 	f->prob_intra = hdr->prob_intra;
 	f->prob_last = hdr->prob_last;
 	f->prob_gf = hdr->prob_gf;
-	f->last_frame_ts = self->refs[VP8_LAST]->timestamp;
-	f->golden_frame_ts = self->refs[VP8_GOLDEN]->timestamp;
-	f->alt_frame_ts = self->refs[VP8_ALT]->timestamp;
+	f->last_frame_ts =
+		gst_v4l2r_slot_timestamp(&self->refs, REF_SLOTS_VP8_LAST);
+	f->golden_frame_ts =
+		gst_v4l2r_slot_timestamp(&self->refs, REF_SLOTS_VP8_GOLDEN);
+	f->alt_frame_ts =
+		gst_v4l2r_slot_timestamp(&self->refs, REF_SLOTS_VP8_ALTREF);
 }
 
 /* A key frame's size: the device is set up again when it changes (every
@@ -163,14 +130,14 @@ static GstFlowReturn key_frame_size(GstV4l2rVp8Dec *self,
 	if (self->configured && hdr->width == self->width &&
 	    hdr->height == self->height)
 		return GST_FLOW_OK;
-	drop_refs(self);
+	ref_slots_clear(&self->refs);
 	GstV4l2rStreamInfo info = {
 		.width = hdr->width,
 		.height = hdr->height,
 		.display_width = hdr->width,
 		.display_height = hdr->height,
 		.bit_depth = 8,
-		.references = VP8_REFS,
+		.references = REF_SLOTS_VP8_COUNT,
 		.interlace = GST_VIDEO_INTERLACE_MODE_PROGRESSIVE,
 	};
 	GstFlowReturn fr = gst_v4l2r_decoder_configure(&self->parent, &info);
@@ -187,6 +154,7 @@ static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 	GstV4l2rDecoder *dec = &self->parent;
 	GstFlowReturn fr = GST_FLOW_OK;
 	GstVp8FrameHdr hdr;
+	struct ref_slots_frame sf;
 
 	GstVp8ParserResult res = gst_vp8_parser_parse_frame_header(
 		&self->parser, &hdr, data, size);
@@ -201,7 +169,8 @@ static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 					("%zu bytes", (size_t)size), fr);
 		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
-	if (!hdr.key_frame && !self->refs[VP8_LAST]) {
+	gst_v4l2r_vp8_slots_frame(&sf, &hdr);
+	if (ref_slots_missing(&self->refs, &sf) >= 0) {
 		gst_v4l2r_decoder_skip(dec, frame, "no key frame before it");
 		return GST_FLOW_OK;
 	}
@@ -224,8 +193,8 @@ static GstFlowReturn decode_frame(GstV4l2rVp8Dec *self,
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
-	update_refs(self, &hdr, pic);
-	if (hdr.show_frame)
+	ref_slots_update(&self->refs, &sf, pic);
+	if (sf.show_frame)
 		fr = gst_v4l2r_decoder_output(dec, pic);
 	else
 		gst_v4l2r_decoder_skip(dec, frame, "a hidden frame");
@@ -256,7 +225,7 @@ static void vp8_reset(GstV4l2rDecoder *dec)
 {
 	GstV4l2rVp8Dec *self = (GstV4l2rVp8Dec *)dec;
 
-	drop_refs(self);
+	ref_slots_clear(&self->refs);
 	gst_vp8_parser_init(&self->parser);
 	/* after a stop the base class has no session: set up again */
 	self->configured = FALSE;
@@ -265,6 +234,8 @@ static void vp8_reset(GstV4l2rDecoder *dec)
 static void gst_v4l2r_vp8_dec_init(GstV4l2rVp8Dec *self)
 {
 	gst_vp8_parser_init(&self->parser);
+	gst_v4l2r_decoder_init_slots(&self->parent, &self->refs,
+				     REF_SLOTS_VP8_COUNT);
 }
 
 static void gst_v4l2r_vp8_dec_class_init(GstV4l2rVp8DecClass *klass)

@@ -4,10 +4,11 @@
  * frame holding the whole frame (V4L2_PIX_FMT_VP9_FRAME).
  *
  * Input: one frame per buffer (vp9parse splits superframes). References:
- * the 8 slots, refreshed by refresh_frame_flags. VP9 never reorders: a
- * shown frame goes out at once, a hidden one is decoded for reference only
- * and its input frame dropped; show_existing_frame outputs a slot's picture
- * again for its own input frame, with nothing to decode. */
+ * the 8 slots of ref_slots.c, refreshed by refresh_frame_flags. VP9 never
+ * reorders: a shown frame goes out at once, a hidden one is decoded for
+ * reference only and its input frame dropped; show_existing_frame outputs
+ * a slot's picture again for its own input frame, with nothing to
+ * decode. */
 #include <string.h>
 
 #include <gst/codecparsers/gstvp9parser.h>
@@ -15,6 +16,7 @@
 
 #include "codecs.h"
 #include "decoder.h"
+#include "slots_input.h"
 #include "v4l2r/vp9.h"
 
 #define VP9_SLOTS GST_VP9_REF_FRAMES
@@ -27,7 +29,7 @@ typedef struct {
 	GstV4l2rDecoder parent;
 
 	GstVp9Parser *parser;
-	GstV4l2rPicture *slots[VP9_SLOTS];
+	struct ref_slots slots;
 
 	/* What the headers carry from frame to frame until
 	 * setup_past_independence() (spec 7.2), which the parser keeps
@@ -46,12 +48,6 @@ typedef struct {
 typedef GstV4l2rDecoderClass GstV4l2rVp9DecClass;
 
 G_DEFINE_TYPE(GstV4l2rVp9Dec, gst_v4l2r_vp9_dec, GST_TYPE_V4L2R_DECODER)
-
-static void drop_slots(GstV4l2rVp9Dec *self)
-{
-	for (guint i = 0; i < VP9_SLOTS; i++)
-		gst_v4l2r_decoder_set_ref(&self->parent, &self->slots[i], NULL);
-}
 
 static gboolean is_intra(const GstVp9FrameHdr *hdr)
 {
@@ -240,9 +236,12 @@ static void fill_frame(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr,
 	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++)
 		if (hdr->ref_frame_sign_bias[i])
 			f->ref_frame_sign_bias |= sign_bias[i];
-	f->last_frame_ts = self->slots[hdr->ref_frame_indices[0]]->timestamp;
-	f->golden_frame_ts = self->slots[hdr->ref_frame_indices[1]]->timestamp;
-	f->alt_frame_ts = self->slots[hdr->ref_frame_indices[2]]->timestamp;
+	f->last_frame_ts = gst_v4l2r_slot_timestamp(&self->slots,
+						    hdr->ref_frame_indices[0]);
+	f->golden_frame_ts = gst_v4l2r_slot_timestamp(&self->slots,
+						      hdr->ref_frame_indices[1]);
+	f->alt_frame_ts = gst_v4l2r_slot_timestamp(&self->slots,
+						   hdr->ref_frame_indices[2]);
 }
 
 /* A new frame size keeps the device, its capture buffers and every slot
@@ -290,7 +289,7 @@ static GstFlowReturn check_stream(GstV4l2rVp9Dec *self,
 	};
 	if (!self->configured ||
 	    gst_v4l2r_decoder_changes_stream(&self->parent, &info))
-		drop_slots(self);
+		ref_slots_clear(&self->slots);
 	GstFlowReturn fr = gst_v4l2r_decoder_configure(&self->parent, &info);
 	self->configured = fr == GST_FLOW_OK;
 	self->width = hdr->width;
@@ -309,28 +308,16 @@ static GstFlowReturn skip_frame(GstV4l2rDecoder *dec,
 /* show_existing_frame: the slot's picture goes out again, for this input
  * frame. */
 static GstFlowReturn show_existing(GstV4l2rVp9Dec *self,
-				   GstVideoCodecFrame *frame, guint slot)
+				   GstVideoCodecFrame *frame,
+				   const struct ref_slots_frame *sf)
 {
 	GstV4l2rDecoder *dec = &self->parent;
-	GstV4l2rPicture *pic = self->slots[slot];
+	GstV4l2rPicture *pic = ref_slots_existing(&self->slots, sf);
 
 	if (!pic)
 		return skip_frame(dec, frame, "it shows an empty slot");
 	return gst_v4l2r_decoder_output_for(dec, pic,
 					    frame->system_frame_number);
-}
-
-/* The first of the frame's references (0 LAST, 1 GOLDEN, 2 ALTREF) whose
- * slot is empty, or -1. */
-static gint missing_reference(GstV4l2rVp9Dec *self, const GstVp9FrameHdr *hdr)
-{
-	if (is_intra(hdr))
-		return -1;
-	for (guint i = 0; i < GST_VP9_REFS_PER_FRAME; i++) {
-		if (!self->slots[hdr->ref_frame_indices[i]])
-			return (gint)i;
-	}
-	return -1;
 }
 
 /* The header's checks that bad data must not pass: what the parser does
@@ -360,19 +347,22 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 	guint8 head[VP9_HEADER_READ] = { 0 };
 	GstFlowReturn fr = GST_FLOW_OK;
 	GstVp9FrameHdr hdr;
+	struct ref_slots_frame sf;
 	const char *why = NULL;
 
 	memcpy(head, data, MIN(size, sizeof(head)));
 	if (!size || gst_vp9_parser_parse_frame_header(
 			     self->parser, &hdr, head,
-			     MIN(size, sizeof(head))) != GST_VP9_PARSER_OK)
+			     MIN(size, sizeof(head))) != GST_VP9_PARSER_OK) {
 		why = "its uncompressed header cannot be read";
-	else if (hdr.show_existing_frame)
-		return show_existing(self, frame, (guint)hdr.frame_to_show);
-	else if (!is_intra(&hdr) && !self->configured)
-		return skip_frame(dec, frame, "no key frame before it");
-	else
+	} else {
+		gst_v4l2r_vp9_slots_frame(&sf, &hdr);
+		if (sf.show_existing)
+			return show_existing(self, frame, &sf);
+		if (!is_intra(&hdr) && !self->configured)
+			return skip_frame(dec, frame, "no key frame before it");
 		why = unsupported(self, &hdr, size);
+	}
 	if (why) {
 		GST_V4L2R_FRAME_ERROR(dec,
 					("frame %u: %s",
@@ -385,11 +375,11 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 	 * decoded. */
 	if ((fr = check_stream(self, &hdr)) != GST_FLOW_OK)
 		return fr;
-	gint missing = missing_reference(self, &hdr);
+	gint missing = ref_slots_missing(&self->slots, &sf);
 	if (missing >= 0) {
 		static const char *const names[] = { "LAST", "GOLDEN",
 						     "ALTREF" };
-		guint slot = hdr.ref_frame_indices[missing];
+		guint slot = (guint)sf.ref_slot[missing];
 		GST_ELEMENT_WARNING(dec, STREAM, DECODE,
 				    ("frame %u (%ux%u) skipped: its %s "
 				     "reference (slot %u) was lost when the "
@@ -448,12 +438,8 @@ static GstFlowReturn decode_frame(GstV4l2rVp9Dec *self,
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return gst_v4l2r_decoder_lose(dec, frame, fr);
 	}
-	guint refresh = hdr.frame_type == GST_VP9_KEY_FRAME ?
-				0xffu : (guint)hdr.refresh_frame_flags;
-	for (guint i = 0; i < VP9_SLOTS; i++)
-		if (refresh & (1u << i))
-			gst_v4l2r_decoder_set_ref(dec, &self->slots[i], pic);
-	if (hdr.show_frame)
+	ref_slots_update(&self->slots, &sf, pic);
+	if (sf.show_frame)
 		fr = gst_v4l2r_decoder_output(dec, pic);
 	else
 		gst_v4l2r_decoder_skip(dec, frame, "a hidden frame");
@@ -484,7 +470,7 @@ static void vp9_reset(GstV4l2rDecoder *dec)
 {
 	GstV4l2rVp9Dec *self = (GstV4l2rVp9Dec *)dec;
 
-	drop_slots(self);
+	ref_slots_clear(&self->slots);
 	/* The base class closes the session on stop: set up again. */
 	self->configured = FALSE;
 }
@@ -500,6 +486,7 @@ static void finalize(GObject *object)
 static void gst_v4l2r_vp9_dec_init(GstV4l2rVp9Dec *self)
 {
 	self->parser = gst_vp9_parser_new();
+	gst_v4l2r_decoder_init_slots(&self->parent, &self->slots, VP9_SLOTS);
 	past_independence(self);
 }
 

@@ -29,7 +29,7 @@ unit_dpb_order_SOURCES = unit/dpb-order.c
 unit_dpb_order_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin \
 	-DGST_USE_UNSTABLE_API
 unit_dpb_order_CFLAGS = $(AM_CFLAGS) $(GST_CFLAGS)
-unit_dpb_order_LDADD = $(top_builddir)/gst-plugin/libv4l2r-h264-input.la \
+unit_dpb_order_LDADD = $(top_builddir)/gst-plugin/libv4l2r-input.la \
 	$(top_builddir)/gst-plugin/libv4l2r-refs.la $(GST_LIBS)
 endif
 EXTRA_DIST += unit/dpb-order.sh
