@@ -25,6 +25,7 @@
 #include "codecs.h"
 #include "decoder.h"
 #include "dpb_hevc.h"
+#include "hevc_dpb_input.h"
 #include "hvcc.h"
 
 /* Our warnings in our category (GST_DEBUG=v4l2request:2 shows them). */
@@ -106,25 +107,6 @@ static gboolean is_irap(guint8 nal_unit_type)
 {
 	return nal_unit_type >= GST_H265_NAL_SLICE_BLA_W_LP &&
 	       nal_unit_type <= GST_H265_NAL_SLICE_CRA_NUT;
-}
-
-static gboolean is_idr(guint8 nal_unit_type)
-{
-	return nal_unit_type == GST_H265_NAL_SLICE_IDR_W_RADL ||
-	       nal_unit_type == GST_H265_NAL_SLICE_IDR_N_LP;
-}
-
-/* The values of the highest temporal sub-layer: every one is decoded. */
-static void fill_dpb_sps(struct dpb_hevc_sps *d, const GstH265SPS *sps)
-{
-	guint htid = MIN(sps->max_sub_layers_minus1, GST_H265_MAX_SUB_LAYERS - 1);
-
-	memset(d, 0, sizeof(*d));
-	d->log2_max_pic_order_cnt_lsb = sps->log2_max_pic_order_cnt_lsb_minus4 + 4;
-	d->max_dec_pic_buffering = sps->max_dec_pic_buffering_minus1[htid] + 1;
-	d->max_num_reorder_pics = sps->max_num_reorder_pics[htid];
-	d->max_latency_increase_plus1 = sps->max_latency_increase_plus1[htid];
-	d->long_term_ref_pics_present = sps->long_term_ref_pics_present_flag;
 }
 
 static void fill_sps(struct v4l2_ctrl_hevc_sps *out, const GstH265SPS *sps)
@@ -328,7 +310,7 @@ static GstFlowReturn configure(GstV4l2rH265Dec *self, GstVideoCodecFrame *frame,
 		return fr == GST_FLOW_OK ? GST_FLOW_CUSTOM_SUCCESS : fr;
 	}
 	fill_sps(&v4l2_sps, sps);
-	fill_dpb_sps(&self->dpb_sps, sps);
+	gst_v4l2r_hevc_dpb_sps(&self->dpb_sps, sps);
 	GstV4l2rStreamInfo info = {
 		.width = sps->pic_width_in_luma_samples,
 		.height = sps->pic_height_in_luma_samples,
@@ -360,78 +342,6 @@ static GstFlowReturn configure(GstV4l2rH265Dec *self, GstVideoCodecFrame *frame,
 }
 
 /* ---- a picture ---- */
-
-static const GstH265ShortTermRefPicSet *st_rps(const GstH265SliceHdr *hdr)
-{
-	const GstH265SPS *sps = hdr->pps->sps;
-
-	if (!hdr->short_term_ref_pic_set_sps_flag)
-		return &hdr->short_term_ref_pic_sets;
-	if (hdr->short_term_ref_pic_set_idx >= sps->num_short_term_ref_pic_sets)
-		return NULL;
-	return &sps->short_term_ref_pic_set[hdr->short_term_ref_pic_set_idx];
-}
-
-/* Returns FALSE on values the DPB's structs cannot hold. */
-static gboolean fill_picture_info(struct dpb_hevc_picture_info *p,
-				  const Slice *first, uint64_t id,
-				  gboolean follows_eos)
-{
-	const GstH265SliceHdr *hdr = &first->hdr;
-	const GstH265SPS *sps = hdr->pps->sps;
-
-	memset(p, 0, sizeof(*p));
-	p->id = id;
-	p->nal_unit_type = first->nalu.type;
-	p->temporal_id = first->nalu.temporal_id_plus1 - 1;
-	p->pic_order_cnt_lsb = hdr->pic_order_cnt_lsb;
-	p->pic_output_flag = !hdr->pps->output_flag_present_flag ||
-			     hdr->pic_output_flag;
-	p->no_output_of_prior_pics_flag = hdr->no_output_of_prior_pics_flag;
-	p->follows_eos = follows_eos;
-	if (is_idr(first->nalu.type))
-		return TRUE;	/* no reference picture set */
-
-	const GstH265ShortTermRefPicSet *st = st_rps(hdr);
-	if (!st || st->NumNegativePics > DPB_HEVC_MAX_ST_REFS ||
-	    st->NumPositivePics > DPB_HEVC_MAX_ST_REFS)
-		return FALSE;
-	p->num_negative_pics = st->NumNegativePics;
-	p->num_positive_pics = st->NumPositivePics;
-	for (guint i = 0; i < st->NumNegativePics; i++) {
-		p->delta_poc_s0[i] = st->DeltaPocS0[i];
-		p->used_by_curr_pic_s0[i] = st->UsedByCurrPicS0[i];
-	}
-	for (guint i = 0; i < st->NumPositivePics; i++) {
-		p->delta_poc_s1[i] = st->DeltaPocS1[i];
-		p->used_by_curr_pic_s1[i] = st->UsedByCurrPicS1[i];
-	}
-
-	guint n_lt = hdr->num_long_term_sps + hdr->num_long_term_pics;
-	if (n_lt > G_N_ELEMENTS(hdr->poc_lsb_lt))
-		return FALSE;
-	p->num_long_term = (uint8_t)n_lt;
-	for (guint i = 0; i < n_lt; i++) {
-		struct dpb_hevc_lt_ref *lt = &p->lt[i];
-		if (i < hdr->num_long_term_sps) {
-			guint k = hdr->lt_idx_sps[i];
-			if (k >= sps->num_long_term_ref_pics_sps)
-				return FALSE;
-			lt->poc_lsb_lt = sps->lt_ref_pic_poc_lsb_sps[k];
-			lt->used_by_curr_pic_lt = sps->used_by_curr_pic_lt_sps_flag[k];
-		} else {
-			lt->poc_lsb_lt = hdr->poc_lsb_lt[i];
-			lt->used_by_curr_pic_lt = hdr->used_by_curr_pic_lt_flag[i];
-		}
-		lt->delta_poc_msb_present_flag = hdr->delta_poc_msb_present_flag[i];
-		/* DeltaPocMsbCycleLt accumulates within each of the two
-		 * groups (7-52). */
-		lt->delta_poc_msb_cycle_lt = hdr->delta_poc_msb_cycle_lt[i];
-		if (i != 0 && i != hdr->num_long_term_sps)
-			lt->delta_poc_msb_cycle_lt += p->lt[i - 1].delta_poc_msb_cycle_lt;
-	}
-	return TRUE;
-}
 
 static void fill_decode_params(GstV4l2rH265Dec *self, const Slice *first,
 			       const GstV4l2rPicture *pic)
@@ -472,7 +382,7 @@ static void fill_decode_params(GstV4l2rH265Dec *self, const Slice *first,
 	memcpy(d->poc_lt_curr, sets.lt_curr, sizeof(d->poc_lt_curr));
 	if (is_irap(first->nalu.type))
 		d->flags |= V4L2_HEVC_DECODE_PARAM_FLAG_IRAP_PIC;
-	if (is_idr(first->nalu.type))
+	if (gst_v4l2r_hevc_is_idr(first->nalu.type))
 		d->flags |= V4L2_HEVC_DECODE_PARAM_FLAG_IDR_PIC;
 	if (hdr->no_output_of_prior_pics_flag)
 		d->flags |= V4L2_HEVC_DECODE_PARAM_FLAG_NO_OUTPUT_OF_PRIOR;
@@ -750,7 +660,8 @@ static GstFlowReturn decode_picture(GstV4l2rH265Dec *self,
 	GstV4l2rPicture *pic = gst_v4l2r_decoder_new_picture(dec, frame);
 	if (!pic)
 		return GST_FLOW_ERROR;
-	if (!fill_picture_info(&info, first, pic->timestamp, self->follows_eos)) {
+	if (!gst_v4l2r_hevc_dpb_picture(&info, &first->hdr, &first->nalu,
+					pic->timestamp, self->follows_eos)) {
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return frame_error(self, frame, "its reference picture set "
 					       "is out of range");
