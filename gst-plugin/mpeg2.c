@@ -4,7 +4,8 @@
  * start code.
  *
  * References: the two most recent I or P frames. B frames go out at once,
- * an I or P frame when the next one arrives (13818-2 reordering). */
+ * an I or P frame when the next one arrives (13818-2 reordering): kept by
+ * mpeg2_refs.c. */
 #include <string.h>
 
 #include <gst/codecparsers/gstmpegvideoparser.h>
@@ -12,6 +13,7 @@
 
 #include "codecs.h"
 #include "decoder.h"
+#include "mpeg2_refs.h"
 
 #define MAX_SLICES 1024	/* 175 slice rows of any picture, plenty */
 
@@ -24,8 +26,8 @@ typedef struct {
 	gboolean have_seq_ext;
 	struct v4l2_ctrl_mpeg2_quantisation quant;
 
-	GstV4l2rPicture *past, *future;	/* forward and backward references */
-	GstV4l2rPicture *first_field;	/* awaiting its second field */
+	struct mpeg2_refs refs;
+	GstFlowReturn refs_flow;	/* what the outputs of refs returned */
 
 	GstV4l2rChunk slices[MAX_SLICES];
 } GstV4l2rMpeg2Dec;
@@ -141,14 +143,30 @@ typedef struct {
 	guint n_slices;
 } PictureUnit;
 
-static GstFlowReturn output_future(GstV4l2rMpeg2Dec *self)
+/* ---- mpeg2_refs.c's callbacks ---- */
+
+static void refs_hold(void *user, void *pic)
 {
-	/* The newest reference goes out when the next I or P frame (or the
-	 * end) shows that no B frame precedes it any longer. */
-	if (!self->future)
-		return GST_FLOW_OK;
-	return gst_v4l2r_decoder_output(&self->parent, self->future);
+	gst_v4l2r_decoder_picture_ref(user, pic);
 }
+
+static void refs_release(void *user, void *pic)
+{
+	gst_v4l2r_decoder_picture_unref(user, pic);
+}
+
+/* After a failed output, the next ones are not tried (the flow stops). */
+static void refs_output(void *user, void *pic)
+{
+	GstV4l2rMpeg2Dec *self = user;
+
+	if (self->refs_flow == GST_FLOW_OK)
+		self->refs_flow = gst_v4l2r_decoder_output(&self->parent, pic);
+}
+
+static const struct mpeg2_refs_ops refs_ops = {
+	refs_hold, refs_release, refs_output
+};
 
 static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 				    GstVideoCodecFrame *frame,
@@ -172,22 +190,18 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 	}
 	/* A P or B picture needs its references: after a seek into an open
 	 * GOP the first B frames cannot be decoded and are not shown. */
-	if ((u->hdr.pic_type == GST_MPEG_VIDEO_PICTURE_TYPE_P && !self->future &&
-	     !self->first_field) ||
-	    (is_b && (!self->future || !self->past))) {
+	if (!mpeg2_refs_ready(&self->refs, u->hdr.pic_type)) {
 		gst_v4l2r_decoder_skip(dec, frame, "its references are missing");
 		return GST_FLOW_OK;
 	}
 
-	GstV4l2rPicture *pic = self->first_field;
-	gboolean second_field = pic && is_field;
+	GstV4l2rPicture *pic = mpeg2_refs_second_field(&self->refs, is_field);
+	gboolean second_field = pic != NULL;
 	if (!second_field) {
-		gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
 		pic = gst_v4l2r_decoder_new_picture(dec, frame);
 		if (!pic)
 			return GST_FLOW_ERROR;
 	} else {
-		self->first_field = NULL;
 		/* The frame of the first field is the one shown. */
 		if (pic->frame_number != frame->system_frame_number)
 			gst_v4l2r_decoder_skip(dec, frame,
@@ -199,16 +213,15 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 	struct v4l2_ctrl_mpeg2_picture p;
 	fill_sequence(self, &seq);
 	memset(&p, 0, sizeof(p));
+	const GstV4l2rPicture *past = self->refs.past;
+	const GstV4l2rPicture *future = self->refs.future;
 	if (is_b) {
-		p.backward_ref_ts = self->future->timestamp;
-		p.forward_ref_ts = self->past->timestamp;
+		p.backward_ref_ts = future->timestamp;
+		p.forward_ref_ts = past->timestamp;
 	} else if (u->hdr.pic_type == GST_MPEG_VIDEO_PICTURE_TYPE_P) {
 		/* The second field of a frame whose first field is its only
 		 * reference predicts from the frame being decoded. */
-		p.forward_ref_ts = self->future ? self->future->timestamp :
-						  pic->timestamp;
-		if (second_field && !self->future)
-			p.forward_ref_ts = pic->timestamp;
+		p.forward_ref_ts = future ? future->timestamp : pic->timestamp;
 	}
 	if (u->have_ext) {
 		memcpy(p.f_code, u->ext.f_code, sizeof(p.f_code));
@@ -253,20 +266,10 @@ static GstFlowReturn decode_picture(GstV4l2rMpeg2Dec *self,
 		gst_v4l2r_decoder_picture_unref(dec, pic);
 		return fr;
 	}
-	if (is_field && !second_field) {
-		self->first_field = pic;	/* its second field follows */
-		return GST_FLOW_OK;
-	}
-	if (is_b) {
-		fr = gst_v4l2r_decoder_output(dec, pic);
-		gst_v4l2r_decoder_picture_unref(dec, pic);
-		return fr;
-	}
-	fr = output_future(self);
-	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
-	self->past = self->future;
-	self->future = pic;
-	return fr;
+	self->refs_flow = GST_FLOW_OK;
+	mpeg2_refs_decoded(&self->refs, pic, u->hdr.pic_type,
+			   is_field && !second_field);
+	return self->refs_flow;
 }
 
 static GstFlowReturn mpeg2_drain(GstV4l2rDecoder *dec);
@@ -382,31 +385,22 @@ static GstFlowReturn mpeg2_decode(GstV4l2rDecoder *dec,
 static GstFlowReturn mpeg2_drain(GstV4l2rDecoder *dec)
 {
 	GstV4l2rMpeg2Dec *self = (GstV4l2rMpeg2Dec *)dec;
-	GstFlowReturn fr = GST_FLOW_OK;
 
-	/* A lone first field is shown as it is. */
-	if (self->first_field)
-		fr = gst_v4l2r_decoder_output(dec, self->first_field);
-	gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
-	if (fr == GST_FLOW_OK)
-		fr = output_future(self);
-	gst_v4l2r_decoder_set_ref(dec, &self->future, NULL);
-	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
-	return fr;
+	self->refs_flow = GST_FLOW_OK;
+	mpeg2_refs_drain(&self->refs);
+	return self->refs_flow;
 }
 
 static void mpeg2_reset(GstV4l2rDecoder *dec)
 {
 	GstV4l2rMpeg2Dec *self = (GstV4l2rMpeg2Dec *)dec;
 
-	gst_v4l2r_decoder_set_ref(dec, &self->first_field, NULL);
-	gst_v4l2r_decoder_set_ref(dec, &self->future, NULL);
-	gst_v4l2r_decoder_set_ref(dec, &self->past, NULL);
+	mpeg2_refs_reset(&self->refs);
 }
 
 static void gst_v4l2r_mpeg2_dec_init(GstV4l2rMpeg2Dec *self)
 {
-	(void)self;
+	mpeg2_refs_init(&self->refs, &refs_ops, self);
 }
 
 static void gst_v4l2r_mpeg2_dec_class_init(GstV4l2rMpeg2DecClass *klass)
