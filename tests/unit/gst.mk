@@ -1,8 +1,11 @@
 # unit tests: the GStreamer plugin's GLib-free reference management
-# (gst-plugin/dpb_*.c; see tests/Makefile.am) and hvcC reader (hvcc.c)
+# (gst-plugin/dpb_*.c, mpeg2_refs.c, ref_slots.c; see tests/Makefile.am)
+# and hvcC reader (hvcc.c)
 gst_refs_tests = \
 	unit/test-dpb-h264 \
 	unit/test-dpb-hevc \
+	unit/test-mpeg2-refs \
+	unit/test-ref-slots \
 	unit/test-hvcc
 TESTS += $(gst_refs_tests)
 check_PROGRAMS += $(gst_refs_tests)
@@ -14,6 +17,12 @@ unit_test_dpb_h264_LDADD = $(GST_REFS_LIBS)
 unit_test_dpb_hevc_SOURCES = unit/test-dpb-hevc.c
 unit_test_dpb_hevc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin
 unit_test_dpb_hevc_LDADD = $(GST_REFS_LIBS)
+unit_test_mpeg2_refs_SOURCES = unit/test-mpeg2-refs.c
+unit_test_mpeg2_refs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin
+unit_test_mpeg2_refs_LDADD = $(GST_REFS_LIBS)
+unit_test_ref_slots_SOURCES = unit/test-ref-slots.c
+unit_test_ref_slots_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin
+unit_test_ref_slots_LDADD = $(GST_REFS_LIBS)
 unit_test_hvcc_SOURCES = unit/test-hvcc.c
 unit_test_hvcc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin \
 	-DHVCC_DATA_DIR='"$(abs_srcdir)/unit/data/hevc"'
