@@ -73,11 +73,8 @@ static void refresh_slots(GstV4l2rAv1Dec *self,
 			  const struct ref_slots_frame *sf,
 			  GstAV1FrameHeaderOBU *hdr, GstV4l2rPicture *pic)
 {
-	ref_slots_update(&self->slots, sf, pic);
-	for (guint i = 0; i < AV1_SLOTS; i++)
-		if (sf->refresh & (1u << i))
-			self->slot_hdr[i] = *hdr;
-	gst_av1_parser_reference_frame_update(self->parser, hdr);
+	gst_v4l2r_av1_refresh(&self->slots, self->slot_hdr, self->parser, sf,
+			      hdr, pic);
 }
 
 /* A device that does not apply film grain has no control for it. */
@@ -583,11 +580,8 @@ static GstFlowReturn show_existing(GstV4l2rAv1Dec *self,
 				 "output: not shown twice");
 	}
 	gst_v4l2r_decoder_picture_ref(dec, pic);
-	if (sf.refresh) {
-		GstAV1FrameHeaderOBU loaded = self->slot_hdr[sf.show_slot];
-		loaded.refresh_frame_flags = sf.refresh;
-		refresh_slots(self, &sf, &loaded, pic);
-	}
+	gst_v4l2r_av1_shown_again(&self->slots, self->slot_hdr, self->parser,
+				  &sf, pic);
 	pic->frame_number = frame->system_frame_number;
 	GstFlowReturn fr = gst_v4l2r_decoder_output(dec, pic);
 	gst_v4l2r_decoder_picture_unref(dec, pic);

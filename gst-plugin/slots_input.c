@@ -86,3 +86,28 @@ void gst_v4l2r_av1_slots_frame(struct ref_slots_frame *f,
 	for (guint i = 0; i < GST_AV1_REFS_PER_FRAME; i++)
 		f->ref_slot[i] = hdr->ref_frame_idx[i];
 }
+
+void gst_v4l2r_av1_refresh(struct ref_slots *slots,
+			   GstAV1FrameHeaderOBU slot_hdr[REF_SLOTS_MAX],
+			   GstAV1Parser *parser,
+			   const struct ref_slots_frame *f,
+			   GstAV1FrameHeaderOBU *hdr, void *pic)
+{
+	ref_slots_update(slots, f, pic);
+	for (guint i = 0; i < REF_SLOTS_MAX; i++)
+		if (f->refresh & (1u << i))
+			slot_hdr[i] = *hdr;
+	gst_av1_parser_reference_frame_update(parser, hdr);
+}
+
+void gst_v4l2r_av1_shown_again(struct ref_slots *slots,
+			       GstAV1FrameHeaderOBU slot_hdr[REF_SLOTS_MAX],
+			       GstAV1Parser *parser,
+			       const struct ref_slots_frame *f, void *pic)
+{
+	if (!f->refresh)
+		return;
+	GstAV1FrameHeaderOBU loaded = slot_hdr[f->show_slot];
+	loaded.refresh_frame_flags = f->refresh;
+	gst_v4l2r_av1_refresh(slots, slot_hdr, parser, f, &loaded, pic);
+}
