@@ -853,11 +853,7 @@ static GstFlowReturn h265_decode(GstV4l2rDecoder *dec,
 			eos = TRUE;
 			break;
 		default:
-			/* Slice segments of the VCL (Table 7-1): 0..9,
-			 * 16..21. */
-			if (nalu.type > GST_H265_NAL_SLICE_CRA_NUT ||
-			    (nalu.type > GST_H265_NAL_SLICE_RASL_R &&
-			     nalu.type < GST_H265_NAL_SLICE_BLA_W_LP))
+			if (!gst_v4l2r_hevc_is_slice(nalu.type))
 				break;
 			if (!broken && !add_slice(self, frame, &nalu))
 				broken = "a slice cannot be decoded";

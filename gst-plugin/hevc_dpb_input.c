@@ -10,6 +10,13 @@ gboolean gst_v4l2r_hevc_is_idr(guint8 nal_unit_type)
 	       nal_unit_type == GST_H265_NAL_SLICE_IDR_N_LP;
 }
 
+gboolean gst_v4l2r_hevc_is_slice(guint8 nal_unit_type)
+{
+	return nal_unit_type <= GST_H265_NAL_SLICE_RASL_R ||
+	       (nal_unit_type >= GST_H265_NAL_SLICE_BLA_W_LP &&
+		nal_unit_type <= GST_H265_NAL_SLICE_CRA_NUT);
+}
+
 void gst_v4l2r_hevc_dpb_sps(struct dpb_hevc_sps *d, const GstH265SPS *sps)
 {
 	guint htid = MIN(sps->max_sub_layers_minus1, GST_H265_MAX_SUB_LAYERS - 1);

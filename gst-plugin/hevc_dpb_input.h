@@ -7,6 +7,8 @@
 #include "dpb_hevc.h"
 
 gboolean gst_v4l2r_hevc_is_idr(guint8 nal_unit_type);
+/* A slice segment of the VCL (Table 7-1: 0..9, 16..21). */
+gboolean gst_v4l2r_hevc_is_slice(guint8 nal_unit_type);
 /* The values of the highest temporal sub-layer: every one is decoded. */
 void gst_v4l2r_hevc_dpb_sps(struct dpb_hevc_sps *d, const GstH265SPS *sps);
 /* From the picture's first slice segment; id: its capture buffer's

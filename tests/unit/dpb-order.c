@@ -159,9 +159,7 @@ static void hevc_order(const guint8 *data, gsize size)
 			follows_eos = TRUE;
 			break;
 		default:
-			if (nalu.type > GST_H265_NAL_SLICE_CRA_NUT ||
-			    (nalu.type > GST_H265_NAL_SLICE_RASL_R &&
-			     nalu.type < GST_H265_NAL_SLICE_BLA_W_LP))
+			if (!gst_v4l2r_hevc_is_slice(nalu.type))
 				break;
 			memset(&hdr, 0, sizeof(hdr));
 			if (gst_h265_parser_parse_slice_hdr(parser, &nalu, &hdr) !=

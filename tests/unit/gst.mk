@@ -28,6 +28,7 @@ unit_test_hvcc_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/gst-plugin \
 	-DHVCC_DATA_DIR='"$(abs_srcdir)/unit/data/hevc"'
 unit_test_hvcc_LDADD = $(top_builddir)/gst-plugin/libv4l2r-hvcc.la $(CHECK_LIBS)
 EXTRA_DIST += unit/data/hevc/hvcc-x265.bin unit/data/hevc/make-hvcc.sh
+EXTRA_DIST += unit/held-pic.h
 
 # The H.264 DPB's output order on real streams against libavcodec's
 # (dpb-order.sh): needs GStreamer's parser, so only with the plugin.

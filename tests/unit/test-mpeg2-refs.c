@@ -8,34 +8,23 @@
 #include "unit.h"
 #include <string.h>
 
+#include "held-pic.h"
 #include "mpeg2_refs.h"
 
 #define MAX_PICS 16
 
+/* display: its index in display order, what the output log reads */
 struct pic {
+	struct held_pic held;
 	int display;
-	int holds;
 };
+
+#define PIC(display) { { #display, 0 }, display }
 
 struct log {
 	unsigned n;
 	int shown[MAX_PICS];
 };
-
-static void hold(void *user, void *p)
-{
-	(void)user;
-	((struct pic *)p)->holds++;
-}
-
-static void release(void *user, void *p)
-{
-	struct pic *pic = p;
-
-	(void)user;
-	ck_assert_int_gt(pic->holds, 0);
-	pic->holds--;
-}
 
 static void output(void *user, void *p)
 {
@@ -45,7 +34,8 @@ static void output(void *user, void *p)
 	log->shown[log->n++] = ((struct pic *)p)->display;
 }
 
-static const struct mpeg2_refs_ops ops = { hold, release, output };
+static const struct mpeg2_refs_ops ops = { held_pic_hold, held_pic_release,
+					   output };
 
 /* A frame picture of type decoded into pic (the caller's hold given). */
 static void frame(struct mpeg2_refs *r, struct pic *pic,
@@ -53,7 +43,7 @@ static void frame(struct mpeg2_refs *r, struct pic *pic,
 {
 	ck_assert(mpeg2_refs_ready(r, type));
 	ck_assert_ptr_null(mpeg2_refs_second_field(r, false));
-	pic->holds++;
+	pic->held.holds++;
 	mpeg2_refs_decoded(r, pic, type, false);
 }
 
@@ -82,17 +72,19 @@ START_TEST(ipbb_output_order)
 
 	mpeg2_refs_init(&r, &ops, &log);
 	for (unsigned i = 0; i < 7; i++) {
-		p[coded[i].display] = (struct pic){ coded[i].display, 0 };
+		p[coded[i].display] = (struct pic){ { "coded", 0 },
+						     coded[i].display };
 		frame(&r, &p[coded[i].display], coded[i].type);
 	}
 	check_log(&log, (const int[]){ 0, 1, 2, 3, 4, 5 }, 6);
 	ck_assert_ptr_eq(r.past, &p[3]);
 	ck_assert_ptr_eq(r.future, &p[6]);
-	ck_assert_int_eq(p[0].holds, 0);	/* no reference any more */
-	ck_assert_int_eq(p[1].holds + p[2].holds + p[4].holds + p[5].holds, 0);
+	ck_assert_int_eq(p[0].held.holds, 0);	/* no reference any more */
+	for (unsigned i = 1; i < 6; i++)	/* the B pictures: none held */
+		ck_assert_int_eq(p[i].held.holds, i == 3 ? 1 : 0);
 	mpeg2_refs_drain(&r);
 	check_log(&log, (const int[]){ 0, 1, 2, 3, 4, 5, 6 }, 7);
-	ck_assert_int_eq(p[3].holds + p[6].holds, 0);
+	ck_assert_int_eq(p[3].held.holds + p[6].held.holds, 0);
 	ck_assert_ptr_null(r.past);
 	ck_assert_ptr_null(r.future);
 }
@@ -103,14 +95,14 @@ END_TEST
  * no reference yet); the frame goes out once. */
 START_TEST(field_pairs)
 {
-	struct pic i0 = { 0, 0 }, p2 = { 2, 0 }, b1 = { 1, 0 };
+	struct pic i0 = PIC(0), p2 = PIC(2), b1 = PIC(1);
 	struct log log = { 0 };
 	struct mpeg2_refs r;
 
 	mpeg2_refs_init(&r, &ops, &log);
 	ck_assert(mpeg2_refs_ready(&r, MPEG2_REFS_I));
 	ck_assert_ptr_null(mpeg2_refs_second_field(&r, true));
-	i0.holds++;
+	i0.held.holds++;
 	mpeg2_refs_decoded(&r, &i0, MPEG2_REFS_I, true);
 	ck_assert(mpeg2_refs_ready(&r, MPEG2_REFS_P));
 	ck_assert_ptr_eq(mpeg2_refs_second_field(&r, true), &i0);
@@ -121,7 +113,7 @@ START_TEST(field_pairs)
 	for (unsigned f = 0; f < 2; f++) {
 		ck_assert(mpeg2_refs_ready(&r, types[f]));
 		ck_assert_ptr_null(mpeg2_refs_second_field(&r, true));
-		frames[f]->holds++;
+		frames[f]->held.holds++;
 		mpeg2_refs_decoded(&r, frames[f], types[f], true);
 		ck_assert_uint_eq(log.n, f == 0 ? 0 : 1);
 		ck_assert_ptr_eq(mpeg2_refs_second_field(&r, true), frames[f]);
@@ -130,7 +122,7 @@ START_TEST(field_pairs)
 	check_log(&log, (const int[]){ 0, 1 }, 2);
 	mpeg2_refs_drain(&r);
 	check_log(&log, (const int[]){ 0, 1, 2 }, 3);
-	ck_assert_int_eq(i0.holds + p2.holds + b1.holds, 0);
+	ck_assert_int_eq(i0.held.holds + p2.held.holds + b1.held.holds, 0);
 }
 END_TEST
 
@@ -139,7 +131,7 @@ END_TEST
  * without any reference is not either. */
 START_TEST(open_gop_after_reset)
 {
-	struct pic i2 = { 2, 0 }, p5 = { 5, 0 }, b3 = { 3, 0 };
+	struct pic i2 = PIC(2), p5 = PIC(5), b3 = PIC(3);
 	struct log log = { 0 };
 	struct mpeg2_refs r;
 
@@ -148,7 +140,7 @@ START_TEST(open_gop_after_reset)
 	frame(&r, &p5, MPEG2_REFS_P);
 	mpeg2_refs_reset(&r);
 	check_log(&log, (const int[]){ 2 }, 1);	/* nothing on reset */
-	ck_assert_int_eq(i2.holds + p5.holds, 0);
+	ck_assert_int_eq(i2.held.holds + p5.held.holds, 0);
 	ck_assert(!mpeg2_refs_ready(&r, MPEG2_REFS_P));
 	ck_assert(!mpeg2_refs_ready(&r, MPEG2_REFS_B));
 	frame(&r, &i2, MPEG2_REFS_I);
@@ -157,7 +149,7 @@ START_TEST(open_gop_after_reset)
 	frame(&r, &b3, MPEG2_REFS_B);
 	mpeg2_refs_drain(&r);
 	check_log(&log, (const int[]){ 2, 2, 3, 5 }, 4);
-	ck_assert_int_eq(i2.holds + p5.holds + b3.holds, 0);
+	ck_assert_int_eq(i2.held.holds + p5.held.holds + b3.held.holds, 0);
 }
 END_TEST
 
@@ -166,23 +158,23 @@ END_TEST
  * the last reference. */
 START_TEST(lone_field)
 {
-	struct pic i0 = { 0, 0 }, lone = { 9, 0 }, p1 = { 1, 0 },
-		   last = { 7, 0 };
+	struct pic i0 = PIC(0), lone = PIC(9), p1 = PIC(1),
+		   last = PIC(7);
 	struct log log = { 0 };
 	struct mpeg2_refs r;
 
 	mpeg2_refs_init(&r, &ops, &log);
 	frame(&r, &i0, MPEG2_REFS_I);
-	lone.holds++;
+	lone.held.holds++;
 	mpeg2_refs_decoded(&r, &lone, MPEG2_REFS_P, true);
 	frame(&r, &p1, MPEG2_REFS_P);
-	ck_assert_int_eq(lone.holds, 0);
+	ck_assert_int_eq(lone.held.holds, 0);
 	ck_assert_ptr_null(mpeg2_refs_second_field(&r, true));
-	last.holds++;
+	last.held.holds++;
 	mpeg2_refs_decoded(&r, &last, MPEG2_REFS_P, true);
 	mpeg2_refs_drain(&r);
 	check_log(&log, (const int[]){ 0, 7, 1 }, 3);
-	ck_assert_int_eq(i0.holds + p1.holds + last.holds, 0);
+	ck_assert_int_eq(i0.held.holds + p1.held.holds + last.held.holds, 0);
 	/* without callbacks */
 	mpeg2_refs_init(&r, NULL, NULL);
 	frame(&r, &i0, MPEG2_REFS_I);

@@ -2,36 +2,17 @@
  * sequences shaped like the encoders' (libvpx's hidden altref shown
  * later, SVT-AV1's and rav1e's show_existing_frame) and on what goes
  * wrong: frames lost, a resize that sets the device up anew, references
- * out of range. Every picture counts the slots holding it, so that a
- * picture held too long or released twice shows. */
+ * out of range. Every picture counts the slots holding it (held-pic.h). */
 #include <check.h>
 
 #include "unit.h"
 #include <string.h>
 
+#include "held-pic.h"
 #include "ref_slots.h"
 
-struct pic {
-	const char *name;
-	int holds;
-};
-
-static void hold(void *user, void *p)
-{
-	(void)user;
-	((struct pic *)p)->holds++;
-}
-
-static void release(void *user, void *p)
-{
-	struct pic *pic = p;
-
-	(void)user;
-	ck_assert_int_gt(pic->holds, 0);
-	pic->holds--;
-}
-
-static const struct ref_slots_ops counting = { hold, release };
+static const struct ref_slots_ops counting = { held_pic_hold,
+						 held_pic_release };
 
 static struct ref_slots_frame key_frame(void)
 {
@@ -59,16 +40,15 @@ static struct ref_slots_frame show_existing(uint8_t slot, uint8_t refresh)
 }
 
 /* The slots must hold want[] (NULL: empty). */
-static void check_slots(const struct ref_slots *s, struct pic *const want[],
-			unsigned n)
+static void check_slots(const struct ref_slots *s,
+			struct held_pic *const want[], unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		ck_assert_msg(ref_slots_get(s, (int)i) == want[i],
-			      "slot %u holds %s, not %s", i,
-			      ref_slots_get(s, (int)i) ?
-				      ((struct pic *)ref_slots_get(s, (int)i))->name :
-				      "nothing",
+	for (unsigned i = 0; i < n; i++) {
+		const struct held_pic *got = ref_slots_get(s, (int)i);
+		ck_assert_msg(got == want[i], "slot %u holds %s, not %s", i,
+			      got ? got->name : "nothing",
 			      want[i] ? want[i]->name : "nothing");
+	}
 }
 
 /* libvpx's two-pass pattern: a key frame, a hidden altref into slot 2,
@@ -76,7 +56,7 @@ static void check_slots(const struct ref_slots *s, struct pic *const want[],
  * group (show_existing_frame), which refreshes nothing in VP9. */
 START_TEST(vp9_hidden_altref_shown_later)
 {
-	struct pic k = { "K", 0 }, a = { "A", 0 }, p1 = { "P1", 0 },
+	struct held_pic k = { "K", 0 }, a = { "A", 0 }, p1 = { "P1", 0 },
 		   p2 = { "P2", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
@@ -96,7 +76,7 @@ START_TEST(vp9_hidden_altref_shown_later)
 	f = inter3(0, 1, 2, 1u << 0, true);
 	ref_slots_update(&s, &f, &p2);
 	ck_assert_int_eq(p1.holds, 0);	/* replaced in LAST: released */
-	check_slots(&s, (struct pic *const[]){ &p2, &k, &a, &k, &k, &k, &k, &k },
+	check_slots(&s, (struct held_pic *const[]){ &p2, &k, &a, &k, &k, &k, &k, &k },
 		    8);
 
 	f = show_existing(2, 0);
@@ -114,7 +94,7 @@ END_TEST
  * holds: each slot holds its picture once, the old ones go. */
 START_TEST(vp9_refresh_pattern)
 {
-	struct pic k = { "K", 0 }, g = { "G", 0 }, p = { "P", 0 };
+	struct held_pic k = { "K", 0 }, g = { "G", 0 }, p = { "P", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
 
@@ -125,7 +105,7 @@ START_TEST(vp9_refresh_pattern)
 	ref_slots_update(&s, &f, &g);
 	f = inter3(0, 1, 2, 0xf1, true);
 	ref_slots_update(&s, &f, &p);
-	check_slots(&s, (struct pic *const[]){ &p, &g, &k, &k, &p, &p, &p, &p },
+	check_slots(&s, (struct held_pic *const[]){ &p, &g, &k, &k, &p, &p, &p, &p },
 		    8);
 	ck_assert_int_eq(k.holds, 2);
 	ck_assert_int_eq(g.holds, 1);
@@ -148,7 +128,7 @@ END_TEST
  * an intra-only frame reads none, a key frame refills them all. */
 START_TEST(vp9_resize_then_key_frame)
 {
-	struct pic k = { "K", 0 }, i = { "I", 0 }, k2 = { "K2", 0 };
+	struct held_pic k = { "K", 0 }, i = { "I", 0 }, k2 = { "K2", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
 
@@ -179,7 +159,7 @@ END_TEST
  * picture; frames predicting from other slots still are. */
 START_TEST(av1_lost_frame_empties_its_slots)
 {
-	struct pic k = { "K", 0 }, p = { "P", 0 };
+	struct held_pic k = { "K", 0 }, p = { "P", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
 
@@ -211,7 +191,7 @@ END_TEST
  * existing inter frame refreshes none. */
 START_TEST(av1_key_frame_shown_later_refreshes_all)
 {
-	struct pic k = { "K", 0 }, k2 = { "K2", 0 }, p = { "P", 0 };
+	struct held_pic k = { "K", 0 }, k2 = { "K2", 0 }, p = { "P", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
 
@@ -241,7 +221,7 @@ END_TEST
  * slot past the codec's), more references or copies than there can be. */
 START_TEST(bad_slots)
 {
-	struct pic k = { "K", 0 };
+	struct held_pic k = { "K", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
 
@@ -283,7 +263,7 @@ END_TEST
  * "from altref" takes the altref just copied. */
 START_TEST(vp8_copies_then_refreshes)
 {
-	struct pic k = { "K", 0 }, g = { "G", 0 }, a = { "A", 0 },
+	struct held_pic k = { "K", 0 }, g = { "G", 0 }, a = { "A", 0 },
 		   p = { "P", 0 };
 	struct ref_slots s;
 	struct ref_slots_frame f;
@@ -295,7 +275,7 @@ START_TEST(vp8_copies_then_refreshes)
 	ref_slots_update(&s, &f, &g);
 	f = inter3(0, 1, 2, 1u << REF_SLOTS_VP8_ALTREF, false);
 	ref_slots_update(&s, &f, &a);
-	check_slots(&s, (struct pic *const[]){ &k, &g, &a }, 3);
+	check_slots(&s, (struct held_pic *const[]){ &k, &g, &a }, 3);
 
 	/* copy_buffer_to_alternate 2 (golden), copy_buffer_to_golden 2
 	 * (altref): both end up holding the old golden. */
@@ -306,7 +286,7 @@ START_TEST(vp8_copies_then_refreshes)
 	f.copy[1].to = REF_SLOTS_VP8_GOLDEN;
 	f.copy[1].from = REF_SLOTS_VP8_ALTREF;
 	ref_slots_update(&s, &f, &p);
-	check_slots(&s, (struct pic *const[]){ &p, &g, &g }, 3);
+	check_slots(&s, (struct held_pic *const[]){ &p, &g, &g }, 3);
 	ck_assert_int_eq(a.holds + k.holds, 0);
 
 	/* golden from last, then golden refreshed: the refresh wins */
@@ -315,7 +295,7 @@ START_TEST(vp8_copies_then_refreshes)
 	f.copy[0].to = REF_SLOTS_VP8_GOLDEN;
 	f.copy[0].from = REF_SLOTS_VP8_LAST;
 	ref_slots_update(&s, &f, &k);
-	check_slots(&s, (struct pic *const[]){ &p, &k, &g }, 3);
+	check_slots(&s, (struct held_pic *const[]){ &p, &k, &g }, 3);
 	ref_slots_clear(&s);
 	ck_assert_int_eq(k.holds + g.holds + a.holds + p.holds, 0);
 }
