@@ -5,9 +5,9 @@
  *
  * References: last, golden and altref (three slots of ref_slots.c),
  * replaced after each frame by the refresh and copy rules of RFC 6386 9.7
- * and 9.8. VP8 never reorders: a
- * shown frame goes out at once, a hidden one (show_frame 0, an altref) is
- * decoded for reference only and its input frame is dropped. */
+ * and 9.8. VP8 never reorders: a shown frame goes out at once, a hidden
+ * one (show_frame 0, an altref) is decoded for reference only and its
+ * input frame is dropped. */
 #include <string.h>
 
 #include <gst/codecparsers/gstvp8parser.h>
