@@ -286,6 +286,16 @@ static void mpeg2_order(const guint8 *data, gsize size)
 
 /* ---- VP8, VP9, AV1: IVF ---- */
 
+/* Little-endian, byte by byte (IVF's fields are not aligned). */
+static guint32 read_le(const guint8 *p, guint n)
+{
+	guint32 v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
 /* The IVF frame at *offset (a 32-byte file header first, then each
  * frame behind a 12-byte header: its size, its time); FALSE at the end or
  * on a frame cut short. */
@@ -295,11 +305,11 @@ static gboolean ivf_next(const guint8 *data, gsize size, gsize *offset,
 	if (*offset == 0) {
 		if (size < 32 || memcmp(data, "DKIF", 4))
 			return FALSE;
-		*offset = GST_READ_UINT16_LE(data + 6);
+		*offset = read_le(data + 6, 2);
 	}
 	if (*offset + 12 > size)
 		return FALSE;
-	*frame_size = GST_READ_UINT32_LE(data + *offset);
+	*frame_size = read_le(data + *offset, 4);
 	*frame = data + *offset + 12;
 	if (*frame_size > size - *offset - 12)
 		return FALSE;
