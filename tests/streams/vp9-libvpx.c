@@ -39,17 +39,19 @@ struct size_step {
 	unsigned from, w, h;
 };
 
-/* What each mode encodes: frame sizes by frame index, a key frame forced
- * at force_key (0: none but the first), how many encoded frames are left
- * out at the start. */
+/* What each mode encodes: frame sizes by frame index, the frames forced
+ * to be key frames besides the first (bit N: frame N), how many encoded
+ * frames are left out at the start, and a rewrite of the encoded frame
+ * rewrite_at. */
 struct mode {
 	const char *name;
 	unsigned frames;
 	const struct size_step *sizes;
 	size_t nsizes;
-	unsigned force_key;
+	uint32_t keys;
 	unsigned skip;
-	int (*rewrite)(struct mode *m, uint8_t **data, size_t *size);
+	unsigned rewrite_at;
+	int (*rewrite)(uint8_t **data, size_t *size);
 };
 
 struct packet {
@@ -102,7 +104,7 @@ static void draw(vpx_image_t *img, unsigned n)
 
 /* ---------------------------------------------------------------- bits */
 
-/* MSB-first bit reader and writer (VP9 spec 4.9 f(n)). */
+/* MSB-first bit reader and writer (the spec's f(n)). */
 struct bits {
 	uint8_t *p;
 	size_t len, pos; /* in bytes, in bits */
@@ -267,9 +269,8 @@ static int key_to_intra_only(const uint8_t *key, size_t size, uint8_t *out,
 
 /* The key frame as an intra-only frame and a show_existing_frame of its
  * slot 0, packed as a superframe with its index (VP9 spec annex B). */
-static int rewrite_intra_only(struct mode *m, uint8_t **data, size_t *size)
+static int rewrite_intra_only(uint8_t **data, size_t *size)
 {
-	(void)m;
 	if (*size && (((*data)[*size - 1] & 0xe0) == 0xc0))
 		return failf("intra-only", "the key frame is a superframe");
 	size_t cap = *size + 64, frame_size = cap;
@@ -306,18 +307,21 @@ static const struct size_step resize_sizes[] = {
 static const struct size_step small_sizes[] = { { 0, 160, 120 } };
 static const struct size_step odd_sizes[] = { { 0, 201, 121 } };
 /* Frame 0 (320x240, left out) sets the encoder's largest size; the key
- * frame forced at 1 is 160x120; from frame 7 on, 320x240 again. */
+ * frame forced at 1 is 160x120; from frame 7 on, 320x240 again, and a
+ * key frame at 11 (where decoders that lost their references on the
+ * growth resume). */
 static const struct size_step grow_sizes[] = {
 	{ 0, 320, 240 }, { 1, 160, 120 }, { 7, 320, 240 },
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct mode modes[] = {
-	{ "resize", 30, resize_sizes, N(resize_sizes), 0, 0, NULL },
-	{ "intra-only", 12, small_sizes, N(small_sizes), 6, 0,
+	{ "resize", 30, resize_sizes, N(resize_sizes), 0, 0, 0, NULL },
+	{ "intra-only", 12, small_sizes, N(small_sizes), 1u << 6, 0, 6,
 	  rewrite_intra_only },
-	{ "odd", 10, odd_sizes, N(odd_sizes), 0, 0, NULL },
-	{ "grow", 15, grow_sizes, N(grow_sizes), 1, 1, NULL },
+	{ "odd", 10, odd_sizes, N(odd_sizes), 0, 0, 0, NULL },
+	{ "grow", 15, grow_sizes, N(grow_sizes), 1u << 1 | 1u << 11, 1, 0,
+	  NULL },
 };
 
 /* ----------------------------------------------------------- encoding */
@@ -367,7 +371,7 @@ static int encode(const struct mode *m, struct packet *pkts)
 	cfg.g_error_resilient = 0;
 	cfg.rc_end_usage = VPX_CBR;
 	cfg.rc_target_bitrate = 300;
-	cfg.kf_mode = VPX_KF_DISABLED;	/* key frames: the first, force_key */
+	cfg.kf_mode = VPX_KF_DISABLED;	/* key frames: the first, keys */
 	if (vpx_codec_enc_init(&codec, vpx_codec_vp9_cx(), &cfg, 0))
 		return codec_fail(&codec, "init");
 	if (vpx_codec_control(&codec, VP8E_SET_CPUUSED, 8))
@@ -375,7 +379,8 @@ static int encode(const struct mode *m, struct packet *pkts)
 	/* No backward adaptation (libvpx's default, kept whatever it becomes):
 	 * the frame after an intra-only frame adapts
 	 * its coefficient probabilities by another factor than the frame
-	 * after a key frame (LastFrameType, spec 8.4.3), which would make the
+	 * after a key frame (LastFrameType in the spec's coefficient adaptation;
+	 * vp9_adapt_coef_probs in libvpx), which would make the
 	 * rewritten stream decode differently from there on. */
 	if (m->rewrite && vpx_codec_control(&codec, VP9E_SET_FRAME_PARALLEL_DECODING, 1))
 		return codec_fail(&codec, "frame parallel mode");
@@ -394,7 +399,7 @@ static int encode(const struct mode *m, struct packet *pkts)
 			return failf("encode", "out of memory");
 		draw(img, i);
 		vpx_enc_frame_flags_t flags =
-			m->force_key && i == m->force_key ? VPX_EFLAG_FORCE_KF : 0;
+			m->keys >> i & 1 ? VPX_EFLAG_FORCE_KF : 0;
 		if (vpx_codec_encode(&codec, img, i, 1, flags, VPX_DL_REALTIME))
 			return codec_fail(&codec, "encode");
 		vpx_img_free(img);
@@ -567,8 +572,8 @@ int main(int argc, char **argv)
 			return failf("output", "out of memory");
 		memcpy(out[i].data, e->data, e->size);
 	}
-	if (m->rewrite && m->rewrite(m, &out[m->force_key - m->skip].data,
-				     &out[m->force_key - m->skip].size))
+	if (m->rewrite && m->rewrite(&out[m->rewrite_at - m->skip].data,
+				     &out[m->rewrite_at - m->skip].size))
 		return 1;
 	if (check(m, encoded, out, n))
 		return 1;
