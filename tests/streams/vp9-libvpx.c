@@ -384,6 +384,12 @@ static int encode(const struct mode *m, struct packet *pkts)
 	 * rewritten stream decode differently from there on. */
 	if (m->rewrite && vpx_codec_control(&codec, VP9E_SET_FRAME_PARALLEL_DECODING, 1))
 		return codec_fail(&codec, "frame parallel mode");
+	/* What a profile 0 intra-only frame implies (it codes no colour
+	 * config): the key frames say so too, else decoders see the colour
+	 * space change at it (FFmpeg 7.1 then sets its filters up again,
+	 * which frames on VA surfaces cannot pass). */
+	if (m->rewrite && vpx_codec_control(&codec, VP9E_SET_COLOR_SPACE, VPX_CS_BT_601))
+		return codec_fail(&codec, "colour space");
 
 	for (unsigned i = 0; i < m->frames; i++) {
 		unsigned nw, nh;
