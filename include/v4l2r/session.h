@@ -27,7 +27,8 @@ void v4l2r_session_close(struct v4l2r_session *s);
 
 int v4l2r_session_video_fd(const struct v4l2r_session *s);
 
-/* S_FMT on OUTPUT. bitstream_size 0 lets the driver choose. Refused with
+/* S_FMT on OUTPUT, an odd width or height rounded up to even (4:2:0
+ * pictures). bitstream_size 0 lets the driver choose. Refused with
  * -EBUSY while buffers are allocated (free them first). */
 int v4l2r_session_set_output_format(struct v4l2r_session *s,
 				    uint32_t coded_fourcc, uint32_t width,

@@ -131,6 +131,14 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 	struct v4l2_format fmt = { .type = s->output_type };
 	int ret;
 
+	/* The device derives its picture format from this size; every
+	 * picture format here is 4:2:0, whose chroma rows an odd width makes
+	 * one byte wider than the luma stride a device may derive (visl's
+	 * NV12 of a 201x121 VP9 frame: stride 201, chroma rows of 202 bytes).
+	 * Real decoders round up to their block size themselves; the frame
+	 * controls carry the true size. */
+	width += width & 1;
+	height += height & 1;
 	pthread_mutex_lock(&s->lock);
 	if (has_buffers(s)) {
 		ret = -EBUSY;

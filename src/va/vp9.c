@@ -380,7 +380,9 @@ static void fill_frame(struct v4l2_ctrl_vp9_frame *f,
 		{ pp->pic_fields.bits.error_resilient_mode,
 		  V4L2_VP9_FRAME_FLAG_ERROR_RESILIENT },
 		{ pp->pic_fields.bits.intra_only, V4L2_VP9_FRAME_FLAG_INTRA_ONLY },
-		{ pp->pic_fields.bits.allow_high_precision_mv,
+		/* not coded in intra frames: a client's value there is
+		 * stale (FFmpeg keeps the last inter frame's) */
+		{ !intra && pp->pic_fields.bits.allow_high_precision_mv,
 		  V4L2_VP9_FRAME_FLAG_ALLOW_HIGH_PREC_MV },
 		{ pp->pic_fields.bits.refresh_frame_context,
 		  V4L2_VP9_FRAME_FLAG_REFRESH_FRAME_CTX },
@@ -417,13 +419,13 @@ static void fill_frame(struct v4l2_ctrl_vp9_frame *f,
 		f->alt_frame_ts = ref_ts(pp, refs,
 					 pp->pic_fields.bits.alt_ref_frame,
 					 "altref");
+		if (pp->pic_fields.bits.last_ref_frame_sign_bias)
+			f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_LAST;
+		if (pp->pic_fields.bits.golden_ref_frame_sign_bias)
+			f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_GOLDEN;
+		if (pp->pic_fields.bits.alt_ref_frame_sign_bias)
+			f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_ALT;
 	}
-	if (pp->pic_fields.bits.last_ref_frame_sign_bias)
-		f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_LAST;
-	if (pp->pic_fields.bits.golden_ref_frame_sign_bias)
-		f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_GOLDEN;
-	if (pp->pic_fields.bits.alt_ref_frame_sign_bias)
-		f->ref_frame_sign_bias |= V4L2_VP9_SIGN_BIAS_ALT;
 	f->reset_frame_context = reset_context(h->reset_frame_context);
 	f->frame_context_idx = h->frame_context_idx;
 	f->profile = pp->profile;

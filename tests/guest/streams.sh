@@ -5,13 +5,15 @@
 #   stream_wanted NAME CODEC FEATURES   # status 0: run this stream
 #
 # frame_sizes and software_sizes compare a decode's frame sizes with a
-# software decode's (streams whose frames change size).
+# software decode's (streams whose frames change size); sizes_past_growth
+# gives those a decoder that loses its references when a frame outgrows
+# its buffers outputs.
 #
 # A default run takes, per codec, the first stream and every stream with a
 # feature that exercises its own path in the driver: B pictures, interlaced
 # (field pictures, PAFF, MBAFF), several slices, WPP entry points, AV1 tile
-# groups, VP9 inter frames changing size, film grain (the VA driver's
-# display surfaces).
+# groups, VP9 inter frames changing size, VP9 intra-only frames, film
+# grain (the VA driver's display surfaces).
 _streams_seen=""
 
 stream_wanted() { # NAME CODEC FEATURES
@@ -21,7 +23,7 @@ stream_wanted() { # NAME CODEC FEATURES
 	*) _streams_seen="$_streams_seen $2"; return 0 ;;
 	esac
 	case ",$3," in
-	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,resize,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
+	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,resize,* | *,intra-only,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
 		return 0 ;;
 	esac
 	return 1
@@ -41,6 +43,17 @@ frame_sizes() { # LOG DECODER
 software_sizes() { # FILE
 	ffprobe -v error -select_streams v:0 -show_entries frame=width,height \
 		-of csv=p=0 "$1" | tr ',' 'x' | _size_runs
+}
+# The software decode's frame sizes but those from an inter frame larger
+# than the capture buffers (the size of the last frame that set them up:
+# the first, or a key frame larger than them) to the next key frame.
+sizes_past_growth() { # FILE
+	ffprobe -v error -select_streams v:0 -show_entries frame=key_frame,width,height \
+		-of csv=p=0 "$1" |
+		awk -F, 'NR == 1 { bw = $2; bh = $3 }
+			$2 > bw || $3 > bh { bw = $2; bh = $3; lost = !$1 }
+			$1 { lost = 0 }
+			!lost { print $2 "x" $3 }' | _size_runs
 }
 _size_runs() {
 	awk '$0 != last { if (n) printf "%s*%d ", last, n; last = $0; n = 0 } { n++ }

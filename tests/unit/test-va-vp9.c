@@ -304,7 +304,8 @@ END_TEST
 
 /* Intra-only frames: no references looked up, past independence (deltas
  * back to their defaults, studio range in profile 0), the coded
- * reset_frame_context in V4L2's terms. */
+ * reset_frame_context in V4L2's terms, no high-precision motion vectors
+ * nor sign biases whatever VA's stale fields say. */
 START_TEST(intra_only_frame)
 {
 	struct vp9_desc d = key_desc();
@@ -321,10 +322,16 @@ START_TEST(intra_only_frame)
 	d.delta_update = false;
 	d.render_w = 0;
 	in = input(&d);
+	/* what an intra frame does not code, left as FFmpeg leaves it from
+	 * the inter frame before */
+	pic.pic_fields.bits.allow_high_precision_mv = 1;
+	pic.pic_fields.bits.last_ref_frame_sign_bias = 1;
+	pic.pic_fields.bits.alt_ref_frame_sign_bias = 1;
 	lookups = 0;
 	ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
 	const struct v4l2_ctrl_vp9_frame *f = frame();
 	ck_assert_uint_eq(lookups, 0);
+	ck_assert_uint_eq(f->ref_frame_sign_bias, 0);
 	ck_assert_uint_eq(f->flags, V4L2_VP9_FRAME_FLAG_INTRA_ONLY |
 					    V4L2_VP9_FRAME_FLAG_REFRESH_FRAME_CTX |
 					    V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING |
