@@ -131,6 +131,14 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 	struct v4l2_format fmt = { .type = s->output_type };
 	int ret;
 
+	/* Every capture format here is 4:2:0, whose last chroma sample of an
+	 * odd width or height covers a luma column or row past the picture:
+	 * the even size holds it. A device taking the size as given lays out
+	 * rows too short for the chroma otherwise (visl through
+	 * v4l2_fill_pixfmt_mp: 201 wide NV12 gets a 201 byte stride for 202
+	 * bytes of CbCr). Clients still see their own size. */
+	width += width & 1;
+	height += height & 1;
 	pthread_mutex_lock(&s->lock);
 	if (has_buffers(s)) {
 		ret = -EBUSY;
