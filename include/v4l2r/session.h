@@ -27,9 +27,10 @@ void v4l2r_session_close(struct v4l2r_session *s);
 
 int v4l2r_session_video_fd(const struct v4l2r_session *s);
 
-/* S_FMT on OUTPUT, an odd width or height rounded up to even (4:2:0
- * pictures). bitstream_size 0 lets the driver choose. Refused with
- * -EBUSY while buffers are allocated (free them first). */
+/* S_FMT on OUTPUT. bitstream_size 0 lets the driver choose. An odd width
+ * or height is asked for as the next even one (4:2:0 capture buffers hold
+ * whole chroma samples). Refused with -EBUSY while buffers are allocated
+ * (free them first). */
 int v4l2r_session_set_output_format(struct v4l2r_session *s,
 				    uint32_t coded_fourcc, uint32_t width,
 				    uint32_t height, uint32_t bitstream_size);

@@ -131,12 +131,12 @@ int v4l2r_session_set_output_format(struct v4l2r_session *s,
 	struct v4l2_format fmt = { .type = s->output_type };
 	int ret;
 
-	/* The device derives its picture format from this size; every
-	 * picture format here is 4:2:0, whose chroma rows an odd width makes
-	 * one byte wider than the luma stride a device may derive (visl's
-	 * NV12 of a 201x121 VP9 frame: stride 201, chroma rows of 202 bytes).
-	 * Real decoders round up to their block size themselves; the frame
-	 * controls carry the true size. */
+	/* Every capture format here is 4:2:0, whose last chroma sample of an
+	 * odd width or height covers a luma column or row past the picture:
+	 * the even size holds it. A device taking the size as given lays out
+	 * rows too short for the chroma otherwise (visl through
+	 * v4l2_fill_pixfmt_mp: 201 wide NV12 gets a 201 byte stride for 202
+	 * bytes of CbCr). Clients still see their own size. */
 	width += width & 1;
 	height += height & 1;
 	pthread_mutex_lock(&s->lock);

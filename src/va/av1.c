@@ -19,8 +19,10 @@
  * either: the context remembers the order hint each surface was decoded
  * with, and derives OrderHints[] and the skip mode frames (spec 5.9.22)
  * from them. refresh_frame_flags is not in VA nor in FFmpeg's data: it is
- * 0xff for a shown key frame (spec 5.9.2 refreshes every slot) and 0
- * otherwise.
+ * 0xff for a shown key frame and a switch frame (spec 5.9.2 refreshes
+ * every slot) and 0 otherwise. A switch frame also implies
+ * frame_size_override_flag (5.9.2), the one frame type where VA's
+ * missing flag is known.
  *
  * Film grain: VA gives each frame's parameters in force (the clients
  * apply load_grain_params() themselves), sent as a new set on every frame
@@ -885,10 +887,14 @@ static VAStatus fill_frame(struct av1_state *st,
 	f->render_width_minus_1 = (uint16_t)(upscaled - 1);
 	f->render_height_minus_1 = (uint16_t)(height - 1);
 	fill_frame_flags(f, pp, st->sequence.order_hint_bits);
-	/* a shown key frame refreshes every slot (5.9.2); other frames' flags
-	 * are in no VA buffer */
+	/* a shown key frame and a switch frame refresh every slot (5.9.2);
+	 * other frames' flags are in no VA buffer */
+	bool switch_frame = b->frame_type == V4L2_AV1_SWITCH_FRAME;
 	f->refresh_frame_flags =
-		b->frame_type == V4L2_AV1_KEY_FRAME && b->show_frame ? 0xff : 0;
+		switch_frame || (b->frame_type == V4L2_AV1_KEY_FRAME &&
+				 b->show_frame) ? 0xff : 0;
+	if (switch_frame)
+		f->flags |= V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE;
 	return VA_STATUS_SUCCESS;
 }
 

@@ -12,8 +12,8 @@
 # A default run takes, per codec, the first stream and every stream with a
 # feature that exercises its own path in the driver: B pictures, interlaced
 # (field pictures, PAFF, MBAFF), several slices, WPP entry points, AV1 tile
-# groups, VP9 inter frames changing size, VP9 intra-only frames, film
-# grain (the VA driver's display surfaces).
+# groups, AV1 switch frames and odd luma sizes, VP9 inter frames changing
+# size, VP9 intra-only frames, film grain (the VA driver's display surfaces).
 _streams_seen=""
 
 stream_wanted() { # NAME CODEC FEATURES
@@ -23,7 +23,7 @@ stream_wanted() { # NAME CODEC FEATURES
 	*) _streams_seen="$_streams_seen $2"; return 0 ;;
 	esac
 	case ",$3," in
-	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,resize,* | *,intra-only,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
+	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,switch-frames,* | *,odd-luma,* | *,resize,* | *,intra-only,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
 		return 0 ;;
 	esac
 	return 1

@@ -407,6 +407,52 @@ START_TEST(intra_only_frame)
 }
 END_TEST
 
+START_TEST(switch_frame)
+{
+	/* rav1e's switch frame (av1-switch): inter prediction from the
+	 * slots, error resilient, every slot refreshed, its size coded
+	 * (frame_size_override_flag implied, spec 5.9.2) */
+	static const uint8_t idx[7] = { 0, 1, 2, 3, 0, 0, 0 };
+
+	decode_key_frame();
+	inter_frame();
+	render_one_tile(500);
+	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
+
+	inter_frame();
+	pic.current_frame = TARGET;
+	pic.pic_info_fields.bits.frame_type = V4L2_AV1_SWITCH_FRAME;
+	pic.pic_info_fields.bits.error_resilient_mode = 1;
+	pic.primary_ref_frame = 7;
+	pic.order_hint = 4;
+	pic.ref_frame_map[1] = INTER_SURFACE;
+	memcpy(pic.ref_frame_idx, idx, sizeof(idx));
+	render_one_tile(400);
+	ck_assert_int_eq(translate(TARGET), VA_STATUS_SUCCESS);
+	const struct v4l2_ctrl_av1_frame *f = frame();
+	ck_assert_int_eq(f->frame_type, V4L2_AV1_SWITCH_FRAME);
+	ck_assert_uint_eq(f->refresh_frame_flags, 0xff);
+	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE);
+	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE);
+	ck_assert_uint_eq(f->primary_ref_frame, 7);
+	ck_assert_int_eq(f->ref_frame_idx[1], 1);
+	ck_assert_uint_eq(f->reference_frame_ts[1], 2000);
+	ck_assert_uint_eq(f->order_hints[1], 0);
+	ck_assert_uint_eq(f->order_hints[2], 1);
+
+	/* an inter frame after it: its own flags again */
+	inter_frame();
+	pic.current_frame = TARGET;
+	pic.order_hint = 5;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(TARGET), VA_STATUS_SUCCESS);
+	f = frame();
+	ck_assert_uint_eq(f->refresh_frame_flags, 0);
+	ck_assert(!(f->flags & (V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE |
+				V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE)));
+}
+END_TEST
+
 /* 640x480 in 2x2 uniform tiles (10x8 superblocks: 5 and 4 wide). */
 static void two_by_two(void)
 {
@@ -1037,6 +1083,7 @@ int main(void)
 	tcase_add_test(tc, inter_frame_controls);
 	tcase_add_test(tc, order_hints_and_skip_mode);
 	tcase_add_test(tc, intra_only_frame);
+	tcase_add_test(tc, switch_frame);
 	tcase_add_test(tc, tiles_ffmpeg_5_1_shape);
 	tcase_add_test(tc, tiles_gstreamer_shape);
 	tcase_add_test(tc, odd_size_and_superres);
