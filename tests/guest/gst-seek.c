@@ -10,11 +10,14 @@
  * one line per seek and a summary, and exits 0 when the pipeline reached
  * EOS with no error, every seek was followed by the key picture at or
  * before the position asked for, then pictures in presentation order (none
- * left from before the flush), and the stream's last buffers came out (so the
+ * left from before the flush), the stream's last buffers came out (so the
  * decoder still had picture buffers and requests: a leak per seek runs it
- * dry within a few seeks). */
+ * dry within a few seeks), and once the pipeline is gone no file
+ * descriptor of a decoder is left open (video and media nodes, requests,
+ * DMABUFs). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gst/gst.h>
 
@@ -84,6 +87,35 @@ static GstPadProbeReturn on_flush_stop(GstPad *pad, GstPadProbeInfo *info,
 		r->seeking = TRUE;
 	}
 	return GST_PAD_PROBE_OK;
+}
+
+/* The open file descriptors of a decoder's: its nodes, media requests
+ * (anonymous "request" inodes) and DMABUFs; their targets into *names. */
+static unsigned decoder_fds(GString *names)
+{
+	static const char *const kinds[] = { "/dev/video", "/dev/media",
+					     "anon_inode:request", "dmabuf" };
+	GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+	const gchar *fd;
+	unsigned n = 0;
+
+	while (dir && (fd = g_dir_read_name(dir))) {
+		gchar *link = g_build_filename("/proc/self/fd", fd, NULL);
+		gchar *target = g_file_read_link(link, NULL);
+
+		for (unsigned i = 0; target && i < G_N_ELEMENTS(kinds); i++) {
+			if (strstr(target, kinds[i])) {
+				g_string_append_printf(names, " %s", target);
+				n++;
+				break;
+			}
+		}
+		g_free(target);
+		g_free(link);
+	}
+	if (dir)
+		g_dir_close(dir);
+	return n;
 }
 
 static gboolean seek(struct run *r);
@@ -169,6 +201,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	r.seeks_left = (unsigned)atoi(argv[1]);
+	GString *fds_before = g_string_new(NULL);
+	unsigned open_before = decoder_fds(fds_before);
 	r.pipeline = gst_parse_launch(argv[2], &err);
 	if (!r.pipeline) {
 		fprintf(stderr, "gst-seek: %s\n", err->message);
@@ -199,16 +233,24 @@ int main(int argc, char **argv)
 	gst_element_set_state(r.pipeline, GST_STATE_PLAYING);
 	g_main_loop_run(r.loop);
 	gst_element_set_state(r.pipeline, GST_STATE_NULL);
-	gboolean to_end = r.last_pts != 0 &&
-			  r.last_pts + GST_SECOND / 2 >= (GstClockTime)r.duration;
-	printf("gst-seek: %u seeks, %" G_GUINT64_FORMAT " buffers, last at %"
-	       GST_TIME_FORMAT " of %" GST_TIME_FORMAT "%s%s\n", r.seeks_done,
-	       r.buffers, GST_TIME_ARGS(r.last_pts), GST_TIME_ARGS(r.duration),
-	       to_end ? "" : ", the end never came out",
-	       r.failed ? ", with errors or warnings" : "");
 	gst_object_unref(bus);
 	gst_object_unref(sink);
 	gst_object_unref(r.pipeline);
 	g_main_loop_unref(r.loop);
-	return !r.failed && to_end && r.seeks_done && !r.seeks_left ? 0 : 1;
+	gboolean to_end = r.last_pts != 0 &&
+			  r.last_pts + GST_SECOND / 2 >= (GstClockTime)r.duration;
+	GString *fds_after = g_string_new(NULL);
+	unsigned open_after = decoder_fds(fds_after);
+	gboolean fds_closed = open_after <= open_before;
+	printf("gst-seek: %u seeks, %" G_GUINT64_FORMAT " buffers, last at %"
+	       GST_TIME_FORMAT " of %" GST_TIME_FORMAT ", decoder fds %u then %u%s%s%s%s\n",
+	       r.seeks_done, r.buffers, GST_TIME_ARGS(r.last_pts),
+	       GST_TIME_ARGS(r.duration), open_before, open_after,
+	       fds_closed ? "" : " left open:", fds_closed ? "" : fds_after->str,
+	       to_end ? "" : ", the end never came out",
+	       r.failed ? ", with errors or warnings" : "");
+	g_string_free(fds_before, TRUE);
+	g_string_free(fds_after, TRUE);
+	return !r.failed && to_end && fds_closed && r.seeks_done &&
+			       !r.seeks_left ? 0 : 1;
 }
