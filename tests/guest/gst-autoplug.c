@@ -6,7 +6,7 @@
  * Plays URI to the end into fakesinks and prints
  *
  *   decoder NAME RANK            every video decoder the pipeline made
- *   candidate NAME RANK          every decoder factory whose sink template
+ *   candidate NAME RANK          every video decoder whose sink template
  *                                takes the caps that decoder was given,
  *                                best rank first (what decodebin and
  *                                decodebin3 choose among; rank 0 ones are
@@ -27,13 +27,16 @@ struct run {
 	guint64 frames;
 };
 
+/* Video decoders: not the bins and network elements that call themselves
+ * decoders and take any caps (decodebin, dtlssrtpdec). */
+#define VIDEO_DECODER \
+	(GST_ELEMENT_FACTORY_TYPE_DECODER | GST_ELEMENT_FACTORY_TYPE_MEDIA_VIDEO)
+
 static gboolean is_video_decoder(GstElement *element)
 {
 	GstElementFactory *f = gst_element_get_factory(element);
 
-	return f && gst_element_factory_list_is_type(
-			    f, GST_ELEMENT_FACTORY_TYPE_DECODER |
-				       GST_ELEMENT_FACTORY_TYPE_MEDIA_VIDEO);
+	return f && gst_element_factory_list_is_type(f, VIDEO_DECODER);
 }
 
 /* The caps are taken when they reach the decoder: by EOS, decodebin may
@@ -94,10 +97,12 @@ static const char *factory_name(GstElement *element)
 
 static void print_candidates(GstCaps *caps)
 {
-	GList *all = gst_element_factory_list_get_elements(
-		GST_ELEMENT_FACTORY_TYPE_DECODER, GST_RANK_NONE);
+	GList *all = gst_element_factory_list_get_elements(VIDEO_DECODER,
+							   GST_RANK_NONE);
+	/* as decodebin filters: fixed caps must be a subset of the template
+	 * (video/x-vp8 without codec-alpha is not for vp8alphadecodebin) */
 	GList *fit = gst_element_factory_list_filter(all, caps, GST_PAD_SINK,
-						     FALSE);
+						     gst_caps_is_fixed(caps));
 
 	fit = g_list_sort(fit, gst_plugin_feature_rank_compare_func);
 	for (GList *l = fit; l; l = l->next)
