@@ -10,11 +10,14 @@
  * one line per seek and a summary, and exits 0 when the pipeline reached
  * EOS with no error, every seek was followed by the key picture at or
  * before the position asked for, then pictures in presentation order (none
- * left from before the flush), and the stream's last buffers came out (so the
+ * left from before the flush), the stream's last buffers came out (so the
  * decoder still had picture buffers and requests: a leak per seek runs it
- * dry within a few seeks). */
+ * dry within a few seeks), and the decoder's file descriptors (video and
+ * media nodes, requests, DMABUFs), seen open while it played, are all
+ * closed once the pipeline is gone. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gst/gst.h>
 
@@ -36,6 +39,7 @@ struct run {
 	GstClockTime last_pts;
 	gboolean failed;
 	guint64 buffers;
+	unsigned fds_peak;	/* decoder fds seen open while playing */
 };
 
 static GstPadProbeReturn on_buffer(GstPad *pad, GstPadProbeInfo *info,
@@ -84,6 +88,48 @@ static GstPadProbeReturn on_flush_stop(GstPad *pad, GstPadProbeInfo *info,
 		r->seeking = TRUE;
 	}
 	return GST_PAD_PROBE_OK;
+}
+
+/* The open file descriptors of a decoder's: its nodes, media requests
+ * (anonymous "request" inodes) and DMABUFs; their targets into *names. */
+static unsigned decoder_fds(GString *names)
+{
+	static const char *const kinds[] = { "/dev/video", "/dev/media",
+					     "anon_inode:request", "dmabuf" };
+	GDir *dir = g_dir_open("/proc/self/fd", 0, NULL);
+	const gchar *fd;
+	unsigned n = 0;
+
+	while (dir && (fd = g_dir_read_name(dir))) {
+		gchar *link = g_build_filename("/proc/self/fd", fd, NULL);
+		gchar *target = g_file_read_link(link, NULL);
+
+		for (unsigned i = 0; target && i < G_N_ELEMENTS(kinds); i++) {
+			if (strstr(target, kinds[i])) {
+				g_string_append_printf(names, " %s", target);
+				n++;
+				break;
+			}
+		}
+		g_free(target);
+		g_free(link);
+	}
+	if (dir)
+		g_dir_close(dir);
+	return n;
+}
+
+/* While playing: the decoder's fds must be seen, or their absence at the
+ * end would prove nothing. */
+static gboolean sample_fds(gpointer data)
+{
+	struct run *r = data;
+	GString *names = g_string_new(NULL);
+	unsigned n = decoder_fds(names);
+
+	g_string_free(names, TRUE);
+	r->fds_peak = MAX(r->fds_peak, n);
+	return G_SOURCE_CONTINUE;
 }
 
 static gboolean seek(struct run *r);
@@ -169,6 +215,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	r.seeks_left = (unsigned)atoi(argv[1]);
+	GString *fds_before = g_string_new(NULL);
+	unsigned open_before = decoder_fds(fds_before);
 	r.pipeline = gst_parse_launch(argv[2], &err);
 	if (!r.pipeline) {
 		fprintf(stderr, "gst-seek: %s\n", err->message);
@@ -196,19 +244,33 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	g_timeout_add(20, do_seek, &r);
+	guint sampler = g_timeout_add(20, sample_fds, &r);
 	gst_element_set_state(r.pipeline, GST_STATE_PLAYING);
 	g_main_loop_run(r.loop);
+	g_source_remove(sampler);
 	gst_element_set_state(r.pipeline, GST_STATE_NULL);
-	gboolean to_end = r.last_pts != 0 &&
-			  r.last_pts + GST_SECOND / 2 >= (GstClockTime)r.duration;
-	printf("gst-seek: %u seeks, %" G_GUINT64_FORMAT " buffers, last at %"
-	       GST_TIME_FORMAT " of %" GST_TIME_FORMAT "%s%s\n", r.seeks_done,
-	       r.buffers, GST_TIME_ARGS(r.last_pts), GST_TIME_ARGS(r.duration),
-	       to_end ? "" : ", the end never came out",
-	       r.failed ? ", with errors or warnings" : "");
 	gst_object_unref(bus);
 	gst_object_unref(sink);
 	gst_object_unref(r.pipeline);
 	g_main_loop_unref(r.loop);
-	return !r.failed && to_end && r.seeks_done && !r.seeks_left ? 0 : 1;
+	gboolean to_end = r.last_pts != 0 &&
+			  r.last_pts + GST_SECOND / 2 >= (GstClockTime)r.duration;
+	GString *fds_after = g_string_new(NULL);
+	unsigned open_after = decoder_fds(fds_after);
+	gboolean fds_ok = open_after <= open_before &&
+			      r.fds_peak > open_before;
+	printf("gst-seek: %u seeks, %" G_GUINT64_FORMAT " buffers, last at %"
+	       GST_TIME_FORMAT " of %" GST_TIME_FORMAT ", decoder fds %u, "
+	       "up to %u playing, %u after%s%s%s%s\n",
+	       r.seeks_done, r.buffers, GST_TIME_ARGS(r.last_pts),
+	       GST_TIME_ARGS(r.duration), open_before, r.fds_peak, open_after,
+	       open_after > open_before ? ": left open:" :
+	       r.fds_peak <= open_before ? ": none seen while playing" : "",
+	       open_after > open_before ? fds_after->str : "",
+	       to_end ? "" : ", the end never came out",
+	       r.failed ? ", with errors or warnings" : "");
+	g_string_free(fds_before, TRUE);
+	g_string_free(fds_after, TRUE);
+	return !r.failed && to_end && fds_ok && r.seeks_done &&
+			       !r.seeks_left ? 0 : 1;
 }

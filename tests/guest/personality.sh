@@ -3,13 +3,14 @@
 #
 #   . tests/guest/personality.sh
 #   visl_load cedrus [fault_error_every=3 ...]   # rmmod visl; insmod ... personality=cedrus
+#   visl_unload                                  # rmmod visl (no decoder left)
 #   visl_param fault_hang_every 2                # a run-time parameter (sysfs, 0644)
 #   visl_personality                             # the loaded personality
 #   VISL_PERSONALITIES                           # every personality
 #
-# visl_load fails (status 1, a message on stderr) when the module cannot be
-# unloaded (a file handle is still open) or loaded, or its nodes do not
-# appear. Outside the guest (no $V4L2R_VM_MODULES) it fails too.
+# visl_load and visl_unload fail (status 1, a message on stderr) when the
+# module cannot be unloaded (a file handle is still open) or loaded, or its
+# nodes do not appear. Outside the guest (no $V4L2R_VM_MODULES) it fails too.
 
 VISL_PERSONALITIES="visl cedrus cedrus-a20 hantro rkvdec"
 
@@ -24,32 +25,34 @@ visl_load() { # NAME [PARAM=VALUE...]
 		echo "visl_load: no \$V4L2R_VM_MODULES/visl.ko (not in the guest?)" >&2
 		return 1
 	fi
-	if [ -d /sys/module/visl ]; then
-		_vl_i=0
-		until rmmod visl 2>/dev/null; do
-			_vl_i=$((_vl_i + 1))
-			if [ "$_vl_i" -gt 50 ]; then
-				echo "visl_load: cannot unload visl (still in use?)" >&2
-				return 1
-			fi
-			sleep 0.1
-		done
-	fi
+	visl_unload || return 1
 	insmod "$V4L2R_VM_MODULES/visl.ko" "personality=$_vl_name" "$@" || {
 		echo "visl_load: insmod visl.ko personality=$_vl_name $* failed" >&2
 		return 1
 	}
-	_vl_i=0
-	while [ ! -c /dev/video0 ] || [ ! -c /dev/media0 ]; do
-		_vl_i=$((_vl_i + 1))
-		if [ "$_vl_i" -gt 100 ]; then
-			echo "visl_load: no /dev/video0 or /dev/media0 after loading visl" >&2
-			return 1
-		fi
-		sleep 0.1
-	done
+	_visl_until 100 "visl_load: no /dev/video0 or /dev/media0 after loading visl" \
+		_visl_nodes || return 1
 	echo "visl: personality $(visl_personality)${*:+ ($*)}"
 }
+
+visl_unload() {
+	[ -d /sys/module/visl ] || return 0
+	_visl_until 50 "visl_unload: cannot unload visl (still in use?)" _visl_rmmod
+}
+
+# Runs CMD every 0.1 s until it succeeds, TRIES times at most; then says
+# MESSAGE and fails.
+_visl_until() { # TRIES MESSAGE CMD...
+	_vu_left=$1 _vu_message=$2
+	shift 2
+	until "$@"; do
+		_vu_left=$((_vu_left - 1))
+		[ "$_vu_left" -gt 0 ] || { echo "$_vu_message" >&2; return 1; }
+		sleep 0.1
+	done
+}
+_visl_rmmod() { rmmod visl 2>/dev/null; }
+_visl_nodes() { [ -c /dev/video0 ] && [ -c /dev/media0 ]; }
 
 visl_param() { # NAME VALUE
 	echo "$2" >"/sys/module/visl/parameters/$1" || {

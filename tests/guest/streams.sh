@@ -4,6 +4,8 @@
 #
 #   stream_wanted NAME CODEC FEATURES   # status 0: run this stream
 #
+# remux_stream puts a stream into a container (MP4, Matroska, WebM, TS).
+#
 # frame_sizes and software_sizes compare a decode's frame sizes with a
 # software decode's (streams whose frames change size); sizes_past_growth
 # gives those a decoder that loses its references when a frame outgrows
@@ -58,4 +60,14 @@ sizes_past_growth() { # FILE
 _size_runs() {
 	awk '$0 != last { if (n) printf "%s*%d ", last, n; last = $0; n = 0 } { n++ }
 		END { if (n) printf "%s*%d", last, n }'
+}
+
+# A test stream copied into the container OUT's name ends in (.mp4, .mkv,
+# .webm, .ts), as a muxer writes it: IVF files carry times, raw
+# elementary streams none (FFmpeg times them at 25 fps).
+remux_stream() { # FILE OUT
+	_remux_times="-fflags +genpts -r 25"
+	case $1 in *.ivf) _remux_times="" ;; esac
+	# shellcheck disable=SC2086 # options are words
+	ffmpeg -nostdin -v error -y $_remux_times -i "$1" -c copy "$2"
 }
