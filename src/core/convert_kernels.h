@@ -26,6 +26,10 @@ struct v4l2r_convert_kernels {
 	v4l2r_untile_fn untile_4x4;	/* NV12_4L4: 4 bytes x 4 rows */
 	v4l2r_untile_fn untile_8x4;	/* P010_4L4: 4 16-bit samples x 4 rows */
 	v4l2r_unpack_row_fn unpack_nv15_row;
+	/* NV15_4L4 to P010: 4x4 tiles of samples stored one after the
+	 * other, row r of a tile being one NV15 group (5 bytes, so 20 a
+	 * tile); width_bytes counts P010 bytes. */
+	v4l2r_untile_fn unpack_nv15_4l4;
 };
 
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_c;
@@ -49,6 +53,11 @@ void v4l2r_untile_c(uint8_t *dst, size_t dst_stride, const uint8_t *src,
 
 /* The C reference of unpack_nv15_row; the SIMD versions end with it. */
 void v4l2r_unpack_nv15_row(uint8_t *dst, const uint8_t *src, size_t samples);
+/* The C reference of unpack_nv15_4l4; the SIMD versions leave the edges
+ * to it. */
+void v4l2r_unpack_nv15_4l4(uint8_t *dst, size_t dst_stride,
+			   const uint8_t *src, size_t src_stride,
+			   size_t width_bytes, size_t height);
 
 /* Two NV15 groups as the SIMD kernels hold them: a 64-bit lane each, the
  * group's 40 bits at the bottom (8 bytes read from its first byte, so 3
@@ -64,6 +73,16 @@ static inline size_t nv15_simd_pairs(size_t samples)
 	size_t bytes = (samples * 10 + 7) / 8;
 
 	return bytes < 13 ? 0 : (bytes - 13) / 10 + 1;
+}
+
+/* NV15_4L4 tiles of a row of `samples` a SIMD loop may take as two pairs
+ * of rows (rows 0-1 and 2-3, each pair loaded as above): the second load
+ * reads 3 bytes past its tile, so a tile is taken only when whole and
+ * followed by a tile the row uses (rows of tiles are whole in memory). */
+static inline size_t nv15_4l4_simd_tiles(size_t samples)
+{
+	/* every tile the row uses but the last, which may be partial */
+	return samples ? (samples - 1) / 4 : 0;
 }
 
 #endif
