@@ -150,35 +150,21 @@ static void unpack_nv15_row_neon(uint8_t *dst, const uint8_t *src,
 	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
 }
 
-/* Tile by tile, two rows a load (nv15_4l4_simd_tiles); the last tile of a
- * row and the rows below the last whole row of tiles through the C
- * reference. */
+static inline void nv15_two_rows_neon(uint8_t *row0, uint8_t *row1,
+				      const uint8_t *src)
+{
+	uint64x2_t p = nv15_pair_neon(src);
+
+	vst1_u64((uint64_t *)(void *)row0, vget_low_u64(p));
+	vst1_u64((uint64_t *)(void *)row1, vget_high_u64(p));
+}
+
 static void unpack_nv15_4l4_neon(uint8_t *dst, size_t dst_stride,
 				  const uint8_t *src, size_t src_stride,
 				  size_t width_bytes, size_t height)
 {
-	size_t tiles = nv15_4l4_simd_tiles(width_bytes / 2);
-	size_t full_h = height / 4 * 4;
-
-	for (size_t y = 0; y < full_h; y += 4) {
-		const uint8_t *s = src + y * src_stride;
-		uint8_t *d = dst + y * dst_stride;
-
-		for (size_t t = 0; t < tiles; t++, s += 20, d += 8)
-			for (size_t r = 0; r < 4; r += 2) {
-				uint64x2_t p = nv15_pair_neon(s + r * 5);
-
-				vst1_u64((uint64_t *)(void *)(d + r * dst_stride), vget_low_u64(p));
-				vst1_u64((uint64_t *)(void *)(d + (r + 1) * dst_stride),
-					 vget_high_u64(p));
-			}
-	}
-	v4l2r_unpack_nv15_4l4(dst + tiles * 8, dst_stride, src + tiles * 20,
-			      src_stride, width_bytes - tiles * 8, full_h);
-	if (full_h < height)
-		v4l2r_unpack_nv15_4l4(dst + full_h * dst_stride, dst_stride,
-				      src + full_h * src_stride, src_stride,
-				      width_bytes, height - full_h);
+	v4l2r_unpack_nv15_4l4_simd(dst, dst_stride, src, src_stride,
+				   width_bytes, height, nv15_two_rows_neon);
 }
 
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_neon = {

@@ -140,35 +140,21 @@ static void unpack_nv15_row_sse2(uint8_t *dst, const uint8_t *src,
 	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
 }
 
-/* Tile by tile, two rows a load (nv15_4l4_simd_tiles); the last tile of a
- * row and the rows below the last whole row of tiles through the C
- * reference. */
+static inline void nv15_two_rows_sse2(uint8_t *row0, uint8_t *row1,
+				      const uint8_t *src)
+{
+	__m128i p = nv15_pair_sse2(src);
+
+	_mm_storel_epi64((__m128i *)(void *)row0, p);
+	_mm_storel_epi64((__m128i *)(void *)row1, _mm_unpackhi_epi64(p, p));
+}
+
 static void unpack_nv15_4l4_sse2(uint8_t *dst, size_t dst_stride,
 				  const uint8_t *src, size_t src_stride,
 				  size_t width_bytes, size_t height)
 {
-	size_t tiles = nv15_4l4_simd_tiles(width_bytes / 2);
-	size_t full_h = height / 4 * 4;
-
-	for (size_t y = 0; y < full_h; y += 4) {
-		const uint8_t *s = src + y * src_stride;
-		uint8_t *d = dst + y * dst_stride;
-
-		for (size_t t = 0; t < tiles; t++, s += 20, d += 8)
-			for (size_t r = 0; r < 4; r += 2) {
-				__m128i p = nv15_pair_sse2(s + r * 5);
-
-				_mm_storel_epi64((__m128i *)(void *)(d + r * dst_stride), p);
-				_mm_storel_epi64((__m128i *)(void *)(d + (r + 1) * dst_stride),
-						 _mm_unpackhi_epi64(p, p));
-			}
-	}
-	v4l2r_unpack_nv15_4l4(dst + tiles * 8, dst_stride, src + tiles * 20,
-			      src_stride, width_bytes - tiles * 8, full_h);
-	if (full_h < height)
-		v4l2r_unpack_nv15_4l4(dst + full_h * dst_stride, dst_stride,
-				      src + full_h * src_stride, src_stride,
-				      width_bytes, height - full_h);
+	v4l2r_unpack_nv15_4l4_simd(dst, dst_stride, src, src_stride,
+				   width_bytes, height, nv15_two_rows_sse2);
 }
 
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_sse2 = {

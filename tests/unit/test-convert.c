@@ -196,12 +196,13 @@ struct plane_case {
 	struct guarded src, dst_a, dst_b;
 };
 
-static void plane_case_init(struct plane_case *c, size_t width, size_t height,
-			    size_t tw, size_t th)
+/* width: the destination's bytes a row; src_stride with room for it. */
+static void plane_case_alloc(struct plane_case *c, size_t width, size_t height,
+			     size_t src_stride, size_t th)
 {
 	c->width = width;
 	c->height = height;
-	c->src_stride = align(width, tw) + tw * (rnd() % 3);
+	c->src_stride = src_stride;
 	c->dst_stride = width + rnd() % 40;
 	c->src = guarded_alloc(align(height, th) * c->src_stride, 0);
 	fill_random(c->src.data, c->src.size);
@@ -209,6 +210,13 @@ static void plane_case_init(struct plane_case *c, size_t width, size_t height,
 	c->dst_b = guarded_alloc(c->dst_a.size, GUARD);
 	memset(c->dst_a.data, UNTOUCHED, c->dst_a.size);
 	memset(c->dst_b.data, UNTOUCHED, c->dst_b.size);
+}
+
+static void plane_case_init(struct plane_case *c, size_t width, size_t height,
+			    size_t tw, size_t th)
+{
+	plane_case_alloc(c, width, height, align(width, tw) + tw * (rnd() % 3),
+			 th);
 }
 
 static void plane_case_check_and_free(struct plane_case *c, const char *what)
@@ -233,16 +241,8 @@ static void plane_case_check_and_free(struct plane_case *c, const char *what)
 static void plane_case_init_nv15_4l4(struct plane_case *c, size_t samples,
 				     size_t rows)
 {
-	c->width = 2 * samples;
-	c->height = rows;
-	c->src_stride = (samples + 3) / 4 * 5 + 5 * (rnd() % 3);
-	c->dst_stride = c->width + rnd() % 40;
-	c->src = guarded_alloc(align(rows, 4) * c->src_stride, 0);
-	fill_random(c->src.data, c->src.size);
-	c->dst_a = guarded_alloc((rows - 1) * c->dst_stride + c->width, GUARD);
-	c->dst_b = guarded_alloc(c->dst_a.size, GUARD);
-	memset(c->dst_a.data, UNTOUCHED, c->dst_a.size);
-	memset(c->dst_b.data, UNTOUCHED, c->dst_b.size);
+	plane_case_alloc(c, 2 * samples, rows,
+			 (samples + 3) / 4 * 5 + 5 * (rnd() % 3), 4);
 }
 
 /* Edge sizes around the tile sizes, then random ones. */
