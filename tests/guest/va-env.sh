@@ -35,27 +35,15 @@ va_offers() { # PROFILE
 # device, printed; nothing when it is. A 10-bit stream needs its 10-bit
 # profile listed: HEVC Main 10 or VP9 profile 2, which the driver lists only
 # where the device makes a 10-bit format (hantro's P010, not visl);
-# H.264 High 10 never is. AV1 Main is one profile for 8 and 10 bits: a
-# 10-bit stream needs the YUV420_10 RT format in its config (vpu981's
-# NV15_4L4 and P010, not visl's).
+# H.264 High 10 never is.
 va_not_offered() { # CODEC FEATURES
 	case ",$2," in *,10bit,*) ;; *) return 0 ;; esac
 	case $1 in
 	hevc) _vp=VAProfileHEVCMain10 ;;
 	vp9) _vp=VAProfileVP9Profile2 ;;
-	av1)
-		va_av1_10bit || echo "10-bit: VAProfileAV1Profile0 has no YUV420_10 pictures (the device makes no 10-bit AV1 format)"
-		return 0 ;;
 	*) echo "10-bit $1: the driver has no 10-bit $1 profile"; return 0 ;;
 	esac
 	va_offers $_vp || echo "10-bit: $_vp not offered (the device makes no 10-bit format)"
-}
-
-# Whether the driver's AV1 Main config has 10-bit pictures (vainfo -a lists
-# each profile's RT formats).
-va_av1_10bit() {
-	vainfo --display drm --device "$VA_RENDER_NODE" -a 2>/dev/null |
-		awk '/VAProfileAV1Profile0/ { av1 = 1 } av1 && /VA_RT_FORMAT_YUV420_10/ { found = 1 } av1 && /^$/ { av1 = 0 } END { exit !found }'
 }
 
 # The FFmpeg pixel format frames of a stream come back as: P010 for 10-bit.
