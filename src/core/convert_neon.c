@@ -155,8 +155,10 @@ static inline void nv15_two_rows_neon(uint8_t *row0, uint8_t *row1,
 {
 	uint64x2_t p = nv15_pair_neon(src);
 
-	vst1_u64((uint64_t *)(void *)row0, vget_low_u64(p));
-	vst1_u64((uint64_t *)(void *)row1, vget_high_u64(p));
+	/* byte stores: the rows need not be 8-byte aligned (armhf faults
+	 * on a 64-bit store that is not) */
+	vst1_u8(row0, vreinterpret_u8_u64(vget_low_u64(p)));
+	vst1_u8(row1, vreinterpret_u8_u64(vget_high_u64(p)));
 }
 
 static void unpack_nv15_4l4_neon(uint8_t *dst, size_t dst_stride,
