@@ -1,6 +1,7 @@
 /* Sequence controls that carry only a bit depth (see bit_depth.h). Each
  * is valid for the kernel's checks (v4l2-ctrls-core.c) and the drivers'
- * try_ctrl (hantro, rkvdec): 4:2:0, luma and chroma of one depth. */
+ * try_ctrl (hantro, rkvdec, hantro's VPU981 for AV1): 4:2:0, luma and
+ * chroma of one depth. */
 #include "config.h"
 
 #include <string.h>
@@ -55,6 +56,18 @@ bool v4l2r_bit_depth_control(enum v4l2r_codec codec, unsigned depth,
 		ctrl->id = V4L2_CID_STATELESS_VP9_FRAME;
 		ctrl->size = sizeof(p->vp9);
 		break;
+#ifdef V4L2_CID_STATELESS_AV1_SEQUENCE
+	case V4L2R_CODEC_AV1:
+		/* Main (seq_profile 0): 8 or 10 bits, 4:2:0. */
+		p->av1.bit_depth = (uint8_t)depth;
+		p->av1.flags = V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X |
+			       V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y;
+		p->av1.max_frame_width_minus_1 = (uint16_t)(width - 1);
+		p->av1.max_frame_height_minus_1 = (uint16_t)(height - 1);
+		ctrl->id = V4L2_CID_STATELESS_AV1_SEQUENCE;
+		ctrl->size = sizeof(p->av1);
+		break;
+#endif
 	default:
 		return false;
 	}

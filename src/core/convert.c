@@ -94,18 +94,23 @@ static v4l2r_untile_fn pick_plane_fn(const struct v4l2r_format_desc *from,
 {
 	bool same_row = from->row_num == to->row_num &&
 			from->row_den == to->row_den;
+	/* NV15's packing is the one packed one: 4 samples in 5 bytes to
+	 * 16 bits, linear (NV15) or in 4x4 tiles (NV15_4L4). */
+	bool nv15 = from->row_num == 5 && from->row_den == 4 &&
+		    to->row_num == 2 && to->row_den == 1;
 
 	if (from->num_planes != to->num_planes)
 		return NULL;
-	if (from->tile_w)
-		return same_row ? pick_untile(from) : NULL;
+	if (from->tile_w) {
+		if (same_row)
+			return pick_untile(from);
+		return nv15 && from->tile_w == 4 && from->tile_h == 4 ?
+			       v4l2r_convert_kernels_active()->unpack_nv15_4l4 :
+			       NULL;
+	}
 	if (same_row)
 		return copy_rows;
-	/* NV15 is the one packed format: 4 samples in 5 bytes to 16 bits. */
-	if (from->row_num == 5 && from->row_den == 4 && to->row_num == 2 &&
-	    to->row_den == 1)
-		return unpack_nv15_rows;
-	return NULL;
+	return nv15 ? unpack_nv15_rows : NULL;
 }
 
 static bool mem_present(const uint8_t *const *mem, unsigned count)

@@ -56,6 +56,7 @@ const struct v4l2r_convert_kernels v4l2r_convert_kernels_c = {
 	.untile_4x4 = untile_4x4_c,
 	.untile_8x4 = untile_8x4_c,
 	.unpack_nv15_row = v4l2r_unpack_nv15_row,
+	.unpack_nv15_4l4 = v4l2r_unpack_nv15_4l4,
 };
 
 /* Sample i of a group sits in bits 10i..10i+9 of the little-endian
@@ -89,4 +90,23 @@ void v4l2r_unpack_nv15_row(uint8_t *dst, const uint8_t *src, size_t samples)
 	/* A short last group ends in byte 1, 2 or 3: read no further. */
 	if (rest)
 		put_samples(dst, load_le(src, (rest * 10 + 7) / 8), rest);
+}
+
+void v4l2r_unpack_nv15_4l4(uint8_t *dst, size_t dst_stride,
+			   const uint8_t *src, size_t src_stride,
+			   size_t width_bytes, size_t height)
+{
+	size_t samples = width_bytes / 2, tiles = samples / 4, rest = samples % 4;
+
+	for (size_t y = 0; y < height; y++) {
+		const uint8_t *s = src + (y / 4) * src_stride * 4 + (y % 4) * 5;
+		uint8_t *d = dst + y * dst_stride;
+
+		for (size_t t = 0; t < tiles; t++)
+			put_samples(d + 8 * t, load_le(s + 20 * t, 5), 4);
+		if (rest)
+			put_samples(d + 8 * tiles,
+				    load_le(s + 20 * tiles, (rest * 10 + 7) / 8),
+				    rest);
+	}
 }

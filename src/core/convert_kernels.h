@@ -26,6 +26,10 @@ struct v4l2r_convert_kernels {
 	v4l2r_untile_fn untile_4x4;	/* NV12_4L4: 4 bytes x 4 rows */
 	v4l2r_untile_fn untile_8x4;	/* P010_4L4: 4 16-bit samples x 4 rows */
 	v4l2r_unpack_row_fn unpack_nv15_row;
+	/* NV15_4L4 to P010: 4x4 tiles of samples stored one after the
+	 * other, row r of a tile being one NV15 group (5 bytes, so 20 a
+	 * tile); width_bytes counts P010 bytes. */
+	v4l2r_untile_fn unpack_nv15_4l4;
 };
 
 extern const struct v4l2r_convert_kernels v4l2r_convert_kernels_c;
@@ -49,6 +53,11 @@ void v4l2r_untile_c(uint8_t *dst, size_t dst_stride, const uint8_t *src,
 
 /* The C reference of unpack_nv15_row; the SIMD versions end with it. */
 void v4l2r_unpack_nv15_row(uint8_t *dst, const uint8_t *src, size_t samples);
+/* The C reference of unpack_nv15_4l4; the SIMD versions leave the edges
+ * to it. */
+void v4l2r_unpack_nv15_4l4(uint8_t *dst, size_t dst_stride,
+			   const uint8_t *src, size_t src_stride,
+			   size_t width_bytes, size_t height);
 
 /* Two NV15 groups as the SIMD kernels hold them: a 64-bit lane each, the
  * group's 40 bits at the bottom (8 bytes read from its first byte, so 3
@@ -64,6 +73,43 @@ static inline size_t nv15_simd_pairs(size_t samples)
 	size_t bytes = (samples * 10 + 7) / 8;
 
 	return bytes < 13 ? 0 : (bytes - 13) / 10 + 1;
+}
+
+/* Unpacks the NV15 groups at src and src + 5 (two rows of an NV15_4L4
+ * tile, loaded as above) into 8 P010 bytes at row0 and at row1. */
+typedef void (*v4l2r_nv15_two_rows_fn)(uint8_t *row0, uint8_t *row1,
+				       const uint8_t *src);
+
+/* The SIMD unpack_nv15_4l4 kernels, given their two_rows: tile by tile,
+ * rows 0-1 and 2-3 a load each. The second load reads 3 bytes past its
+ * tile, so a tile is taken only when whole and followed by a tile the row
+ * uses (rows of tiles are whole in memory); the last tile of each row and
+ * the rows below the last whole row of tiles go through the C reference.
+ * Inlined, so that two_rows is too. */
+static inline __attribute__((always_inline)) void
+v4l2r_unpack_nv15_4l4_simd(uint8_t *dst, size_t dst_stride, const uint8_t *src,
+			   size_t src_stride, size_t width_bytes, size_t height,
+			   v4l2r_nv15_two_rows_fn two_rows)
+{
+	size_t samples = width_bytes / 2;
+	size_t tiles = samples ? (samples - 1) / 4 : 0;
+	size_t full_h = height / 4 * 4;
+
+	for (size_t y = 0; y < full_h; y += 4) {
+		const uint8_t *s = src + y * src_stride;
+		uint8_t *d = dst + y * dst_stride;
+
+		for (size_t t = 0; t < tiles; t++, s += 20, d += 8) {
+			two_rows(d, d + dst_stride, s);
+			two_rows(d + 2 * dst_stride, d + 3 * dst_stride, s + 10);
+		}
+	}
+	v4l2r_unpack_nv15_4l4(dst + tiles * 8, dst_stride, src + tiles * 20,
+			      src_stride, width_bytes - tiles * 8, full_h);
+	if (full_h < height)
+		v4l2r_unpack_nv15_4l4(dst + full_h * dst_stride, dst_stride,
+				      src + full_h * src_stride, src_stride,
+				      width_bytes, height - full_h);
 }
 
 #endif

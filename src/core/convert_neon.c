@@ -150,11 +150,31 @@ static void unpack_nv15_row_neon(uint8_t *dst, const uint8_t *src,
 	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
 }
 
+static inline void nv15_two_rows_neon(uint8_t *row0, uint8_t *row1,
+				      const uint8_t *src)
+{
+	uint64x2_t p = nv15_pair_neon(src);
+
+	/* byte stores: the rows need not be 8-byte aligned (armhf faults
+	 * on a 64-bit store that is not) */
+	vst1_u8(row0, vreinterpret_u8_u64(vget_low_u64(p)));
+	vst1_u8(row1, vreinterpret_u8_u64(vget_high_u64(p)));
+}
+
+static void unpack_nv15_4l4_neon(uint8_t *dst, size_t dst_stride,
+				  const uint8_t *src, size_t src_stride,
+				  size_t width_bytes, size_t height)
+{
+	v4l2r_unpack_nv15_4l4_simd(dst, dst_stride, src, src_stride,
+				   width_bytes, height, nv15_two_rows_neon);
+}
+
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_neon = {
 	.name = "neon",
 	.untile_32x32 = untile_32x32_neon,
 	.untile_4x4 = untile_4x4_neon,
 	.untile_8x4 = untile_8x4_neon,
 	.unpack_nv15_row = unpack_nv15_row_neon,
+	.unpack_nv15_4l4 = unpack_nv15_4l4_neon,
 };
 #endif

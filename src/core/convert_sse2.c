@@ -140,11 +140,29 @@ static void unpack_nv15_row_sse2(uint8_t *dst, const uint8_t *src,
 	v4l2r_unpack_nv15_row(dst, src, samples - pairs * 8);
 }
 
+static inline void nv15_two_rows_sse2(uint8_t *row0, uint8_t *row1,
+				      const uint8_t *src)
+{
+	__m128i p = nv15_pair_sse2(src);
+
+	_mm_storel_epi64((__m128i *)(void *)row0, p);
+	_mm_storel_epi64((__m128i *)(void *)row1, _mm_unpackhi_epi64(p, p));
+}
+
+static void unpack_nv15_4l4_sse2(uint8_t *dst, size_t dst_stride,
+				  const uint8_t *src, size_t src_stride,
+				  size_t width_bytes, size_t height)
+{
+	v4l2r_unpack_nv15_4l4_simd(dst, dst_stride, src, src_stride,
+				   width_bytes, height, nv15_two_rows_sse2);
+}
+
 const struct v4l2r_convert_kernels v4l2r_convert_kernels_sse2 = {
 	.name = "sse2",
 	.untile_32x32 = untile_32x32_sse2,
 	.untile_4x4 = untile_4x4_sse2,
 	.untile_8x4 = untile_8x4_sse2,
 	.unpack_nv15_row = unpack_nv15_row_sse2,
+	.unpack_nv15_4l4 = unpack_nv15_4l4_sse2,
 };
 #endif

@@ -11,6 +11,10 @@
 #ifndef V4L2_PIX_FMT_NV15
 #define V4L2_PIX_FMT_NV15 v4l2_fourcc('N', 'V', '1', '5')
 #endif
+/* NV15's packing in 4x4 tiles (Hantro VPU981), in the headers since 6.5. */
+#ifndef V4L2_PIX_FMT_NV15_4L4
+#define V4L2_PIX_FMT_NV15_4L4 v4l2_fourcc('V', 'T', '1', '5')
+#endif
 
 /* The core links neither libva nor libdrm, so their numbers are spelled out
  * here. Both are plain little-endian fourcc codes (VA_FOURCC() in <va/va.h>,
@@ -99,6 +103,17 @@ static const struct v4l2r_format_desc formats[] = {
 		.bit_depth = 10, .row_num = 5, .row_den = 4,
 		.va_rt_format = VA_RT_FORMAT_YUV420_10, NV12_LIKE,
 		.mem_planes = 1, .linear_fourcc = V4L2_PIX_FMT_P010,
+	}, {
+		/* Hantro VPU981: NV15's groups in 4x4 tiles, each tile row
+		 * one group; as for NV12_4L4, no DRM modifier describes
+		 * the tiles. */
+		.v4l2_fourcc = V4L2_PIX_FMT_NV15_4L4, .name = "NV15_4L4",
+		.drm_fourcc = DRM_FORMAT_NV15,
+		.drm_modifier = DRM_FORMAT_MOD_INVALID,
+		.bit_depth = 10, .row_num = 5, .row_den = 4,
+		.va_rt_format = VA_RT_FORMAT_YUV420_10, NV12_LIKE,
+		.mem_planes = 1, .tile_w = 4, .tile_h = 4,
+		.linear_fourcc = V4L2_PIX_FMT_P010,
 	},
 };
 

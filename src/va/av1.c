@@ -1,4 +1,4 @@
-/* AV1 Main (profile 0), 8 bits: VA picture and slice (tile) buffers to the
+/* AV1 Main (profile 0), 8 and 10 bits: VA picture and slice (tile) buffers to the
  * stateless AV1 sequence, frame and tile group entry controls.
  *
  * AV1 decoding is frame based: one request per frame, its OUTPUT buffer
@@ -35,9 +35,10 @@
  * behind the buffer's timestamp: the frame decodes into the render target
  * as any other, and picture.c copies the picture into the display surface
  * once it is complete (display_surface below; docs/va-driver.md).
- * 10-bit (bit_depth_idx != 0) is refused: the driver has 10-bit surfaces
- * (HEVC Main 10, VP9 profile 2), but no AV1 10-bit profile is offered nor
- * probed yet, and no device shape here decodes AV1 at all. */
+ * Bit depth: Main is 8 or 10 bits in one VA profile, so the context's RT
+ * format (the config's, or its first surface's: config.c) says which;
+ * a frame of the other depth is refused, as the device would write it
+ * into pictures of the wrong format. */
 #include <string.h>
 
 #include <linux/videodev2.h>
@@ -112,14 +113,26 @@ static bool in_range(int v, int lo, int hi)
 	return v >= lo && v <= hi;
 }
 
-static VAStatus check_sequence(const VADecPictureParameterBufferAV1 *pp)
+static unsigned av1_bit_depth(const VADecPictureParameterBufferAV1 *pp)
+{
+	return pp->bit_depth_idx ? 10 : 8;
+}
+
+static VAStatus check_sequence(const VADecPictureParameterBufferAV1 *pp,
+			       unsigned context_depth)
 {
 	if (pp->profile != 0)
 		return BAD("av1: profile = %u (only Main, 0, is decoded)",
 			   pp->profile);
-	if (pp->bit_depth_idx != 0)
-		return BAD("av1: bit_depth_idx = %u (only 8 bits, 0, is "
-			   "decoded: no 10-bit surfaces yet)", pp->bit_depth_idx);
+	if (pp->bit_depth_idx > 1)
+		return BAD("av1: bit_depth_idx = %u (Main is 8 or 10 bits, 0 "
+			   "or 1)", pp->bit_depth_idx);
+	if (av1_bit_depth(pp) != context_depth) {
+		v4l2r_err("av1: bit_depth_idx = %u (%u bits), but the "
+			  "context's pictures have %u bits", pp->bit_depth_idx,
+			  av1_bit_depth(pp), context_depth);
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
+	}
 	if (!pp->seq_info_fields.fields.mono_chrome &&
 	    (!pp->seq_info_fields.fields.subsampling_x ||
 	     !pp->seq_info_fields.fields.subsampling_y))
@@ -489,7 +502,7 @@ static void fill_sequence(struct av1_state *st,
 	s->seq_profile = pp->profile;
 	s->order_hint_bits = pp->seq_info_fields.fields.enable_order_hint ?
 		pp->order_hint_bits_minus_1 + 1 : 0;
-	s->bit_depth = 8;
+	s->bit_depth = (uint8_t)av1_bit_depth(pp);
 	s->max_frame_width_minus_1 = st->max_width_minus_1;
 	s->max_frame_height_minus_1 = st->max_height_minus_1;
 	st->send_sequence = !st->sequence_sent ||
@@ -911,7 +924,7 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 	memset(&st->frame, 0, sizeof(st->frame));
 	st->n_tiles = st->n_groups = 0;
 	st->data_size = 0;
-	if ((ret = check_sequence(pp)) || (ret = check_frame(pp)) ||
+	if ((ret = check_sequence(pp, in->bit_depth)) || (ret = check_frame(pp)) ||
 	    (ret = check_segmentation(&pp->seg_info)) ||
 	    (ret = check_film_grain(pp)))
 		return ret;

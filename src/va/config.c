@@ -55,6 +55,7 @@ unsigned va_profile_rt_formats(VAProfile profile)
 {
 	switch (profile) {
 	case VAProfileHEVCMain10:	/* 8 or 10 bits (A.3.3) */
+	case VAProfileAV1Profile0:	/* Main: 8 or 10 bits (A.2) */
 		return VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10;
 	case VAProfileVP9Profile2:	/* 10 (or 12) bits only */
 		return VA_RT_FORMAT_YUV420_10;
@@ -67,8 +68,12 @@ unsigned va_profile_default_rt_format(VAProfile profile)
 {
 	unsigned rt = va_profile_rt_formats(profile);
 
-	/* A client that names no RT format (FFmpeg) wants the profile's
-	 * deepest pictures. */
+	/* AV1 has one profile for both depths: a client that names no RT
+	 * format (FFmpeg) says it with its surfaces (va_context_prepare).
+	 * Elsewhere such a client wants the profile's deepest pictures (FFmpeg
+	 * picks HEVC Main for 8-bit streams). */
+	if (profile == VAProfileAV1Profile0)
+		return rt;
 	return rt & VA_RT_FORMAT_YUV420_10 ? VA_RT_FORMAT_YUV420_10 : rt;
 }
 
@@ -165,7 +170,7 @@ VAStatus va_CreateConfig(VADriverContextP ctx, VAProfile profile,
 		return VA_STATUS_ERROR_UNSUPPORTED_ENTRYPOINT;
 	}
 	unsigned supported = va_entry_rt_formats(drv, e);
-	unsigned rt = va_profile_default_rt_format(profile);
+	unsigned rt = va_profile_default_rt_format(profile) & supported;
 	for (int i = 0; i < n; i++) {
 		if (attribs[i].type == VAConfigAttribRTFormat) {
 			unsigned asked = attribs[i].value & supported;
@@ -176,7 +181,9 @@ VAStatus va_CreateConfig(VADriverContextP ctx, VAProfile profile,
 				return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 			}
 			/* Several asked: the profile's default among them. */
-			if (!(asked & rt))
+			if (asked & rt)
+				rt &= asked;
+			else
 				rt = asked & VA_RT_FORMAT_YUV420 ?
 					     VA_RT_FORMAT_YUV420 : asked;
 		} else if (attribs[i].type == VAConfigAttribDecSliceMode) {

@@ -162,8 +162,6 @@ static VAStatus open_device(struct va_driver *drv, struct va_context *c)
 					    &c->mode);
 	if (ret < 0)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
-	if (set_bit_depth(drv, c) < 0)
-		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	return VA_STATUS_SUCCESS;
 }
 
@@ -199,6 +197,9 @@ static VAStatus setup_capture(struct va_driver *drv, struct va_context *c,
 	uint32_t fourccs[V4L2R_MAX_CAPTURE_FORMATS];
 	int ret;
 
+	/* Here, not at open: the RT format may come with the first surface. */
+	if (set_bit_depth(drv, c) < 0)
+		return VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT;
 	int n = v4l2r_session_capture_formats(c->session, fourccs,
 					      V4L2R_MAX_CAPTURE_FORMATS);
 	unsigned count = n < 0 ? 0 : (unsigned)n;
@@ -255,7 +256,8 @@ static VAStatus setup_capture(struct va_driver *drv, struct va_context *c,
 	return VA_STATUS_SUCCESS;
 }
 
-VAStatus va_context_prepare(struct va_context *c, uint32_t want)
+VAStatus va_context_prepare(struct va_context *c, uint32_t want,
+			    unsigned rt_format)
 {
 	/* First: a failed setup may have set the layout before the buffers
 	 * failed. */
@@ -263,6 +265,8 @@ VAStatus va_context_prepare(struct va_context *c, uint32_t want)
 		return VA_STATUS_ERROR_OPERATION_FAILED;
 	if (c->layout.desc)
 		return VA_STATUS_SUCCESS;
+	if (c->config.rt_format & rt_format)
+		c->config.rt_format &= rt_format;
 	VAStatus st = setup_capture(c->drv, c, c->deferred_capture, want);
 	/* A failure here is the device's, not the surface's: do not try
 	 * again for every surface. */
@@ -360,6 +364,7 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 	 * the capture format is chosen to match the first one. Targets of
 	 * other formats are converted on readback. */
 	uint32_t want = 0;
+	unsigned want_rt = 0;
 	for (int i = 0; cfg && i < n_targets; i++) {
 		struct va_surface *s = va_heap_get(&drv->surfaces, targets[i]);
 		/* A target of the other bit depth is refused before the
@@ -374,6 +379,8 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 		}
 		if (!want)
 			want = s->fourcc;
+		if (!want_rt)
+			want_rt = s->rt_format;
 	}
 	pthread_mutex_unlock(&drv->lock);
 	if (!cfg) {
@@ -393,7 +400,7 @@ VAStatus va_CreateContext(VADriverContextP ctx, VAConfigID config, int width,
 	 * context): its pixel format is then honoured. */
 	c->deferred_capture = n_capture;
 	if (st == VA_STATUS_SUCCESS && n_targets)
-		st = va_context_prepare(c, want);
+		st = va_context_prepare(c, want, want_rt);
 	if (st != VA_STATUS_SUCCESS) {
 		context_free(c);
 		return st;

@@ -243,9 +243,10 @@ uint32_t va_fourcc_of_capture(uint32_t v4l2_fourcc);
  * only capture formats the driver can use; 0: none, the codec cannot be
  * offered. */
 unsigned va_rt_formats(const struct v4l2r_codec_caps *cc);
-/* RT formats a profile's streams decode into (HEVC Main 10: YUV420 and
- * YUV420_10; VP9 profile 2: YUV420_10; others YUV420), and the one a
- * config has when the client names none (the deepest). */
+/* RT formats a profile's streams decode into (HEVC Main 10 and AV1 Main:
+ * YUV420 and YUV420_10; VP9 profile 2: YUV420_10; others YUV420), and
+ * those a config has when the client names none (the deepest; AV1 both,
+ * its first surface deciding). */
 unsigned va_profile_rt_formats(VAProfile profile);
 unsigned va_profile_default_rt_format(VAProfile profile);
 /* RT formats a config of profile entry e may have: those of its profile
@@ -331,8 +332,11 @@ VAStatus va_DestroyContext(VADriverContextP ctx, VAContextID id);
 void va_context_ref(struct va_context *c);
 void va_context_unref(struct va_driver *drv, struct va_context *c);
 /* Chooses the capture format (want: a VA fourcc to honour, 0: any) and
- * allocates the buffers, when not done yet (drv->lock held). */
-VAStatus va_context_prepare(struct va_context *c, uint32_t want);
+ * allocates the buffers, when not done yet (drv->lock held). A context
+ * whose config left the RT format open (AV1 Main, no RT format asked)
+ * takes rt_format, its first surface's. */
+VAStatus va_context_prepare(struct va_context *c, uint32_t want,
+			    unsigned rt_format);
 /* A probe context with one picture buffer for a surface that has no
  * context to live in (drv->lock held); NULL when no device makes it. */
 struct va_context *va_context_new_probe(struct va_driver *drv,

@@ -97,7 +97,7 @@ VAStatus va_surface_bind(struct va_driver *drv, struct va_surface *surf,
 		return st;
 	/* The first surface of a context created without render targets
 	 * chooses its capture format. */
-	st = va_context_prepare(c, surf->fourcc);
+	st = va_context_prepare(c, surf->fourcc, surf->rt_format);
 	if (st != VA_STATUS_SUCCESS)
 		return st;
 	/* The context's picture buffers are of its size: a larger surface

@@ -12,7 +12,7 @@
 # module cannot be unloaded (a file handle is still open) or loaded, or its
 # nodes do not appear. Outside the guest (no $V4L2R_VM_MODULES) it fails too.
 
-VISL_PERSONALITIES="visl cedrus cedrus-a20 hantro rkvdec"
+VISL_PERSONALITIES="visl cedrus cedrus-a20 hantro rkvdec vpu981"
 
 visl_personality() {
 	cat /sys/module/visl/parameters/personality 2>/dev/null

@@ -1,7 +1,7 @@
 /* Hostile input through the real VA driver (issue 13 item 6): for every
  * codec and bit depth the device decodes (HEVC Main 10 and VP9 profile 2
- * where the device makes 10-bit pictures: the hantro shape; a SKIP on
- * plain visl), a valid picture first (the parameter buffers of
+ * where the device makes 10-bit pictures: the hantro shape; 10-bit AV1
+ * Main, av1-10, on vpu981; a SKIP on plain visl), a valid picture first (the parameter buffers of
  * tests/unit/va-fixtures.c, slice data the driver's own slice header
  * readers accept: visl checks controls, not the bitstream), then each
  * parameter the driver reads set out of range, one case per line:
@@ -356,8 +356,8 @@ static bool build_vp9p2(struct run *r, struct va_pic *p, enum kind k,
 
 /* ---- AV1 ---- */
 
-static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
-		      VASurfaceID target)
+static bool av1_pic(struct run *r, struct va_pic *p, enum kind k,
+		    VASurfaceID target, uint8_t bit_depth_idx)
 {
 	VADecPictureParameterBufferAV1 pp;
 	VASliceParameterBufferAV1 sp;
@@ -368,6 +368,7 @@ static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
 		av1_fx_key_frame(&pp, target);
 	else
 		av1_fx_inter_frame(&pp, target, r->s[REF]);
+	pp.bit_depth_idx = bit_depth_idx;
 	for (size_t i = 0; i < sizeof(data); i++)
 		data[i] = (uint8_t)(i * 7 + 3);
 	memset(&sp, 0, sizeof(sp));
@@ -376,6 +377,19 @@ static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
 	return va_pic_add(p, VAPictureParameterBufferType, sizeof(pp), 1, &pp) &&
 	       va_pic_add(p, VASliceParameterBufferType, sizeof(sp), 1, &sp) &&
 	       va_pic_add(p, VASliceDataBufferType, sizeof(data), 1, data);
+}
+
+static bool build_av1(struct run *r, struct va_pic *p, enum kind k,
+		      VASurfaceID target)
+{
+	return av1_pic(r, p, k, target, 0);
+}
+
+/* The same frames at 10 bits (Main's bit_depth_idx 1). */
+static bool build_av1_10(struct run *r, struct va_pic *p, enum kind k,
+			 VASurfaceID target)
+{
+	return av1_pic(r, p, k, target, 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -951,7 +965,8 @@ SPOIL(a_ref_foreign, AV1PP; pp->ref_frame_map[6] = r->foreign)
 
 static const struct hcase av1_cases[] = {
 	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
-	{ "bit_depth_idx-1", KEY, a_depth, "bit_depth_idx", REFUSE, TGT_NORMAL },
+	{ "bit_depth_idx-1", KEY, a_depth, "bit_depth_idx", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
 	{ "profile-1", KEY, a_profile, "profile", REFUSE, TGT_NORMAL },
 	{ "subsampling_x-0", KEY, a_mono444, "subsampling_x", REFUSE, TGT_NORMAL },
 	{ "frame_width_minus1-larger-than-context", KEY, a_width_ctx, "frame_width", REFUSE, TGT_NORMAL },
@@ -999,6 +1014,24 @@ static const struct hcase av1_cases[] = {
 	{ "ref_frame_map-of-another-context", INTER, a_ref_foreign, "ref_frame_map[6]", REFUSE, TGT_NORMAL },
 };
 
+SPOIL(a10_depth8, AV1PP; pp->bit_depth_idx = 0)
+SPOIL(a10_depth12, AV1PP; pp->bit_depth_idx = 2)
+SPOIL(a10_ref_8bit, AV1PP; pp->ref_frame_map[6] = r->other_depth)
+
+static const struct hcase av1_10_cases[] = {
+	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
+	{ "bit_depth_idx-0-in-10-bit-context", KEY, a10_depth8, "bit_depth_idx = 0", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
+	/* 12 bits is Professional's (seq_profile 2), not Main's */
+	{ "bit_depth_idx-2", KEY, a10_depth12, "bit_depth_idx = 2", REFUSE, TGT_NORMAL,
+	  VA_STATUS_ERROR_INVALID_PARAMETER },
+	/* an 8-bit picture of an 8-bit context: as any surface of another
+	 * context, no picture of this one */
+	{ "reference-8-bit-of-another-context", INTER, a10_ref_8bit, "ref_frame_map[6]", REFUSE, TGT_NORMAL,
+	  0, true },
+	{ "ref_frame_map-no-surface", INTER, a_ref_none, "ref_frame_map[1]", REFUSE, TGT_NORMAL },
+};
+
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void av1_grain_display(struct run *r);
@@ -1024,6 +1057,9 @@ static const struct codec codecs[] = {
 	  VA_RT_FORMAT_YUV420_10, "vp9" },
 	{ "av1", VAProfileAV1Profile0, 320, 240, NULL, build_av1,
 	  av1_cases, N(av1_cases), false, false, 0, NULL, av1_grain_display },
+	{ "av1-10", VAProfileAV1Profile0, 320, 240, NULL, build_av1_10,
+	  av1_10_cases, N(av1_10_cases), false, false,
+	  VA_RT_FORMAT_YUV420_10, "av1" },
 };
 #pragma GCC diagnostic pop
 
@@ -1110,6 +1146,17 @@ static bool offered(VADisplay dpy, VAProfile profile)
 	return false;
 }
 
+/* Whether profile's configs have pictures of RT format rt (AV1 Main has 8
+ * and 10 bits in one profile: the device decides). */
+static bool rt_offered(VADisplay dpy, VAProfile profile, unsigned rt)
+{
+	VAConfigAttrib a = { .type = VAConfigAttribRTFormat };
+
+	return vaGetConfigAttributes(dpy, profile, VAEntrypointVLD, &a, 1) ==
+		       VA_STATUS_SUCCESS &&
+	       a.value != VA_ATTRIB_NOT_SUPPORTED && (a.value & rt);
+}
+
 /* A config of profile, its RT format named (FFmpeg names none: the
  * driver's default for the profile is its deepest, the same). */
 static VAStatus config_of(struct run *r, const struct codec *c, VAConfigID *cfg)
@@ -1169,7 +1216,8 @@ static VAStatus make_context(struct run *r)
 	/* A picture of the other bit depth, where its profile is offered. */
 	const struct codec *o = r->c->other_depth ?
 		codec_named(r->c->other_depth) : NULL;
-	if (!o || !offered(r->dpy, o->profile))
+	if (!o || !offered(r->dpy, o->profile) ||
+	    !rt_offered(r->dpy, o->profile, rt_of(o)))
 		return VA_STATUS_SUCCESS;
 	if ((st = config_of(r, o, &r->cfg3)))
 		return st;
@@ -1555,6 +1603,13 @@ static void run_codec(const struct codec *c, const char *h264_dir,
 	if (!offered(r.dpy, c->profile)) {
 		report_skip(name, "the driver does not offer %s here",
 			    vaProfileStr(c->profile));
+		close_run(&r);
+		return;
+	}
+	if (!rt_offered(r.dpy, c->profile, rt_of(c))) {
+		report_skip(name, "the driver offers %s without %s pictures here",
+			    vaProfileStr(c->profile),
+			    rt_of(c) == VA_RT_FORMAT_YUV420_10 ? "10-bit" : "8-bit");
 		close_run(&r);
 		return;
 	}

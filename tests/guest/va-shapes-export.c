@@ -366,8 +366,11 @@ static bool decode_and_check(const char *path, uint64_t modifier)
 		fprintf(stderr, "cannot open %s\n", path);
 		return false;
 	}
-	const AVCodec *codec =
-		avcodec_find_decoder(fmt->streams[idx]->codecpar->codec_id);
+	/* AV1 by name: FFmpeg prefers libdav1d, which has no hwaccel. */
+	enum AVCodecID id = fmt->streams[idx]->codecpar->codec_id;
+	const AVCodec *codec = id == AV_CODEC_ID_AV1 ?
+				       avcodec_find_decoder_by_name("av1") :
+				       avcodec_find_decoder(id);
 	avctx = codec ? avcodec_alloc_context3(codec) : NULL;
 	if (!avctx ||
 	    avcodec_parameters_to_context(avctx, fmt->streams[idx]->codecpar) < 0)

@@ -4,10 +4,10 @@
  *
  *   visl-shapes layouts CODEC [OUT [WIDTHxHEIGHT]]
  *	Decodes one picture into every CAPTURE format the device offers for
- *	CODEC (mpeg2, h264, hevc, vp8, vp9), 8-bit ones and, after a 10-bit
- *	SPS/frame header, 10-bit ones; turns each into a linear picture with
- *	the core's untilers/unpackers and compares it with the first linear
- *	8-bit one (10-bit samples: the 8-bit ones shifted left by two). OUT
+ *	CODEC (mpeg2, h264, hevc, vp8, vp9, av1), 8-bit ones and, after a
+ *	10-bit sequence control (the core's, bit_depth.h), 10-bit ones;
+ *	turns each into a linear picture with the core's untilers/unpackers
+ *	and compares it with the first linear 8-bit one (10-bit samples: the 8-bit ones shifted left by two). OUT
  *	gets that reference picture, linear NV12 (WIDTHxHEIGHT), so that a
  *	script can compare personalities.
  *   visl-shapes slices
@@ -34,6 +34,7 @@
 
 #include <linux/videodev2.h>
 
+#include "v4l2r/bit_depth.h"
 #include "v4l2r/discovery.h"
 #include "v4l2r/format.h"
 #include "v4l2r/log.h"
@@ -82,14 +83,16 @@ static const char *fcc(uint32_t f, char buf[8])
 struct codec {
 	const char *name;
 	uint32_t fourcc;
+	enum v4l2r_codec id;
 };
 
 static const struct codec codecs[] = {
-	{ "mpeg2", V4L2_PIX_FMT_MPEG2_SLICE },
-	{ "h264", V4L2_PIX_FMT_H264_SLICE },
-	{ "hevc", V4L2_PIX_FMT_HEVC_SLICE },
-	{ "vp8", V4L2_PIX_FMT_VP8_FRAME },
-	{ "vp9", V4L2_PIX_FMT_VP9_FRAME },
+	{ "mpeg2", V4L2_PIX_FMT_MPEG2_SLICE, V4L2R_CODEC_MPEG2 },
+	{ "h264", V4L2_PIX_FMT_H264_SLICE, V4L2R_CODEC_H264 },
+	{ "hevc", V4L2_PIX_FMT_HEVC_SLICE, V4L2R_CODEC_HEVC },
+	{ "vp8", V4L2_PIX_FMT_VP8_FRAME, V4L2R_CODEC_VP8 },
+	{ "vp9", V4L2_PIX_FMT_VP9_FRAME, V4L2R_CODEC_VP9 },
+	{ "av1", V4L2_PIX_FMT_AV1_FRAME, V4L2R_CODEC_AV1 },
 };
 
 static const struct codec *codec_by_name(const char *name)
@@ -100,56 +103,24 @@ static const struct codec *codec_by_name(const char *name)
 	return NULL;
 }
 
-/* A header saying the stream is 10-bit, which makes Hantro (HEVC, VP9) and
- * rkvdec (H.264) offer their 10-bit CAPTURE formats. */
+/* The core's sequence control saying the stream is 10-bit (as the probe
+ * sends it), which makes Hantro (HEVC, VP9; AV1 on vpu981) and rkvdec
+ * (H.264) offer their 10-bit CAPTURE formats; false when the codec has
+ * none. */
+static bool ten_bit_control(const struct codec *c,
+			    union v4l2r_bit_depth_payload *p,
+			    struct v4l2_ext_control *ctrl)
+{
+	return v4l2r_bit_depth_control(c->id, 10, WIDTH, HEIGHT, p, ctrl);
+}
+
 static int set_10bit(struct v4l2r_session *s, const struct codec *c)
 {
-	static struct v4l2_ctrl_h264_sps h264;
-	static struct v4l2_ctrl_hevc_sps hevc;
-	static struct v4l2_ctrl_vp9_frame vp9;
-	struct v4l2_ext_control ctrl = { 0 };
+	union v4l2r_bit_depth_payload p;
+	struct v4l2_ext_control ctrl;
 
-	switch (c->fourcc) {
-	case V4L2_PIX_FMT_H264_SLICE:
-		memset(&h264, 0, sizeof(h264));
-		h264.profile_idc = 110;	/* High 10 */
-		h264.chroma_format_idc = 1;
-		h264.bit_depth_luma_minus8 = 2;
-		h264.bit_depth_chroma_minus8 = 2;
-		h264.pic_width_in_mbs_minus1 = WIDTH / 16 - 1;
-		h264.pic_height_in_map_units_minus1 = HEIGHT / 16 - 1;
-		h264.flags = V4L2_H264_SPS_FLAG_FRAME_MBS_ONLY;
-		ctrl = (struct v4l2_ext_control){ .id = V4L2_CID_STATELESS_H264_SPS,
-			.size = sizeof(h264), .ptr = &h264 };
-		break;
-	case V4L2_PIX_FMT_HEVC_SLICE:
-		memset(&hevc, 0, sizeof(hevc));
-		hevc.pic_width_in_luma_samples = WIDTH;
-		hevc.pic_height_in_luma_samples = HEIGHT;
-		hevc.bit_depth_luma_minus8 = 2;
-		hevc.bit_depth_chroma_minus8 = 2;
-		hevc.chroma_format_idc = 1;
-		hevc.log2_max_pic_order_cnt_lsb_minus4 = 4;
-		hevc.sps_max_dec_pic_buffering_minus1 = 4;
-		hevc.log2_min_luma_coding_block_size_minus3 = 0;
-		hevc.log2_diff_max_min_luma_coding_block_size = 3;
-		ctrl = (struct v4l2_ext_control){ .id = V4L2_CID_STATELESS_HEVC_SPS,
-			.size = sizeof(hevc), .ptr = &hevc };
-		break;
-	case V4L2_PIX_FMT_VP9_FRAME:
-		memset(&vp9, 0, sizeof(vp9));
-		vp9.bit_depth = 10;
-		vp9.profile = 2;
-		vp9.frame_width_minus_1 = WIDTH - 1;
-		vp9.frame_height_minus_1 = HEIGHT - 1;
-		vp9.flags = V4L2_VP9_FRAME_FLAG_KEY_FRAME | V4L2_VP9_FRAME_FLAG_SHOW_FRAME |
-			    V4L2_VP9_FRAME_FLAG_X_SUBSAMPLING | V4L2_VP9_FRAME_FLAG_Y_SUBSAMPLING;
-		ctrl = (struct v4l2_ext_control){ .id = V4L2_CID_STATELESS_VP9_FRAME,
-			.size = sizeof(vp9), .ptr = &vp9 };
-		break;
-	default:
+	if (!ten_bit_control(c, &p, &ctrl))
 		return -ENOTSUP;
-	}
 	return v4l2r_session_set_controls(s, &ctrl, 1);
 }
 
@@ -311,9 +282,10 @@ static int cmd_layouts(const struct codec *c, const char *out_path)
 			report(name, 2, "the device does not decode %s", c->name);
 			continue;
 		}
-		if (ten && c->fourcc != V4L2_PIX_FMT_H264_SLICE &&
-		    c->fourcc != V4L2_PIX_FMT_HEVC_SLICE &&
-		    c->fourcc != V4L2_PIX_FMT_VP9_FRAME) {
+		union v4l2r_bit_depth_payload payload;
+		struct v4l2_ext_control ctrl;
+
+		if (ten && !ten_bit_control(c, &payload, &ctrl)) {
 			report(name, 2, "%s has no 10-bit profile here", c->name);
 			continue;
 		}

@@ -264,13 +264,23 @@ START_TEST(bit_depth_controls)
 		ASSERT_SPS_DEPTH(p.h264, depth);
 		ck_assert_uint_eq(p.h264.pic_width_in_mbs_minus1, 19);
 		ck_assert_uint_eq(p.h264.pic_height_in_map_units_minus1, 14);
+#ifdef V4L2_CID_STATELESS_AV1_SEQUENCE
+		/* Main (seq_profile 0), 4:2:0: what VPU981's try_ctrl takes */
+		make_control(V4L2R_CODEC_AV1, depth,
+			     V4L2_CID_STATELESS_AV1_SEQUENCE, sizeof(p.av1), &p);
+		ck_assert_uint_eq(p.av1.bit_depth, depth);
+		ck_assert_uint_eq(p.av1.seq_profile, 0);
+		ck_assert_uint_eq(p.av1.flags,
+				  V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_X |
+				  V4L2_AV1_SEQUENCE_FLAG_SUBSAMPLING_Y);
+		ck_assert_uint_eq(p.av1.max_frame_width_minus_1, 319);
+		ck_assert_uint_eq(p.av1.max_frame_height_minus_1, 239);
+#endif
 	}
 	/* No control carries a depth: no 10-bit probe for these. */
 	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_MPEG2, 10, 320, 240,
 					   &p, &c));
 	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_VP8, 10, 320, 240,
-					   &p, &c));
-	ck_assert(!v4l2r_bit_depth_control(V4L2R_CODEC_AV1, 10, 320, 240,
 					   &p, &c));
 }
 END_TEST

@@ -32,6 +32,7 @@
 #define GUARD_BYTE 0xa5
 #define UNTOUCHED 0x5a
 #define FMT_NV15 v4l2_fourcc('N', 'V', '1', '5')
+#define FMT_NV15_4L4 v4l2_fourcc('V', 'T', '1', '5')
 
 static uint64_t rng_state;
 
@@ -143,6 +144,22 @@ static void naive_nv15(uint8_t *dst, const uint8_t *src, size_t samples)
 	}
 }
 
+/* NV15_4L4 (pixfmt-yuv-planar.rst, "Tiled NV15"): 4x4 tiles one after
+ * the other, rows of tiles stride * 4 bytes apart; a tile row is one NV15
+ * group of 4 samples, 5 bytes, so a tile is 20. */
+static void naive_nv15_4l4(uint8_t *dst, size_t dst_stride, const uint8_t *src,
+			   size_t src_stride, size_t samples, size_t rows)
+{
+	for (size_t y = 0; y < rows; y++)
+		for (size_t x = 0; x < samples; x += 4) {
+			const uint8_t *group = src + (y / 4) * src_stride * 4 +
+					       (x / 4) * 20 + (y % 4) * 5;
+			size_t n = samples - x < 4 ? samples - x : 4;
+
+			naive_nv15(dst + y * dst_stride + 2 * x, group, n);
+		}
+}
+
 struct tile_kernel {
 	const char *name;
 	size_t tw, th;
@@ -179,12 +196,13 @@ struct plane_case {
 	struct guarded src, dst_a, dst_b;
 };
 
-static void plane_case_init(struct plane_case *c, size_t width, size_t height,
-			    size_t tw, size_t th)
+/* width: the destination's bytes a row; src_stride with room for it. */
+static void plane_case_alloc(struct plane_case *c, size_t width, size_t height,
+			     size_t src_stride, size_t th)
 {
 	c->width = width;
 	c->height = height;
-	c->src_stride = align(width, tw) + tw * (rnd() % 3);
+	c->src_stride = src_stride;
 	c->dst_stride = width + rnd() % 40;
 	c->src = guarded_alloc(align(height, th) * c->src_stride, 0);
 	fill_random(c->src.data, c->src.size);
@@ -192,6 +210,13 @@ static void plane_case_init(struct plane_case *c, size_t width, size_t height,
 	c->dst_b = guarded_alloc(c->dst_a.size, GUARD);
 	memset(c->dst_a.data, UNTOUCHED, c->dst_a.size);
 	memset(c->dst_b.data, UNTOUCHED, c->dst_b.size);
+}
+
+static void plane_case_init(struct plane_case *c, size_t width, size_t height,
+			    size_t tw, size_t th)
+{
+	plane_case_alloc(c, width, height, align(width, tw) + tw * (rnd() % 3),
+			 th);
 }
 
 static void plane_case_check_and_free(struct plane_case *c, const char *what)
@@ -209,6 +234,15 @@ static void plane_case_check_and_free(struct plane_case *c, const char *what)
 	guarded_free(&c->src);
 	guarded_free(&c->dst_a);
 	guarded_free(&c->dst_b);
+}
+
+/* An NV15_4L4 plane of samples x rows (its stride whole tiles, sometimes
+ * more) into P010 rows: c->width counts the P010 bytes. */
+static void plane_case_init_nv15_4l4(struct plane_case *c, size_t samples,
+				     size_t rows)
+{
+	plane_case_alloc(c, 2 * samples, rows,
+			 (samples + 3) / 4 * 5 + 5 * (rnd() % 3), 4);
 }
 
 /* Edge sizes around the tile sizes, then random ones. */
@@ -373,6 +407,56 @@ START_TEST(nv15_simd_matches_c)
 }
 END_TEST
 
+/* The C kernel against the per-sample reference; the source ends at an
+ * inaccessible page. */
+START_TEST(nv15_4l4_matches_naive)
+{
+	for (unsigned i = 0; i < N_EDGE * N_EDGE + RANDOM_CASES; i++) {
+		struct plane_case c;
+		size_t w, h;
+
+		case_size(i, &w, &h);
+		plane_case_init_nv15_4l4(&c, w, h);
+		naive_nv15_4l4(c.dst_a.data, c.dst_stride, c.src.data,
+			       c.src_stride, w, h);
+		v4l2r_convert_kernels_c.unpack_nv15_4l4(c.dst_b.data,
+							c.dst_stride,
+							c.src.data,
+							c.src_stride,
+							c.width, h);
+		plane_case_check_and_free(&c, "unpack_nv15_4l4 (c)");
+	}
+}
+END_TEST
+
+/* Every width and height around the tiles: the SIMD loop's whole tiles,
+ * the last tile it leaves to C and the rows below meet at every offset. */
+START_TEST(nv15_4l4_simd_matches_c)
+{
+	const struct v4l2r_convert_kernels *simd = v4l2r_convert_kernels_simd();
+
+	if (!simd) {
+		printf("unpack_nv15_4l4: no SIMD kernels on this target\n");
+		return;
+	}
+	for (unsigned i = 0; i < N_EDGE * N_EDGE + RANDOM_CASES; i++) {
+		struct plane_case c;
+		size_t w, h;
+
+		case_size(i, &w, &h);
+		plane_case_init_nv15_4l4(&c, w, h);
+		v4l2r_convert_kernels_c.unpack_nv15_4l4(c.dst_a.data,
+							c.dst_stride,
+							c.src.data,
+							c.src_stride,
+							c.width, h);
+		simd->unpack_nv15_4l4(c.dst_b.data, c.dst_stride, c.src.data,
+				      c.src_stride, c.width, h);
+		plane_case_check_and_free(&c, simd->name);
+	}
+}
+END_TEST
+
 static const struct v4l2r_format_desc *fmt(uint32_t fourcc)
 {
 	const struct v4l2r_format_desc *d = v4l2r_format_by_v4l2(fourcc);
@@ -444,6 +528,11 @@ static void expect_plane(const struct v4l2r_layout *src,
 	const struct v4l2r_plane *sp = &src->plane[plane];
 	const uint8_t *s = src_mem[sp->mem_plane] + sp->offset;
 
+	if (d->tile_w && d->row_num * 4 == d->row_den * 5) {	/* NV15_4L4 */
+		naive_nv15_4l4(out, out_stride, s, sp->stride, row_bytes / 2,
+			       rows);
+		return;
+	}
 	if (d->tile_w) {
 		naive_untile(out, out_stride, s, sp->stride, row_bytes, rows,
 			     d->tile_w * d->row_num / d->row_den, d->tile_h);
@@ -517,6 +606,7 @@ START_TEST(conversions)
 		{ V4L2_PIX_FMT_NV12_4L4, V4L2_PIX_FMT_NV12 },
 		{ V4L2_PIX_FMT_P010_4L4, V4L2_PIX_FMT_P010 },
 		{ FMT_NV15, V4L2_PIX_FMT_P010 },
+		{ FMT_NV15_4L4, V4L2_PIX_FMT_P010 },
 		{ V4L2_PIX_FMT_NV12, V4L2_PIX_FMT_NV12 },
 		{ V4L2_PIX_FMT_NV12M, V4L2_PIX_FMT_NV12 },
 		{ V4L2_PIX_FMT_NV12, V4L2_PIX_FMT_NV12M },
@@ -686,6 +776,20 @@ static int bench(void)
 		printf("%-14s %-6s %10.0f %10.0f %7.2f\n", "unpack_nv15",
 		       sets[s]->name, mbs, copy, mbs / copy);
 	}
+	/* the same samples in 4x4 tiles (the source's stride: 2400 bytes) */
+	for (size_t s = 0; s < 2 && sets[s]; s++) {
+		double best = 0;
+
+		for (unsigned r = 0; r < BENCH_RUNS; r++) {
+			double start = bench_now();
+
+			sets[s]->unpack_nv15_4l4(dst, 3840, src, 2400, 3840,
+						 height);
+			best = bench_best_mbs(best, 3840.0 * height, start);
+		}
+		printf("%-14s %-6s %10.0f %10.0f %7.2f\n", "unpack_nv15_4l4",
+		       sets[s]->name, best, copy, best / copy);
+	}
 	free(src);
 	free(dst);
 	return EXIT_SUCCESS;
@@ -710,7 +814,9 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, generic_untile_matches_naive);
 	tcase_add_test(tc, nv15_matches_naive);
 	tcase_add_test(tc, nv15_simd_matches_c);
-	tcase_add_loop_test(tc, conversions, 0, 10);
+	tcase_add_test(tc, nv15_4l4_matches_naive);
+	tcase_add_test(tc, nv15_4l4_simd_matches_c);
+	tcase_add_loop_test(tc, conversions, 0, 11);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 

@@ -25,6 +25,7 @@
 #define MOD_INVALID 0x00ffffffffffffffULL
 #define MOD_ALLWINNER_TILED 0x0900000000000001ULL
 #define FMT_NV15 v4l2_fourcc('N', 'V', '1', '5')
+#define FMT_NV15_4L4 v4l2_fourcc('V', 'T', '1', '5')
 
 static const struct v4l2r_format_desc *fmt(uint32_t v4l2_fourcc)
 {
@@ -80,7 +81,7 @@ START_TEST(rows_consistent)
 		if (!d->tile_w)
 			ck_assert_uint_eq(d->drm_modifier, MOD_LINEAR);
 	}
-	ck_assert_uint_eq(n, 9);
+	ck_assert_uint_eq(n, 10);
 	ck_assert_ptr_null(v4l2r_format_at(n));
 }
 END_TEST
@@ -134,6 +135,10 @@ START_TEST(round_trips)
 
 	ck_assert(fmt(V4L2_PIX_FMT_NV12_4L4)->drm_modifier == MOD_INVALID);
 	ck_assert(fmt(V4L2_PIX_FMT_P010_4L4)->drm_modifier == MOD_INVALID);
+	/* no DRM modifier describes 4x4 tiles of NV15 groups */
+	ck_assert(fmt(FMT_NV15_4L4)->drm_modifier == MOD_INVALID);
+	ck_assert_uint_eq(fmt(FMT_NV15_4L4)->linear_fourcc, V4L2_PIX_FMT_P010);
+	ck_assert_uint_eq(fmt(FMT_NV15_4L4)->va_rt_format, VA_RT_YUV420_10);
 	ck_assert_uint_eq(fmt(V4L2_PIX_FMT_NV12_32L32)->linear_fourcc,
 			  V4L2_PIX_FMT_NV12);
 	ck_assert_uint_eq(fmt(V4L2_PIX_FMT_NV12_4L4)->linear_fourcc,
@@ -314,6 +319,16 @@ START_TEST(device_layouts)
 	ck_assert_int_eq(from_device(FMT_NV15, 200, 120, 1, 256, 0,
 				     256 * 180, 0, &l), 0);
 	assert_plane(&l, 1, 0, 256 * 120, 256, 256 * 60);
+
+	/* VPU981: v4l2_fill_pixfmt_mp's NV15_4L4, 5 bytes per 4 samples,
+	 * chroma after the 4-aligned luma rows; a stride short of whole
+	 * tiles (a 202-sample row needs 51 tiles, 255 bytes) is refused. */
+	ck_assert_int_eq(from_device(FMT_NV15_4L4, 200, 122, 1, 250, 0,
+				     250 * 124 + 250 * 64, 0, &l), 0);
+	assert_plane(&l, 0, 0, 0, 250, 250 * 124);
+	assert_plane(&l, 1, 0, 250 * 124, 250, 250 * 64);
+	ck_assert_int_eq(from_device(FMT_NV15_4L4, 202, 120, 1, 253, 0,
+				     1 << 20, 0, &l), -EINVAL);
 }
 END_TEST
 

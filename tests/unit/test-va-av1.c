@@ -114,8 +114,8 @@ static void render_one_tile(uint32_t size)
 			 VA_STATUS_SUCCESS);
 }
 
-/* The context's picture size (0: not known). */
-static unsigned max_width, max_height;
+/* The context's picture size (0: not known) and bits per sample. */
+static unsigned max_width, max_height, context_depth = 8;
 
 static VAStatus translate_in(VASurfaceID target,
 			     const struct v4l2r_decode_mode *mode)
@@ -128,6 +128,7 @@ static VAStatus translate_in(VASurfaceID target,
 	in.profile = VAProfileAV1Profile0;
 	in.max_width = max_width;
 	in.max_height = max_height;
+	in.bit_depth = context_depth;
 	return va_codec_av1.translate(state, &in, mode, &refs);
 }
 
@@ -638,7 +639,7 @@ END_TEST
 /* Each bad value: refused, then the next (good) picture decodes. */
 typedef void (*spoil_fn)(void);
 
-static void bit_depth_10(void) { pic.bit_depth_idx = 1; }
+static void bit_depth_12(void) { pic.bit_depth_idx = 2; }
 static void profile_1(void) { pic.profile = 1; }
 static void no_tile_cols(void) { pic.tile_cols = 0; }
 static void too_many_tile_cols(void) { pic.tile_cols = 65; }
@@ -693,7 +694,7 @@ static void large_scale(void) { pic.pic_info_fields.bits.large_scale_tile = 1; }
 static void order_bits(void) { pic.order_hint_bits_minus_1 = 8; }
 
 static const spoil_fn spoilers[] = {
-	bit_depth_10, profile_1, no_tile_cols, too_many_tile_cols,
+	bit_depth_12, profile_1, no_tile_cols, too_many_tile_cols,
 	widths_short, too_many_tiles, context_tile, ref_index,
 	ref_not_decoded, primary_ref, seg_feature, seg_ref_frame,
 	lf_ref_delta, lf_mode_delta, lf_level, q_delta, cdef_bits,
@@ -715,6 +716,40 @@ START_TEST(bad_picture_refused)
 	unsigned n;
 	ck_assert_uint_eq(tiles(&n)[0].tile_size, 300);
 	ck_assert_uint_eq(n, 1);
+}
+END_TEST
+
+/* 10 bits in a 10-bit context (a YUV420_10 config or first surface): the
+ * sequence says so. A frame of the other depth is refused with the RT
+ * format's status either way, the next one of the context's depth
+ * decodes. */
+START_TEST(ten_bit_context)
+{
+	context_depth = 10;
+	key_frame();
+	pic.bit_depth_idx = 1;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
+	struct plan pl;
+	const struct v4l2_ctrl_av1_sequence *seq =
+		control(&pl, V4L2_CID_STATELESS_AV1_SEQUENCE, NULL);
+	ck_assert_ptr_nonnull(seq);
+	ck_assert_uint_eq(seq->bit_depth, 10);
+
+	pic.bit_depth_idx = 0;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(KEY_SURFACE),
+			 VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert(strstr(last_error, "context's pictures have 10 bits"));
+	context_depth = 8;
+	pic.bit_depth_idx = 1;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(KEY_SURFACE),
+			 VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT);
+	ck_assert(strstr(last_error, "context's pictures have 8 bits"));
+	pic.bit_depth_idx = 0;
+	render_one_tile(300);
+	ck_assert_int_eq(translate(KEY_SURFACE), VA_STATUS_SUCCESS);
 }
 END_TEST
 
@@ -1089,6 +1124,7 @@ int main(void)
 	tcase_add_test(tc, odd_size_and_superres);
 	tcase_add_test(tc, segmentation_and_restoration);
 	tcase_add_test(tc, larger_than_context);
+	tcase_add_test(tc, ten_bit_context);
 	tcase_add_loop_test(tc, bad_picture_refused, 0,
 			    (int)(sizeof(spoilers) / sizeof(spoilers[0])));
 	tcase_add_test(tc, film_grain_controls);

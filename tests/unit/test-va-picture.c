@@ -981,7 +981,8 @@ START_TEST(capture_formats)
 END_TEST
 
 /* 10-bit: hantro lists P010_4L4 before P010 once the sequence control
- * says 10 bits (the probe adds them after its 8-bit formats); rkvdec NV15.
+ * says 10 bits (the probe adds them after its 8-bit formats); rkvdec NV15;
+ * VPU981 NV15_4L4, NV12, P010.
  * A 10-bit context takes linear P010 first, else what there is; clients
  * see P010 either way. */
 START_TEST(capture_formats_10_bit)
@@ -990,6 +991,8 @@ START_TEST(capture_formats_10_bit)
 				    V4L2_PIX_FMT_P010_4L4, V4L2_PIX_FMT_P010 };
 	const uint32_t nv15 = v4l2_fourcc('N', 'V', '1', '5');
 	const uint32_t rkvdec[] = { V4L2_PIX_FMT_NV12, nv15 };
+	const uint32_t vpu981[] = { V4L2_PIX_FMT_NV15_4L4, V4L2_PIX_FMT_NV12,
+				    V4L2_PIX_FMT_P010 };
 	struct v4l2r_codec_caps caps;
 
 	ck_assert_uint_eq(va_choose_capture_format(hantro, 4,
@@ -1011,6 +1014,17 @@ START_TEST(capture_formats_10_bit)
 	ck_assert_uint_eq(va_choose_capture_format(rkvdec, 2,
 						   VA_RT_FORMAT_YUV420_10, 0),
 			  nv15);
+	/* VPU981 (AV1) at 10 bits: NV15_4L4, the post-processor's NV12
+	 * (8 bits: not for a 10-bit context) and P010, linear, chosen. */
+	ck_assert_uint_eq(va_choose_capture_format(vpu981, 3,
+						   VA_RT_FORMAT_YUV420_10, 0),
+			  V4L2_PIX_FMT_P010);
+	ck_assert_uint_eq(va_choose_capture_format(vpu981, 2,
+						   VA_RT_FORMAT_YUV420_10, 0),
+			  V4L2_PIX_FMT_NV15_4L4);
+	ck_assert_uint_eq(va_choose_capture_format(vpu981, 3,
+						   VA_RT_FORMAT_YUV420, 0),
+			  V4L2_PIX_FMT_NV12);
 
 	memset(&caps, 0, sizeof(caps));
 	memcpy(caps.capture_fourccs, hantro, sizeof(hantro));
@@ -1041,6 +1055,13 @@ START_TEST(profile_rt_formats)
 			  VA_RT_FORMAT_YUV420_10);
 	ck_assert_uint_eq(va_profile_default_rt_format(VAProfileH264High),
 			  VA_RT_FORMAT_YUV420);
+	/* AV1 Main: 8 and 10 bits in one profile, which FFmpeg uses for
+	 * both without naming an RT format: both stay, the context's first
+	 * surface says which. */
+	ck_assert_uint_eq(va_profile_rt_formats(VAProfileAV1Profile0),
+			  VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10);
+	ck_assert_uint_eq(va_profile_default_rt_format(VAProfileAV1Profile0),
+			  VA_RT_FORMAT_YUV420 | VA_RT_FORMAT_YUV420_10);
 }
 END_TEST
 
