@@ -14,7 +14,8 @@
 # A default run takes, per codec, the first stream and every stream with a
 # feature that exercises its own path in the driver: B pictures, interlaced
 # (field pictures, PAFF, MBAFF), several slices, WPP entry points, AV1 tile
-# groups, AV1 switch frames and odd luma sizes, VP9 inter frames changing
+# groups, AV1 switch frames, odd luma sizes, show_existing_frame and skip
+# mode (SVT-AV1's stream), VP9 inter frames changing
 # size, VP9 intra-only frames, film grain (the VA driver's display surfaces).
 _streams_seen=""
 
@@ -25,7 +26,7 @@ stream_wanted() { # NAME CODEC FEATURES
 	*) _streams_seen="$_streams_seen $2"; return 0 ;;
 	esac
 	case ",$3," in
-	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,switch-frames,* | *,odd-luma,* | *,resize,* | *,intra-only,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
+	*,interlaced,* | *,field-pictures,* | *,10bit,* | *,slices4,* | *,wpp,* | *,partitions4,* | *,tile-groups,* | *,switch-frames,* | *,odd-luma,* | *,skip-mode,* | *,resize,* | *,intra-only,* | *,film-grain,* | *,bf2,*,cabac,* | *,cabac,*bf2,*)
 		return 0 ;;
 	esac
 	return 1
@@ -70,4 +71,54 @@ remux_stream() { # FILE OUT
 	case $1 in *.ivf) _remux_times="" ;; esac
 	# shellcheck disable=SC2086 # options are words
 	ffmpeg -nostdin -v error -y $_remux_times -i "$1" -c copy "$2"
+}
+
+# Two test streams of one codec joined into one, as a stream that changes
+# size or bit depth midway: Annex-B and MPEG-2 elementary streams follow
+# each other as they are; IVF files keep the first header and the
+# second's frames.
+join_streams() { # CODEC FIRST SECOND OUT
+	case $1 in
+	vp8 | vp9 | av1) python3 -c '
+import sys
+a, b = (open(f, "rb").read() for f in sys.argv[1:3])
+hdr = len(b) >= 32 and int.from_bytes(b[6:8], "little") or 32
+open(sys.argv[3], "wb").write(a + b[hdr:])' "$2" "$3" "$4" ;;
+	*) cat "$2" "$3" >"$4" ;;
+	esac
+}
+
+# The parser elements before a CODEC's decoder, from a test stream's file.
+stream_parser() { # CODEC
+	case $1 in
+	mpeg2) echo mpegvideoparse ;; h264) echo h264parse ;;
+	hevc) echo h265parse ;; vp8) echo ivfparse ;;
+	vp9) echo "ivfparse ! vp9parse" ;; av1) echo "ivfparse ! av1parse" ;;
+	esac
+}
+
+# A bit-depth change through our CODEC element on the loaded device: the
+# 8-bit FIRST joined with the 10-bit SECOND (same size), decoded into
+# system memory, must give every frame of both, negotiated as NV12 then
+# P010_10LE, with no warning. One test line; returns 1 on failure.
+# TMP is a scratch directory.
+bit_depth_change() { # CODEC FIRST SECOND FRAMES TMP
+	_bd_element=v4l2request$1dec
+	join_streams "$1" "$2" "$3" "$5/joined" || {
+		echo "test bit-depth-change $1: FAIL (cannot join the streams)"; return 1; }
+	# shellcheck disable=SC2046 # the parser is words
+	timeout 300 gst-launch-1.0 -v --no-fault filesrc location="$5/joined" ! \
+		$(stream_parser "$1") ! "$_bd_element" ! video/x-raw ! \
+		fakesink sync=false silent=false >"$5/out" 2>&1
+	_bd_st=$?
+	_bd_n=$(grep -c 'last-message = chain' "$5/out")
+	_bd_formats=$(sed -n "s/.*$_bd_element.*src: caps = video\/x-raw, format=(string)\([A-Z0-9_]*\).*/\1/p" "$5/out" | uniq | tr '\n' ' ')
+	if [ $_bd_st -eq 0 ] && [ "$_bd_n" -eq "$4" ] && [ "$_bd_formats" = "NV12 P010_10LE " ] &&
+		! grep -q '^ERROR\|WARNING' "$5/out"; then
+		echo "test bit-depth-change $1: OK (${2##*/} then ${3##*/}: NV12 then P010_10LE, $_bd_n frames)"
+		return 0
+	fi
+	echo "test bit-depth-change $1: FAIL (exit $_bd_st, $_bd_n/$4 frames, formats: ${_bd_formats:-none})"
+	grep -i 'error\|warn' "$5/out" | head -n 10
+	return 1
 }
