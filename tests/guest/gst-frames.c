@@ -26,6 +26,8 @@
  * stream gets from its source pad and from its upstream peer (the
  * decoder's own is the difference). Exit status 0 when the pipeline
  * reached EOS without an error, 1 otherwise (the error is printed).
+ * GST_FRAMES_DUMP=FILE also writes the canonical bytes of every frame
+ * there, to find where two runs' pictures differ.
  */
 #include <stdio.h>
 
@@ -48,6 +50,7 @@ struct run {
 	GstVideoFrame out;		/* the converter's output */
 	GstBuffer *out_buf;
 	GChecksum *all, *all_8bit;
+	FILE *dump;		/* GST_FRAMES_DUMP: the canonical bytes */
 	guint64 frames;
 };
 
@@ -193,6 +196,8 @@ static void checksum_frame(const struct run *r, const GstVideoFrame *vf,
 
 			g_checksum_update(one, row, (gssize)bytes);
 			g_checksum_update(r->all, row, (gssize)bytes);
+			if (r->dump)
+				fwrite(row, 1, bytes, r->dump);
 			if (!ten_bit) {
 				g_checksum_update(r->all_8bit, row,
 						  (gssize)bytes);
@@ -353,6 +358,11 @@ int main(int argc, char **argv)
 			  NULL);
 	gst_object_unref(pad);
 	gst_object_unref(sink);
+	const char *dump = g_getenv("GST_FRAMES_DUMP");
+	if (dump && !(r.dump = fopen(dump, "wb"))) {
+		fprintf(stderr, "gst-frames: cannot write %s\n", dump);
+		return 1;
+	}
 	r.all = g_checksum_new(G_CHECKSUM_MD5);
 	r.all_8bit = g_checksum_new(G_CHECKSUM_MD5);
 	r.loop = g_main_loop_new(NULL, FALSE);
@@ -372,6 +382,8 @@ int main(int argc, char **argv)
 	if (r.convert)
 		gst_video_converter_free(r.convert);
 	gst_clear_caps(&r.caps);
+	if (r.dump)
+		fclose(r.dump);
 	g_checksum_free(r.all);
 	g_checksum_free(r.all_8bit);
 	g_main_loop_unref(r.loop);

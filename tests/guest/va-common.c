@@ -201,39 +201,48 @@ void va_close_export(VADRMPRIMESurfaceDescriptor *d)
 	}
 }
 
-uint8_t *va_pack_nv12(VADisplay dpy, const VAImage *img, unsigned w,
+uint8_t *va_pack_image(VADisplay dpy, const VAImage *img, unsigned w,
 		      unsigned h)
 {
 	void *p;
 	uint8_t *out;
 
+	/* P010: two bytes a sample */
+	size_t row = (size_t)w * (img->format.fourcc == VA_FOURCC_P010 ? 2 : 1);
+
 	if (vaMapBuffer(dpy, img->buf, &p))
 		return NULL;
-	out = malloc((size_t)w * h * 3 / 2);
+	out = malloc(row * h * 3 / 2);
 	for (unsigned y = 0; out && y < h; y++)
-		memcpy(out + (size_t)y * w, (uint8_t *)p + img->offsets[0] +
-					    (size_t)y * img->pitches[0], w);
+		memcpy(out + y * row, (uint8_t *)p + img->offsets[0] +
+					      (size_t)y * img->pitches[0], row);
 	for (unsigned y = 0; out && y < h / 2; y++)
-		memcpy(out + (size_t)w * h + (size_t)y * w,
+		memcpy(out + row * h + y * row,
 		       (uint8_t *)p + img->offsets[1] + (size_t)y * img->pitches[1],
-		       w);
+		       row);
 	vaUnmapBuffer(dpy, img->buf);
 	return out;
 }
 
-uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h)
+uint8_t *va_read_image(VADisplay dpy, VASurfaceID s, uint32_t fourcc,
+		       unsigned w, unsigned h)
 {
-	VAImageFormat f = { .fourcc = VA_FOURCC_NV12, .byte_order = VA_LSB_FIRST,
-			    .bits_per_pixel = 12 };
+	VAImageFormat f = { .fourcc = fourcc, .byte_order = VA_LSB_FIRST,
+			    .bits_per_pixel = fourcc == VA_FOURCC_P010 ? 24 : 12 };
 	VAImage img;
 	uint8_t *out = NULL;
 
 	if (vaCreateImage(dpy, &f, (int)w, (int)h, &img))
 		return NULL;
 	if (!vaGetImage(dpy, s, 0, 0, w, h, img.image_id))
-		out = va_pack_nv12(dpy, &img, w, h);
+		out = va_pack_image(dpy, &img, w, h);
 	vaDestroyImage(dpy, img.image_id);
 	return out;
+}
+
+uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h)
+{
+	return va_read_image(dpy, s, VA_FOURCC_NV12, w, h);
 }
 
 /* The image race (va_image_race). A 1920x1080 picture makes the copy long

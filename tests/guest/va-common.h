@@ -61,13 +61,15 @@ VAStatus va_synth_mpeg2(VADisplay dpy, VAContextID ctx, VASurfaceID target,
 			int type, VASurfaceID fwd, VASurfaceID bwd,
 			unsigned w, unsigned h, const struct bad *bad);
 
-/* The picture of a w x h surface as vaGetImage gives it in an NV12 image,
- * tightly packed (w * h luma bytes, then h / 2 rows of w UV bytes); NULL
- * when vaGetImage fails. The caller frees it. */
-/* An NV12 image's w x h pixels packed (rows w bytes, the CbCr plane
- * after the Y plane; malloc'd), or NULL. */
-uint8_t *va_pack_nv12(VADisplay dpy, const VAImage *img, unsigned w,
-		      unsigned h);
+/* An NV12 or P010 image's w x h pixels packed (rows of w samples, the
+ * CbCr plane after the Y plane; malloc'd), or NULL. */
+uint8_t *va_pack_image(VADisplay dpy, const VAImage *img, unsigned w,
+		       unsigned h);
+/* The picture of a w x h surface as vaGetImage gives it in a FOURCC
+ * (NV12 or P010) image, packed as va_pack_image does; NULL when
+ * vaGetImage fails. The caller frees it. */
+uint8_t *va_read_image(VADisplay dpy, VASurfaceID s, uint32_t fourcc,
+		       unsigned w, unsigned h);
 uint8_t *va_read_nv12(VADisplay dpy, VASurfaceID s, unsigned w, unsigned h);
 /* Exports a surface as DRM PRIME 2, read-only, one layer per plane (as
  * Kodi, mpv and FFmpeg's hwmap do). */

@@ -35,12 +35,15 @@ va_offers() { # PROFILE
 # device, printed; nothing when it is. A 10-bit stream needs its 10-bit
 # profile listed: HEVC Main 10 or VP9 profile 2, which the driver lists only
 # where the device makes a 10-bit format (hantro's P010, not visl);
-# H.264 High 10 never is.
+# H.264 High 10 never is. AV1 Main is one profile for both depths (vainfo
+# cannot tell whether the device makes 10-bit AV1 pictures): 10-bit AV1
+# streams are only in the shapes set, which the tests read on vpu981.
 va_not_offered() { # CODEC FEATURES
 	case ",$2," in *,10bit,*) ;; *) return 0 ;; esac
 	case $1 in
 	hevc) _vp=VAProfileHEVCMain10 ;;
 	vp9) _vp=VAProfileVP9Profile2 ;;
+	av1) _vp=VAProfileAV1Profile0 ;;
 	*) echo "10-bit $1: the driver has no 10-bit $1 profile"; return 0 ;;
 	esac
 	va_offers $_vp || echo "10-bit: $_vp not offered (the device makes no 10-bit format)"

@@ -1451,7 +1451,7 @@ static uint8_t *derive_nv12(VADisplay dpy, VASurfaceID s, unsigned w,
 	if (vaDeriveImage(dpy, s, &img))
 		return NULL;
 	if (img.format.fourcc == VA_FOURCC_NV12)
-		out = va_pack_nv12(dpy, &img, w, h);
+		out = va_pack_image(dpy, &img, w, h);
 	vaDestroyImage(dpy, img.image_id);
 	return out;
 }

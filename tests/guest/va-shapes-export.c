@@ -22,6 +22,13 @@
  *    vaGetImage gives;
  *  - export-is-tiled (tiled modifier only): the same bytes read as linear
  *    rows differ from vaGetImage, so the untiling was exercised.
+ *
+ *   va-shapes-export RENDER_NODE STREAM derive-p010
+ *
+ *  - derive-p010: STREAM (10-bit) decoded likewise on a device whose
+ *    10-bit pictures are linear P010 already: vaDeriveImage of the first
+ *    and the last frame's surfaces gives a P010 image of the surface's own
+ *    memory, equal to what vaGetImage gives in a P010 image.
  * One line per case; exit 0 when all pass, 77 when the display or the
  * stream cannot be opened, 1 otherwise. */
 #include <fcntl.h>
@@ -256,8 +263,10 @@ static uint8_t *read_export(const VADRMPRIMESurfaceDescriptor *d,
 }
 
 static bool export_failed;
+/* The modifier decoded surfaces must be exported with. */
+static uint64_t modifier;
 
-static void check_surface(VASurfaceID s, unsigned index, uint64_t modifier)
+static void check_surface(VASurfaceID s, unsigned index)
 {
 	VADRMPRIMESurfaceDescriptor d;
 	char name[64], why[256] = "";
@@ -344,9 +353,43 @@ static enum AVPixelFormat vaapi_only(AVCodecContext *avctx,
 	return AV_PIX_FMT_NONE;
 }
 
+/* vaDeriveImage of a decoded 10-bit surface on linear P010 memory: a P010
+ * image whose pixels are vaGetImage's. */
+static void check_derive_p010(VASurfaceID s, unsigned index)
+{
+	VAImage img;
+	char name[64];
+	VAStatus st = vaSyncSurface(dpy, s);
+	unsigned w = 0, h = 0;
+
+	snprintf(name, sizeof(name), "derive-p010 frame %u", index);
+	if (!st)
+		st = vaDeriveImage(dpy, s, &img);
+	if (st) {
+		report(name, false, "vaDeriveImage: %s", vaErrorStr(st));
+		return;
+	}
+	w = img.width;
+	h = img.height;
+	uint8_t *derived = img.format.fourcc == VA_FOURCC_P010 ?
+				   va_pack_image(dpy, &img, w, h) : NULL;
+	uint8_t *got = va_read_image(dpy, s, VA_FOURCC_P010, w, h);
+	size_t size = (size_t)w * h * 3;	/* 2 bytes a sample, 4:2:0 */
+	report(name, derived && got && !memcmp(derived, got, size),
+	       "%.4s image %ux%u, pitch %u: %s", (const char *)&img.format.fourcc,
+	       w, h, img.pitches[0],
+	       !derived ? "not P010 or not mapped" : !got ? "vaGetImage failed" :
+	       memcmp(derived, got, size) ? "differs from vaGetImage's P010" :
+	       "the pixels of vaGetImage's P010");
+	free(derived);
+	free(got);
+	vaDestroyImage(dpy, img.image_id);
+}
+
 /* Decodes the stream through libavcodec on dpy and checks the first and
- * the last frame. Returns false when nothing could be decoded. */
-static bool decode_and_check(const char *path, uint64_t modifier)
+ * the last frame with CHECK. Returns false when nothing could be decoded. */
+static bool decode_and_check(const char *path,
+			     void (*check)(VASurfaceID, unsigned))
 {
 	AVFormatContext *fmt = NULL;
 	AVCodecContext *avctx = NULL;
@@ -399,16 +442,14 @@ static bool decode_and_check(const char *path, uint64_t modifier)
 				continue;
 			}
 			if (frames == 0)
-				check_surface((VASurfaceID)(uintptr_t)frame->data[3],
-					      0, modifier);
+				check((VASurfaceID)(uintptr_t)frame->data[3], 0);
 			av_frame_unref(last);
 			av_frame_move_ref(last, frame);
 			frames++;
 		}
 	}
 	if (frames > 1)
-		check_surface((VASurfaceID)(uintptr_t)last->data[3], frames - 1,
-			      modifier);
+		check((VASurfaceID)(uintptr_t)last->data[3], frames - 1);
 	av_frame_free(&frame);
 	av_frame_free(&last);
 	av_packet_free(&pkt);
@@ -423,11 +464,15 @@ int main(int argc, char **argv)
 {
 	int major, minor;
 
-	if (argc != 5 || (strcmp(argv[3], "linear") &&
-			  strcmp(argv[3], "allwinner-tiled")) ||
-	    (strcmp(argv[4], "linear") && strcmp(argv[4], "refused"))) {
+	bool derive = argc == 4 && !strcmp(argv[3], "derive-p010");
+
+	if (!derive && (argc != 5 || (strcmp(argv[3], "linear") &&
+				      strcmp(argv[3], "allwinner-tiled")) ||
+			(strcmp(argv[4], "linear") && strcmp(argv[4], "refused")))) {
 		fprintf(stderr, "usage: %s RENDER_NODE STREAM linear|allwinner-tiled "
-			"linear|refused\n", argv[0]);
+			"linear|refused\n"
+			"       %s RENDER_NODE STREAM10 derive-p010\n", argv[0],
+			argv[0]);
 		return 2;
 	}
 	int fd = open(argv[1], O_RDWR | O_CLOEXEC);
@@ -442,14 +487,15 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	av_log_set_level(getenv("VA_SHAPES_VERBOSE") ? AV_LOG_INFO : AV_LOG_ERROR);
-	uint64_t modifier = strcmp(argv[3], "linear") ?
-				    DRM_FORMAT_MOD_ALLWINNER_TILED :
-				    DRM_FORMAT_MOD_LINEAR;
+	modifier = strcmp(argv[3], "linear") ? DRM_FORMAT_MOD_ALLWINNER_TILED :
+					      DRM_FORMAT_MOD_LINEAR;
 
-	/* Kodi probes first, before its decoder has a context. */
-	kodi_probe(!strcmp(argv[4], "linear"));
-	i420_probe();
-	if (!decode_and_check(argv[2], modifier))
+	if (!derive) {
+		/* Kodi probes first, before its decoder has a context. */
+		kodi_probe(!strcmp(argv[4], "linear"));
+		i420_probe();
+	}
+	if (!decode_and_check(argv[2], derive ? check_derive_p010 : check_surface))
 		report("decode", false, "%s: no frame decoded through VA-API",
 		       argv[2]);
 	vaTerminate(dpy);
