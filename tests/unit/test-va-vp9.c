@@ -283,6 +283,39 @@ START_TEST(inter_frame)
 }
 END_TEST
 
+/* An inter frame that changes the frame size (libvpx's real-time resize,
+ * vp9-resize): half and twice the references' 352x288, the sizes coded in
+ * its header and VA's, the references kept by timestamp for the device to
+ * scale, no warning; the render size follows the frame's. */
+START_TEST(inter_frame_new_size)
+{
+	static const unsigned sizes[][2] = { { 176, 144 }, { 704, 576 } };
+
+	for (unsigned i = 0; i < 2; i++) {
+		struct vp9_desc d = key_desc();
+		struct va_picture_input in = input(&d);
+
+		ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
+		d = inter_desc();
+		d.size_from_ref = false;
+		d.width = sizes[i][0];
+		d.height = sizes[i][1];
+		d.render_w = d.render_h = 0;
+		in = input(&d);
+		ck_assert_int_eq(translate(&in), VA_STATUS_SUCCESS);
+		const struct v4l2_ctrl_vp9_frame *f = frame();
+		ck_assert_uint_eq(f->frame_width_minus_1, sizes[i][0] - 1);
+		ck_assert_uint_eq(f->frame_height_minus_1, sizes[i][1] - 1);
+		ck_assert_uint_eq(f->render_width_minus_1, sizes[i][0] - 1);
+		ck_assert_uint_eq(f->render_height_minus_1, sizes[i][1] - 1);
+		ck_assert_uint_eq(f->last_frame_ts, 1000);
+		ck_assert_uint_eq(f->golden_frame_ts, 2000);
+		ck_assert_uint_eq(f->alt_frame_ts, 7000);
+		ck_assert_str_eq(last_warning, "");
+	}
+}
+END_TEST
+
 START_TEST(missing_reference)
 {
 	struct vp9_desc d = key_desc();
@@ -750,6 +783,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, key_frame);
 	tcase_add_test(tc, inter_frame);
+	tcase_add_test(tc, inter_frame_new_size);
 	tcase_add_test(tc, missing_reference);
 	tcase_add_test(tc, intra_only_frame);
 	tcase_add_test(tc, segmentation);
