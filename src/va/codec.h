@@ -129,6 +129,13 @@ struct va_codec_ops {
 	 * skips the uncompressed header with slice_data_offset but gives
 	 * the whole frame's size. */
 	bool slice_size_cut_at_buffer_end;
+	/* Whether a target surface larger than the context moves the
+	 * context to device buffers of that size (va_context_outgrow)
+	 * instead of being refused. For VP9, whose inter frames may change
+	 * size: GStreamer's vavp9dec keeps its context across sizes and
+	 * hands over larger surfaces (gst_va_decoder_update_frame_size);
+	 * clients of the other codecs make a new context for a new size. */
+	bool outgrows_context;
 	/* Optional: whether the picture is a single field (NULL: frames
 	 * only). A field decoded right after a first field into the same
 	 * surface is that frame's second field and shares its timestamp. */

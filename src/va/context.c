@@ -26,7 +26,14 @@
  * and no image is derived from a surface; pixels already decoded are
  * copied over, but the device forgets their timestamps, so pictures
  * decoded before the growth can no longer serve as references (the client
- * sees errors until its next key frame; a warning says so). */
+ * sees errors until its next key frame; a warning says so).
+ *
+ * A larger size is another matter: a CAPTURE queue's format cannot change
+ * while it has buffers, and those may be exported or mapped by the client.
+ * A context whose target outgrows it (VP9 under vavp9dec) moves to a new
+ * device session of the larger size, and the old one lives on, as a
+ * destroyed context's does, while its surfaces hold pictures
+ * (va_context_outgrow). */
 #include "config.h"
 
 #include <errno.h>
@@ -466,6 +473,99 @@ VAStatus va_DestroyContext(VADriverContextP ctx, VAContextID id)
 	}
 	va_context_unref(drv, c);
 	pthread_mutex_unlock(&drv->lock);
+	return VA_STATUS_SUCCESS;
+}
+
+VAStatus va_context_outgrow(struct va_context *c, int width, int height)
+{
+	struct va_driver *drv = c->drv;
+	struct va_context *old = calloc(1, sizeof(*old));
+
+	if (!old)
+		return VA_STATUS_ERROR_ALLOCATION_FAILED;
+	/* The old session, its buffers and their surfaces' binding go to a
+	 * dead context of the same id; the codec state (reference slots,
+	 * their sizes) stays with c. */
+	old->drv = drv;
+	old->id = c->id;
+	old->dead = old->outgrown = true;
+	pthread_mutex_init(&old->lock, NULL);
+	old->config = c->config;
+	old->desc = c->desc;
+	old->caps = c->caps;
+	old->width = c->width;
+	old->height = c->height;
+	old->session = c->session;
+	old->mode = c->mode;
+	old->layout = c->layout;
+	old->n_capture = c->n_capture;
+	old->bound = c->bound;
+
+	c->session = NULL;
+	c->bound = NULL;
+	c->n_capture = 0;
+	memset(&c->layout, 0, sizeof(c->layout));
+	uint32_t old_limit = c->accum.data_limit;
+	c->width = width > old->width ? width : old->width;
+	c->height = height > old->height ? height : old->height;
+	const struct v4l2r_size_range *r = &c->caps->sizes;
+	VAStatus st = VA_STATUS_SUCCESS;
+	if (r->known && ((unsigned)c->width > r->max_width ||
+			 (unsigned)c->height > r->max_height)) {
+		va_err(drv, "%s %dx%d: larger than the device's %ux%u",
+		       c->desc->name, c->width, c->height, r->max_width,
+		       r->max_height);
+		st = VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
+	}
+	if (st == VA_STATUS_SUCCESS)
+		st = open_device(drv, c);
+	/* The same pixel format as before: the client's surfaces are of it. */
+	if (st == VA_STATUS_SUCCESS)
+		st = setup_capture(drv, c, old->n_capture,
+				   va_fourcc_of_capture(old->layout.desc->v4l2_fourcc));
+	if (st != VA_STATUS_SUCCESS) {
+		/* Nothing changed for the client: the old session decodes
+		 * on, at its size. */
+		v4l2r_session_close(c->session);
+		free(c->bound);
+		c->session = old->session;
+		c->bound = old->bound;
+		c->n_capture = old->n_capture;
+		c->layout = old->layout;
+		c->mode = old->mode;
+		c->width = old->width;
+		c->height = old->height;
+		c->accum.data_limit = old_limit;
+		old->session = NULL;
+		old->bound = NULL;
+		context_free(old);
+		return st;
+	}
+	unsigned kept = 0;
+	for (unsigned i = 0; i < old->n_capture; i++) {
+		struct va_surface *s = va_heap_get(&drv->surfaces, old->bound[i]);
+		if (!s || s->ctx != c) {
+			old->bound[i] = VA_INVALID_ID;
+			continue;
+		}
+		if (s->decoded) {
+			s->ctx = old;
+			old->refs++;
+			kept++;
+			continue;
+		}
+		s->ctx = NULL;
+		s->capture_index = -1;
+		s->timestamp_ns = 0;
+		old->bound[i] = VA_INVALID_ID;
+	}
+	va_warn(drv, "context 0x%x: a %dx%d target outgrows its %dx%d "
+		"pictures: decoding goes on in new device buffers of %dx%d; "
+		"the %u pictures decoded before stay readable but are no "
+		"references for later pictures", c->id, width, height,
+		old->width, old->height, c->width, c->height, kept);
+	if (!old->refs)
+		context_free(old);
 	return VA_STATUS_SUCCESS;
 }
 

@@ -107,6 +107,10 @@ struct va_context {
 	VAContextID id;
 	unsigned refs;		/* under drv->lock; the table holds one */
 	bool dead;		/* destroyed, waiting for the last reference */
+	/* The device session a context left when a surface outgrew it
+	 * (va_context_outgrow): dead, it keeps the pictures decoded before
+	 * readable, under the same id. */
+	bool outgrown;
 	/* A probe context: memory for a surface exported or mapped before
 	 * any context of the client's exists (Kodi's and mpv's start-up
 	 * checks). Not in the context table; its one surface owns it. */
@@ -348,6 +352,11 @@ void va_context_release_held(struct va_context *c);
  * bound and pictures decoded, only when nothing is in flight (drv->lock
  * held). */
 VAStatus va_context_grow(struct va_context *c, unsigned n);
+/* Moves the context to a device session whose pictures are width x
+ * height (a target surface larger than its pictures, for a codec whose
+ * ops allow it); the pictures decoded before stay readable but are no
+ * references any more (drv->lock and c->lock held, no picture open). */
+VAStatus va_context_outgrow(struct va_context *c, int width, int height);
 /* The capture format of a context among the device's fourccs: of the
  * config's RT format, seen by clients as want (0: any), linear first.
  * 0 when none fits. */

@@ -491,8 +491,14 @@ VAStatus va_BeginPicture(VADriverContextP ctx, VAContextID context,
 	struct va_surface *s = va_heap_get(&drv->surfaces, target);
 	if (!s)
 		st = VA_STATUS_ERROR_INVALID_SURFACE;
-	else if (s->ctx != c)
-		st = va_surface_bind(drv, s, target, c);
+	else if (s->ctx != c) {
+		if (c->config.ops->outgrows_context && c->layout.desc &&
+		    ((uint32_t)s->width > c->layout.width ||
+		     (uint32_t)s->height > c->layout.height))
+			st = va_context_outgrow(c, s->width, s->height);
+		if (st == VA_STATUS_SUCCESS)
+			st = va_surface_bind(drv, s, target, c);
+	}
 	int index = s ? s->capture_index : -1;
 	pthread_mutex_unlock(&drv->lock);
 	if (st != VA_STATUS_SUCCESS) {
@@ -583,8 +589,14 @@ static uint64_t resolve_timestamp(void *opaque, VASurfaceID id)
 	struct va_context *c = opaque;
 	struct va_surface *s = va_heap_get(&c->drv->surfaces, id);
 
-	if (s && s->ctx && s->ctx != c && s->decoded)
-		/* The codec says which reference; this says why. */
+	/* The codec says which reference; this says why. */
+	if (s && s->ctx && s->ctx != c && s->decoded && s->ctx->outgrown)
+		va_warn(c->drv, "surface 0x%x holds a %dx%d picture decoded "
+			"before context 0x%x outgrew it: it is no reference "
+			"any more (its device buffers are no longer the "
+			"context's); the picture is decoded without it", id,
+			s->ctx->width, s->ctx->height, c->id);
+	else if (s && s->ctx && s->ctx != c && s->decoded)
 		va_warn(c->drv, "surface 0x%x holds a picture of context 0x%x%s "
 			"(RT format 0x%x), not of this context 0x%x: it is no "
 			"reference here (each context decodes into its own "

@@ -527,4 +527,5 @@ const struct va_codec_ops va_codec_vp9 = {
 	.translate = vp9_translate,
 	.plan_request = vp9_plan_request,
 	.profiles = vp9_profiles,
+	.outgrows_context = true,
 };

@@ -23,7 +23,8 @@
  * never bound to it (a target so is refused at vaBeginPicture, a render
  * target at vaCreateContext) and a surface decoded in another context has
  * no picture in this one's buffers: as references, both name no decoded
- * surface.
+ * surface. VP9 is the exception for targets: a larger one moves the
+ * context to larger device buffers (vp9_outgrow).
  *
  * Bit depth: a surface of the other RT format (8 bits for a 10-bit
  * context, or the reverse) is never bound to a context: as a render
@@ -314,16 +315,14 @@ static bool build_vp8(struct run *r, struct va_pic *p, enum kind k,
 
 /* ---- VP9 ---- */
 
-static bool vp9_pic(struct run *r, struct va_pic *p, const struct vp9_desc *d)
+static bool vp9_pic_refs(struct va_pic *p, const struct vp9_desc *d,
+			 const VASurfaceID *refs)
 {
 	static struct vp9_frame f;
 	VADecPictureParameterBufferVP9 pp;
 	VASliceParameterBufferVP9 sp;
-	VASurfaceID refs[8];
 
 	memset(p, 0, sizeof(*p));
-	for (unsigned i = 0; i < 8; i++)
-		refs[i] = d->key ? VA_INVALID_SURFACE : r->s[REF];
 	vp9_fx_build(d, &f);
 	vp9_fx_fill_pic(&pp, d, &f, refs);
 	memset(&sp, 0, sizeof(sp));
@@ -332,6 +331,16 @@ static bool vp9_pic(struct run *r, struct va_pic *p, const struct vp9_desc *d)
 	return va_pic_add(p, VAPictureParameterBufferType, sizeof(pp), 1, &pp) &&
 	       va_pic_add(p, VASliceParameterBufferType, sizeof(sp), 1, &sp) &&
 	       va_pic_add(p, VASliceDataBufferType, (unsigned)f.size, 1, f.buf);
+}
+
+/* Every slot names the key picture r->s[REF]. */
+static bool vp9_pic(struct run *r, struct va_pic *p, const struct vp9_desc *d)
+{
+	VASurfaceID refs[8];
+
+	for (unsigned i = 0; i < 8; i++)
+		refs[i] = d->key ? VA_INVALID_SURFACE : r->s[REF];
+	return vp9_pic_refs(p, d, refs);
 }
 
 static bool build_vp9(struct run *r, struct va_pic *p, enum kind k,
@@ -465,10 +474,12 @@ static void g_nothing(struct run *r, struct va_pic *p)
 	{ "slice-parameters-short", KEY, g_sp_short, "slice parameters of", REFUSE, TGT_NORMAL }, \
 	{ "no-picture-parameters", KEY, g_no_pp, "no picture parameter buffer", REFUSE, TGT_NORMAL }, \
 	{ "slice-data-without-parameters", KEY, g_no_slices, "slice data without slice parameters", REFUSE, TGT_NORMAL }, \
-	{ "target-larger-than-context", KEY, g_nothing, "larger than the", REFUSE, TGT_LARGER }, \
 	{ "target-no-surface", KEY, g_nothing, NULL, REFUSE, TGT_NONE }, \
 	{ "target-of-other-rt-format", KEY, g_nothing, "RT format", REFUSE, TGT_OTHER_RT, \
 	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT }
+/* Every codec's but VP9's, whose contexts outgrow (vp9_outgrow). */
+#define TARGET_LARGER_CASE \
+	{ "target-larger-than-context", KEY, g_nothing, "larger than the", REFUSE, TGT_LARGER }
 #define SIZE_PAST_CASE \
 	{ "slice_data_size-past-data", KEY, g_size_past, "slice_data_size", REFUSE, TGT_NORMAL }
 #define IQ_SHORT_CASE \
@@ -512,7 +523,7 @@ SPOIL(m2_bwd_none, PP(VAPictureParameterBufferMPEG2);
       pp->backward_reference_picture = BOGUS_SURFACE)
 
 static const struct hcase mpeg2_cases[] = {
-	GENERIC_CASES, SIZE_PAST_CASE, IQ_SHORT_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE, IQ_SHORT_CASE,
 	{ "horizontal_size-zero", KEY, m2_width_zero, "horizontal_size", REFUSE, TGT_NORMAL },
 	{ "vertical_size-16384", KEY, m2_height_huge, "vertical_size", REFUSE, TGT_NORMAL },
 	{ "horizontal_size-larger-than-context", KEY, m2_width_ctx, "horizontal_size", REFUSE, TGT_NORMAL },
@@ -579,7 +590,7 @@ SPOIL(h_list_none, SP(VASliceParameterBufferH264);
       sp->RefPicList0[0].picture_id = BOGUS_SURFACE)
 
 #define H264_CASES \
-	GENERIC_CASES, SIZE_PAST_CASE, \
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE, \
 	{ "CurrPic-invalid", KEY, h_currpic, "CurrPic", REFUSE, TGT_NORMAL }, \
 	{ "log2_max_frame_num_minus4-13", KEY, h_frame_num, "log2_max_frame_num_minus4", REFUSE, TGT_NORMAL }, \
 	{ "pic_order_cnt_type-3", KEY, h_poc_type, "pic_order_cnt_type", REFUSE, TGT_NORMAL }, \
@@ -668,7 +679,7 @@ static void e_scaling(struct run *r, struct va_pic *p)
 }
 
 static const struct hcase hevc_cases[] = {
-	GENERIC_CASES, SIZE_PAST_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE,
 	{ "chroma_format_idc-2", KEY, e_chroma, "chroma_format_idc", REFUSE, TGT_NORMAL },
 	{ "bit-depth-10-in-Main", KEY, e_depth, "bit depth", REFUSE, TGT_NORMAL },
 	{ "pic_width_in_luma_samples-0", KEY, e_width0, "pic_width", REFUSE, TGT_NORMAL },
@@ -716,7 +727,7 @@ SPOIL(e10_depth12, HEVCPP; pp->bit_depth_luma_minus8 = 4;
 SPOIL(e10_ref_8bit, HEVCPP; pp->ReferenceFrames[0].picture_id = r->other_depth)
 
 static const struct hcase hevc10_cases[] = {
-	GENERIC_CASES, SIZE_PAST_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE,
 	/* the device would write an 8-bit picture into 10-bit buffers */
 	{ "bit-depth-8-in-10-bit-context", KEY, e10_depth8, "bit_depth_luma_minus8 = 0", REFUSE, TGT_NORMAL,
 	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
@@ -767,7 +778,7 @@ SPOIL(v8_alt_foreign, VP8PP; pp->alt_ref_frame = r->foreign)
 static const struct hcase vp8_cases[] = {
 	/* slice_data_size past the data is cut at its end (GStreamer's
 	 * shape): the partition sizes are checked instead. */
-	GENERIC_CASES, IQ_SHORT_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, IQ_SHORT_CASE,
 	{ "num_of_partitions-4", KEY, v8_parts, "num_of_partitions", REFUSE, TGT_NORMAL },
 	{ "partition_size[0]-2^19", KEY, v8_part0, "partition_size[0]", REFUSE, TGT_NORMAL },
 	{ "partition_size-past-data", KEY, v8_part_past, "partition_size[]", REFUSE, TGT_NORMAL },
@@ -964,7 +975,7 @@ SPOIL(a_ref_larger, AV1PP; pp->ref_frame_map[0] = r->larger)
 SPOIL(a_ref_foreign, AV1PP; pp->ref_frame_map[6] = r->foreign)
 
 static const struct hcase av1_cases[] = {
-	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE, IQ_UNUSED_CASE,
 	{ "bit_depth_idx-1", KEY, a_depth, "bit_depth_idx", REFUSE, TGT_NORMAL,
 	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
 	{ "profile-1", KEY, a_profile, "profile", REFUSE, TGT_NORMAL },
@@ -1019,7 +1030,7 @@ SPOIL(a10_depth12, AV1PP; pp->bit_depth_idx = 2)
 SPOIL(a10_ref_8bit, AV1PP; pp->ref_frame_map[6] = r->other_depth)
 
 static const struct hcase av1_10_cases[] = {
-	GENERIC_CASES, SIZE_PAST_CASE, IQ_UNUSED_CASE,
+	GENERIC_CASES, TARGET_LARGER_CASE, SIZE_PAST_CASE, IQ_UNUSED_CASE,
 	{ "bit_depth_idx-0-in-10-bit-context", KEY, a10_depth8, "bit_depth_idx = 0", REFUSE, TGT_NORMAL,
 	  VA_STATUS_ERROR_UNSUPPORTED_RT_FORMAT },
 	/* 12 bits is Professional's (seq_profile 2), not Main's */
@@ -1035,6 +1046,7 @@ static const struct hcase av1_10_cases[] = {
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static void av1_grain_display(struct run *r);
+static void vp9_outgrow(struct run *r);
 
 static const struct codec codecs[] = {
 	{ "mpeg2", VAProfileMPEG2Main, 320, 240, NULL, build_mpeg2,
@@ -1051,10 +1063,10 @@ static const struct codec codecs[] = {
 	{ "vp8", VAProfileVP8Version0_3, 200, 120, NULL, build_vp8,
 	  vp8_cases, N(vp8_cases), true, true },
 	{ "vp9", VAProfileVP9Profile0, 352, 288, NULL, build_vp9,
-	  vp9_cases, N(vp9_cases), false, false },
+	  vp9_cases, N(vp9_cases), false, false, 0, NULL, vp9_outgrow },
 	{ "vp9p2", VAProfileVP9Profile2, 352, 288, NULL, build_vp9p2,
 	  vp9p2_cases, N(vp9p2_cases), false, false,
-	  VA_RT_FORMAT_YUV420_10, "vp9" },
+	  VA_RT_FORMAT_YUV420_10, "vp9", vp9_outgrow },
 	{ "av1", VAProfileAV1Profile0, 320, 240, NULL, build_av1,
 	  av1_cases, N(av1_cases), false, false, 0, NULL, av1_grain_display },
 	{ "av1-10", VAProfileAV1Profile0, 320, 240, NULL, build_av1_10,
@@ -1555,6 +1567,95 @@ out:
 	free(derived);
 	free(second);
 	free(got2);
+}
+
+/* A VP9 inter frame larger than the context (vp9-grow's growth: vavp9dec
+ * keeps its context and hands over a larger surface): the context moves to
+ * device buffers of that size and decodes on, saying so; the pictures of
+ * before keep their pixels but are no references any more, and the log
+ * says why; the larger picture is a reference for the next one. */
+static void vp9_outgrow(struct run *r)
+{
+	const unsigned w = r->c->w, h = r->c->h;
+	const bool deep = rt_of(r->c) == VA_RT_FORMAT_YUV420_10;
+	const uint32_t fourcc = deep ? VA_FOURCC_P010 : VA_FOURCC_NV12;
+	const unsigned row = deep ? 2 * w : w;	/* bytes for same() */
+	char name[96], why[600] = "";
+	uint8_t *before = NULL, *after = NULL;
+	VASurfaceID next = VA_INVALID_SURFACE;
+	const char *failed = NULL;
+	struct va_pic p;
+	bool ok = false;
+	VAStatus st;
+
+	snprintf(name, sizeof(name), "%s/target-larger-than-context", r->c->name);
+	before = va_read_image(r->dpy, r->s[REF], fourcc, w, h);
+	struct vp9_desc d = vp9_fx_inter_desc();
+	d.profile = deep ? 2 : 0;
+	d.size_from_ref = false;
+	d.width = w + 64;
+	d.height = h + 64;
+	va_log_clear();
+	if (!vp9_pic(r, &p, &d)) {
+		snprintf(why, sizeof(why), "cannot build the larger frame");
+		goto out;
+	}
+	st = va_pic_decode(r->dpy, r->ctx, r->larger, &p, &failed);
+	va_pic_free(&p);
+	if (st == VA_STATUS_SUCCESS)
+		st = vaSyncSurface(r->dpy, r->larger);
+	if (st != VA_STATUS_SUCCESS) {
+		snprintf(why, sizeof(why), "larger frame: %s: %s (%s)",
+			 failed ? failed : "vaSyncSurface", vaErrorStr(st),
+			 va_log_last());
+		goto out;
+	}
+	if (!strstr(va_log_text(), "outgrows") ||
+	    !strstr(va_log_text(), "no reference any more")) {
+		snprintf(why, sizeof(why), "decoded, but the log does not say "
+			 "the context outgrew its pictures and the references of "
+			 "before are lost: %s", va_log_text());
+		goto out;
+	}
+	after = va_read_image(r->dpy, r->s[REF], fourcc, w, h);
+	if (!same(before, after, row, h)) {
+		snprintf(why, sizeof(why), "the picture decoded before the "
+			 "growth %s", after ? "changed" : "cannot be read");
+		goto out;
+	}
+	/* the next frame, of the larger size, predicts from the larger one */
+	if ((st = vaCreateSurfaces(r->dpy, rt_of(r->c), w + 64, h + 64, &next,
+				   1, NULL, 0))) {
+		snprintf(why, sizeof(why), "vaCreateSurfaces: %s", vaErrorStr(st));
+		goto out;
+	}
+	VASurfaceID refs[8];
+	for (unsigned i = 0; i < 8; i++)
+		refs[i] = r->larger;
+	va_log_clear();
+	if (!vp9_pic_refs(&p, &d, refs)) {
+		snprintf(why, sizeof(why), "cannot build the next frame");
+		goto out;
+	}
+	st = va_pic_decode(r->dpy, r->ctx, next, &p, &failed);
+	va_pic_free(&p);
+	if (st == VA_STATUS_SUCCESS)
+		st = vaSyncSurface(r->dpy, next);
+	if (st != VA_STATUS_SUCCESS)
+		snprintf(why, sizeof(why), "next frame: %s: %s (%s)",
+			 failed ? failed : "vaSyncSurface", vaErrorStr(st),
+			 va_log_last());
+	else if (strstr(va_log_text(), "reference"))
+		snprintf(why, sizeof(why), "next frame: a reference was left "
+			 "out: %s", va_log_text());
+	else
+		ok = true;
+out:
+	report(name, ok, "%s", why);
+	if (next != VA_INVALID_SURFACE)
+		vaDestroySurfaces(r->dpy, &next, 1);
+	free(before);
+	free(after);
 }
 
 /* A render target the context cannot take, named at vaCreateContext:
