@@ -548,10 +548,11 @@ VAStatus va_context_outgrow(struct va_context *c, int width, int height)
 			old->bound[i] = VA_INVALID_ID;
 			continue;
 		}
-		if (s->decoded) {
+		/* A derived image maps the old buffer: it stays too. */
+		if (s->decoded || s->derived) {
 			s->ctx = old;
 			old->refs++;
-			kept++;
+			kept += s->decoded;
 			continue;
 		}
 		s->ctx = NULL;
