@@ -470,20 +470,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A visl module parameter (the project's patch adds the faults); false
- * when it cannot be written (not visl, or an unpatched one). */
-static bool visl_param(const char *name, unsigned value)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/visl/parameters/%s", name);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return false;
-	bool ok = fprintf(f, "%u\n", value) > 0;
-	return fclose(f) == 0 && ok;
-}
-
 /* The kernel spoils picture 2 of a fresh context (visl's fault parameter
  * counts a file handle's requests or jobs from 1): that picture alone gets
  * VA_STATUS_ERROR_DECODING_ERROR, from vaSyncSurface and
@@ -497,7 +483,7 @@ static void test_fault(const char *name, const char *param)
 	VAContextID ctx;
 	char why[192] = "";
 
-	if (!visl_param(param, 0)) {
+	if (!va_visl_param(param, 0)) {
 		report_skip(name, "visl has no %s parameter (not the project's "
 			    "patched visl)", param);
 		return;
@@ -513,7 +499,7 @@ static void test_fault(const char *name, const char *param)
 		report(name, false, "setup");
 		return;
 	}
-	visl_param(param, 2);
+	va_visl_param(param, 2);
 	VAStatus a = decode(ctx, s[0], PIC_I, 0, 0, NULL);
 	VAStatus sa = vaSyncSurface(dpy, s[0]);
 	VAStatus b = decode(ctx, s[1], PIC_P, s[0], 0, NULL);	/* spoilt */
@@ -523,7 +509,7 @@ static void test_fault(const char *name, const char *param)
 	double t0 = now();
 	VAStatus sb = vaSyncSurface(dpy, s[1]);
 	double waited = now() - t0;
-	visl_param(param, 0);
+	va_visl_param(param, 0);
 	VASurfaceDecodeMBErrors *mb = NULL;
 	VAStatus qb = vaQuerySurfaceError(dpy, s[1], VA_STATUS_ERROR_DECODING_ERROR,
 					  (void **)&mb);
@@ -558,7 +544,7 @@ static void test_capture_memory_fault(void)
 	VAContextID early = VA_INVALID_ID, late = VA_INVALID_ID, again;
 	char why[160] = "";
 
-	if (!visl_param("fault_capture_nomem", 0)) {
+	if (!va_visl_param("fault_capture_nomem", 0)) {
 		report_skip(name, "visl has no fault_capture_nomem parameter "
 			    "(not the project's patched visl)");
 		return;
@@ -569,13 +555,13 @@ static void test_capture_memory_fault(void)
 		report(name, false, "setup");
 		return;
 	}
-	visl_param("fault_capture_nomem", 1);
+	va_visl_param("fault_capture_nomem", 1);
 	VAStatus with_targets = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
 						s, 3, &early);
 	VAStatus created = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE,
 					   NULL, 0, &late);
 	VAStatus first = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
-	visl_param("fault_capture_nomem", 0);
+	va_visl_param("fault_capture_nomem", 0);
 	VAStatus second = created ? created : decode(late, s[0], PIC_I, 0, 0, NULL);
 	if (!created)
 		vaDestroyContext(dpy, late);
@@ -691,7 +677,7 @@ static void test_device_loss(void)
 		return;
 	/* A picture in flight (visl takes a while with each), then the
 	 * device goes. */
-	visl_param("visl_transtime_ms", 300);
+	va_visl_param("visl_transtime_ms", 300);
 	VAStatus inflight = decode(ctx, s[3], PIC_P, s[1], 0, NULL);
 	bool unbound = visl_bind(false);
 	double t0 = now();
@@ -705,7 +691,7 @@ static void test_device_loss(void)
 	if (!made)
 		made = vaCreateContext(dpy, cfg, W, H, VA_PROGRESSIVE, t, 2, &other);
 	double took = now() - t0;
-	visl_param("visl_transtime_ms", 0);
+	va_visl_param("visl_transtime_ms", 0);
 	report("device-loss-fails-every-call", unbound && !inflight &&
 	       sync != VA_STATUS_SUCCESS && next != VA_STATUS_SUCCESS &&
 	       made != VA_STATUS_SUCCESS && took < 10,

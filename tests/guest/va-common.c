@@ -466,3 +466,15 @@ VADisplay va_open_display(const char *device, int *fd)
 	}
 	return dpy;
 }
+
+bool va_visl_param(const char *name, unsigned value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/visl/parameters/%s", name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%u\n", value) > 0;
+	return fclose(f) == 0 && ok;
+}

@@ -102,4 +102,8 @@ void va_log_clear(void);
 /* The last line logged, for a failure's explanation. */
 const char *va_log_last(void);
 
+/* Sets a visl module parameter (the project's patch adds the faults);
+ * false when it cannot be written (not visl, or an unpatched one). */
+bool va_visl_param(const char *name, unsigned value);
+
 #endif

@@ -1573,7 +1573,9 @@ out:
  * keeps its context and hands over a larger surface): the context moves to
  * device buffers of that size and decodes on, saying so; the pictures of
  * before keep their pixels but are no references any more, and the log
- * says why; the larger picture is a reference for the next one. */
+ * says why; the larger picture is a reference for the next one. Before
+ * that, where visl can refuse picture buffers, the same frame without
+ * memory for them: refused, nothing lost. */
 static void vp9_outgrow(struct run *r)
 {
 	const unsigned w = r->c->w, h = r->c->h;
@@ -1595,11 +1597,38 @@ static void vp9_outgrow(struct run *r)
 	d.size_from_ref = false;
 	d.width = w + 64;
 	d.height = h + 64;
-	va_log_clear();
 	if (!vp9_pic(r, &p, &d)) {
 		snprintf(why, sizeof(why), "cannot build the larger frame");
 		goto out;
 	}
+	/* No memory for the larger buffers (visl's fault_capture_nomem):
+	 * the frame is refused saying so, and the context decodes on in
+	 * its buffers, its references kept. */
+	if (va_visl_param("fault_capture_nomem", 1)) {
+		va_log_clear();
+		st = va_pic_decode(r->dpy, r->ctx, r->larger, &p, &failed);
+		va_visl_param("fault_capture_nomem", 0);
+		if (st != VA_STATUS_ERROR_ALLOCATION_FAILED ||
+		    !strstr(va_log_text(), "cannot allocate")) {
+			snprintf(why, sizeof(why), "larger frame without memory "
+				 "for its buffers: %s (%s)", vaErrorStr(st),
+				 va_log_text());
+			va_pic_free(&p);
+			goto out;
+		}
+		va_log_clear();
+		if (!decode_valid(r, INTER, r->s[INTER_T], why, sizeof(why))) {
+			va_pic_free(&p);
+			goto out;
+		}
+		if (strstr(va_log_text(), "reference")) {
+			snprintf(why, sizeof(why), "after a growth that failed, "
+				 "a reference was left out: %s", va_log_text());
+			va_pic_free(&p);
+			goto out;
+		}
+	}
+	va_log_clear();
 	st = va_pic_decode(r->dpy, r->ctx, r->larger, &p, &failed);
 	va_pic_free(&p);
 	if (st == VA_STATUS_SUCCESS)
