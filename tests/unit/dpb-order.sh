@@ -22,6 +22,8 @@ out=${V4L2R_UNIT_STREAMS:-./unit/streams}
 codecs=" h264 hevc mpeg2 vp8 vp9 av1 "
 names=$("$top/tests/streams/generate" --list |
 	awk -F'\t' -v c="$codecs" 'index(c, " " $2 " ") { printf "%s%s", s, $1; s = "," }')
+# (its log beside it: on a clean clone tests/out does not exist yet)
+mkdir -p "$out" || exit 1
 "$top/tests/streams/generate" -j2 --only "$names" "$out" >"$out.log" 2>&1
 [ -f "$out/streams.tsv" ] || { echo "the streams could not be made ($out.log)" >&2; exit 77; }
 nut=$(mktemp "${TMPDIR:-/tmp}/dpb-order.XXXXXX") || exit 1
