@@ -281,6 +281,24 @@ VAStatus va_context_prepare(struct va_context *c, uint32_t want,
 	return st;
 }
 
+/* Whether the device decodes pictures of width x height (its range
+ * unknown: yes); else a log line naming the range. */
+static bool fits_device(struct va_driver *drv, const struct va_context *c,
+			int width, int height)
+{
+	const struct v4l2r_size_range *r = &c->caps->sizes;
+
+	if (!r->known || ((unsigned)width <= r->max_width &&
+			  (unsigned)height <= r->max_height &&
+			  (unsigned)width >= r->min_width &&
+			  (unsigned)height >= r->min_height))
+		return true;
+	va_err(drv, "%s %dx%d: outside the device's %ux%u..%ux%u",
+	       c->desc->name, width, height, r->min_width, r->min_height,
+	       r->max_width, r->max_height);
+	return false;
+}
+
 /* Everything but the capture buffers, common to client and probe
  * contexts. */
 static VAStatus context_init(struct va_driver *drv, struct va_context *c,
@@ -295,16 +313,8 @@ static VAStatus context_init(struct va_driver *drv, struct va_context *c,
 	pthread_mutex_init(&c->lock, NULL);
 	c->desc = v4l2r_codec_get(c->config.ops->codec);
 	c->caps = &drv->devices[c->config.device].caps.codec[c->config.ops->codec];
-	const struct v4l2r_size_range *r = &c->caps->sizes;
-	if (r->known && ((unsigned)width > r->max_width ||
-			 (unsigned)height > r->max_height ||
-			 (unsigned)width < r->min_width ||
-			 (unsigned)height < r->min_height)) {
-		va_err(drv, "%s %dx%d: outside the device's %ux%u..%ux%u",
-		       c->desc->name, width, height, r->min_width,
-		       r->min_height, r->max_width, r->max_height);
+	if (!fits_device(drv, c, width, height))
 		return VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
-	}
 	c->codec_state = calloc(1, c->config.ops->state_size ?
 					   c->config.ops->state_size : 1);
 	if (!c->codec_state || va_accum_init(&c->accum, c->config.ops) < 0)
@@ -508,17 +518,8 @@ VAStatus va_context_outgrow(struct va_context *c, int width, int height)
 	uint32_t old_limit = c->accum.data_limit;
 	c->width = width > old->width ? width : old->width;
 	c->height = height > old->height ? height : old->height;
-	const struct v4l2r_size_range *r = &c->caps->sizes;
-	VAStatus st = VA_STATUS_SUCCESS;
-	if (r->known && ((unsigned)c->width > r->max_width ||
-			 (unsigned)c->height > r->max_height)) {
-		va_err(drv, "%s %dx%d: larger than the device's %ux%u",
-		       c->desc->name, c->width, c->height, r->max_width,
-		       r->max_height);
-		st = VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
-	}
-	if (st == VA_STATUS_SUCCESS)
-		st = open_device(drv, c);
+	VAStatus st = fits_device(drv, c, c->width, c->height) ?
+		open_device(drv, c) : VA_STATUS_ERROR_RESOLUTION_NOT_SUPPORTED;
 	/* The same pixel format as before: the client's surfaces are of it. */
 	if (st == VA_STATUS_SUCCESS)
 		st = setup_capture(drv, c, old->n_capture,
