@@ -731,6 +731,7 @@ static VAContextID rt_context(unsigned rt, uint32_t capture_fourcc)
 	c->refs = 1;
 	pthread_mutex_init(&c->lock, NULL);
 	c->config.rt_format = rt;
+	c->config.ops = &va_codec_hevc;	/* a context always has its codec's */
 	c->width = c->height = 64;
 	c->layout.desc = v4l2r_format_by_v4l2(capture_fourcc);
 	ck_assert_ptr_nonnull(c->layout.desc);
