@@ -18,11 +18,12 @@
  * the largest frame size). The references' order hints are not in VA
  * either: the context remembers the order hint each surface was decoded
  * with, and derives OrderHints[] and the skip mode frames (spec 5.9.22)
- * from them. refresh_frame_flags is not in VA nor in FFmpeg's data: it is
- * 0xff for a shown key frame and a switch frame (spec 5.9.2 refreshes
- * every slot) and 0 otherwise. A switch frame also implies
- * frame_size_override_flag (5.9.2), the one frame type where VA's
- * missing flag is known.
+ * from them. refresh_frame_flags is not in VA nor in FFmpeg's data, and
+ * a device may keep state per slot (Hantro its CDFs): the driver numbers
+ * the slots itself, one per decoded surface (av1_slots.h), so the slots
+ * the control names are always the ones the device stored into. A switch
+ * frame implies frame_size_override_flag (5.9.2), the one frame type where
+ * VA's missing flag is known.
  *
  * Film grain: VA gives each frame's parameters in force (the clients
  * apply load_grain_params() themselves), sent as a new set on every frame
@@ -44,9 +45,9 @@
 #include <linux/videodev2.h>
 
 #include "v4l2r/log.h"
+#include "va/av1_slots.h"
 #include "va/codec.h"
 
-#define AV1_NUM_REF_FRAMES 8
 #define AV1_MAX_LF_LEVEL 63
 #define AV1_PRIMARY_REF_NONE 7
 #define AV1_MAX_TILE_COLS 64	/* VA's width_in_sbs_minus_1 holds 63 */
@@ -91,6 +92,9 @@ struct av1_state {
 	unsigned n_hints, next_hint;
 	struct v4l2_ctrl_av1_film_grain film_grain;
 	bool said_grain_not_applied;	/* the device has no grain control */
+	struct av1_slots slots;	/* the driver's slot numbering */
+	struct av1_slot_plan plan;	/* this frame's, until accepted */
+	bool slots_ready, said_evicted, said_restored;
 };
 
 #define BAD(...) (v4l2r_err(__VA_ARGS__), VA_STATUS_ERROR_INVALID_PARAMETER)
@@ -736,15 +740,6 @@ static void remember_hint(struct av1_state *st, VASurfaceID surface,
 	h->order_hint = order_hint;
 }
 
-/* get_relative_dist() of the spec (7.12.3). */
-static int relative_dist(unsigned bits, int a, int b)
-{
-	if (!bits)
-		return 0;
-	int diff = a - b, m = 1 << (bits - 1);
-	return (diff & (m - 1)) - (diff & m);
-}
-
 /* skip_mode_params() of the spec (5.9.22): the two references skip mode
  * uses, from their order hints. Returns whether skip mode is allowed. */
 static bool skip_mode_frames(const struct v4l2_ctrl_av1_frame *f,
@@ -755,13 +750,13 @@ static bool skip_mode_frames(const struct v4l2_ctrl_av1_frame *f,
 
 	for (int i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++) {
 		int hint = (int)f->order_hints[i + 1];
-		if (relative_dist(bits, hint, cur) < 0) {
-			if (fwd < 0 || relative_dist(bits, hint, fwd_hint) > 0) {
+		if (av1_relative_dist(bits, hint, cur) < 0) {
+			if (fwd < 0 || av1_relative_dist(bits, hint, fwd_hint) > 0) {
 				fwd = i;
 				fwd_hint = hint;
 			}
-		} else if (relative_dist(bits, hint, cur) > 0) {
-			if (bwd < 0 || relative_dist(bits, hint, bwd_hint) < 0) {
+		} else if (av1_relative_dist(bits, hint, cur) > 0) {
+			if (bwd < 0 || av1_relative_dist(bits, hint, bwd_hint) < 0) {
 				bwd = i;
 				bwd_hint = hint;
 			}
@@ -772,9 +767,9 @@ static bool skip_mode_frames(const struct v4l2_ctrl_av1_frame *f,
 	if (bwd < 0) {
 		for (int i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++) {
 			int hint = (int)f->order_hints[i + 1];
-			if (relative_dist(bits, hint, fwd_hint) < 0 &&
+			if (av1_relative_dist(bits, hint, fwd_hint) < 0 &&
 			    (fwd2 < 0 ||
-			     relative_dist(bits, hint, fwd2_hint) > 0)) {
+			     av1_relative_dist(bits, hint, fwd2_hint) > 0)) {
 				fwd2 = i;
 				fwd2_hint = hint;
 			}
@@ -788,24 +783,28 @@ static bool skip_mode_frames(const struct v4l2_ctrl_av1_frame *f,
 	return true;
 }
 
-/* The reference slots: their surfaces' timestamps and order hints. A
- * slot the frame references must hold a decoded surface. */
+/* The references, in the driver's slot numbering (av1_slots.h): the
+ * timestamps of the surfaces VA's map holds, each reference name's slot
+ * and order hint, and the one slot the frame refreshes. A reference must
+ * name a decoded surface. The plan is kept in st->plan, committed once the
+ * frame is accepted. */
 static VAStatus fill_references(struct av1_state *st,
 				const VADecPictureParameterBufferAV1 *pp,
-				const struct va_ref_resolver *refs)
+				const struct va_ref_resolver *refs,
+				VASurfaceID target)
 {
 	struct v4l2_ctrl_av1_frame *f = &st->frame;
-	uint8_t slot_hint[AV1_NUM_REF_FRAMES] = { 0 };
+	uint64_t va_ts[AV1_NUM_REF_FRAMES] = { 0 };
+	uint8_t va_hint[AV1_NUM_REF_FRAMES] = { 0 };
 	bool intra = frame_is_intra(pp);
 
 	for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++) {
 		VASurfaceID id = pp->ref_frame_map[i];
 		if (id == VA_INVALID_SURFACE)
 			continue;
-		f->reference_frame_ts[i] = va_ref_timestamp(refs, id, "av1",
-							    "ref_frame_map");
+		va_ts[i] = va_ref_timestamp(refs, id, "av1", "ref_frame_map");
 		const struct av1_surface_hint *h = find_hint(st, id);
-		slot_hint[i] = h ? h->order_hint : 0;
+		va_hint[i] = h ? h->order_hint : 0;
 	}
 	/* an intra frame has no references: GStreamer leaves 255 there */
 	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME && !intra; i++) {
@@ -813,15 +812,59 @@ static VAStatus fill_references(struct av1_state *st,
 		if (slot >= AV1_NUM_REF_FRAMES)
 			return BAD("av1: ref_frame_idx[%u] = %u out of range "
 				   "0..7", i, slot);
-		f->ref_frame_idx[i] = (int8_t)slot;
-		if (!f->reference_frame_ts[slot])
+		if (!va_ts[slot])
 			return BAD("av1: ref_frame_idx[%u] = %u: "
 				   "ref_frame_map[%u] (surface 0x%x) holds no "
 				   "decoded picture", i, slot, slot,
 				   pp->ref_frame_map[slot]);
-		f->order_hints[i + 1] = slot_hint[slot];
+		f->order_hints[i + 1] = va_hint[slot];
 	}
+
+	const struct av1_slot_frame frame = {
+		.map = pp->ref_frame_map,
+		.map_hint = va_hint,
+		.ref_frame_idx = intra ? NULL : pp->ref_frame_idx,
+		.target = target,
+		.order_hint = pp->order_hint,
+		.order_hint_bits = st->sequence.order_hint_bits,
+	};
+	av1_slots_plan(&st->slots, &frame, &st->plan);
+	for (unsigned i = 0; i < AV1_NUM_REF_FRAMES; i++)
+		if (st->plan.va_slot[i] >= 0)
+			f->reference_frame_ts[i] = va_ts[st->plan.va_slot[i]];
+	/* -1 on intra frames, as GStreamer sends: no slot is read */
+	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
+		f->ref_frame_idx[i] = intra ? -1 : st->plan.ref_slot[i];
+	f->refresh_frame_flags = st->plan.refresh_frame_flags;
 	return VA_STATUS_SUCCESS;
+}
+
+/* What the slot plan could not keep, said once per context: the frames
+ * it concerns may decode with another frame's stored state (CDFs). */
+static void say_slot_losses(struct av1_state *st,
+			    const VADecPictureParameterBufferAV1 *pp)
+{
+	const struct av1_slot_plan *p = &st->plan;
+
+	if (p->evicted != VA_INVALID_SURFACE && !st->said_evicted) {
+		v4l2r_warn("av1: eight distinct reference frames and VA does "
+			   "not say which one this frame replaces: surface "
+			   "0x%x gave its device slot (and stored CDFs) up; a "
+			   "later frame predicting from it may decode wrongly",
+			   p->evicted);
+		st->said_evicted = true;
+	}
+	if (p->restored == VA_INVALID_SURFACE || st->said_restored)
+		return;
+	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
+		if (pp->primary_ref_frame == i &&
+		    !p->next.stored[p->ref_slot[i]]) {
+			v4l2r_warn("av1: the primary reference (surface 0x%x) "
+				   "lost its device slot to an earlier frame: "
+				   "this frame decodes with other CDFs",
+				   p->restored);
+			st->said_restored = true;
+		}
 }
 
 static void fill_frame_flags(struct v4l2_ctrl_av1_frame *f,
@@ -864,7 +907,7 @@ static void fill_frame_flags(struct v4l2_ctrl_av1_frame *f,
 
 static VAStatus fill_frame(struct av1_state *st,
 			   const VADecPictureParameterBufferAV1 *pp,
-			   const struct va_ref_resolver *refs)
+			   const struct va_ref_resolver *refs, VASurfaceID target)
 {
 	struct v4l2_ctrl_av1_frame *f = &st->frame;
 	const __typeof__(pp->pic_info_fields.bits) *b =
@@ -878,7 +921,7 @@ static VAStatus fill_frame(struct av1_state *st,
 	VAStatus ret;
 
 	if ((ret = fill_tile_info(&f->tile_info, pp, width, height)) ||
-	    (ret = fill_references(st, pp, refs)))
+	    (ret = fill_references(st, pp, refs, target)))
 		return ret;
 	fill_quantization(&f->quantization, pp);
 	f->superres_denom = (uint8_t)denom;
@@ -900,13 +943,8 @@ static VAStatus fill_frame(struct av1_state *st,
 	f->render_width_minus_1 = (uint16_t)(upscaled - 1);
 	f->render_height_minus_1 = (uint16_t)(height - 1);
 	fill_frame_flags(f, pp, st->sequence.order_hint_bits);
-	/* a shown key frame and a switch frame refresh every slot (5.9.2);
-	 * other frames' flags are in no VA buffer */
-	bool switch_frame = b->frame_type == V4L2_AV1_SWITCH_FRAME;
-	f->refresh_frame_flags =
-		switch_frame || (b->frame_type == V4L2_AV1_KEY_FRAME &&
-				 b->show_frame) ? 0xff : 0;
-	if (switch_frame)
+	/* a switch frame implies frame_size_override_flag (5.9.2) */
+	if (b->frame_type == V4L2_AV1_SWITCH_FRAME)
 		f->flags |= V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE;
 	return VA_STATUS_SUCCESS;
 }
@@ -921,6 +959,10 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 	uint16_t max_w = st->max_width_minus_1, max_h = st->max_height_minus_1;
 	VAStatus ret;
 
+	if (!st->slots_ready) {	/* the state is zeroed; 0 is a surface id */
+		av1_slots_init(&st->slots);
+		st->slots_ready = true;
+	}
 	memset(&st->frame, 0, sizeof(st->frame));
 	st->n_tiles = st->n_groups = 0;
 	st->data_size = 0;
@@ -933,7 +975,7 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 			     "frame_width/height_minus1 (+ 1)"))
 		return VA_STATUS_ERROR_INVALID_PARAMETER;
 	fill_sequence(st, pp);
-	if ((ret = fill_frame(st, pp, refs)) ||
+	if ((ret = fill_frame(st, pp, refs, in->target)) ||
 	    (ret = place_tiles(st, in, pp))) {
 		/* a refused frame proves nothing about the sequence */
 		st->used_tools = used_tools;
@@ -948,6 +990,8 @@ static VAStatus av1_translate(void *state, const struct va_picture_input *in,
 		st->sequence_sent = true;
 	}
 	remember_hint(st, in->target, pp->order_hint);
+	st->slots = st->plan.next;
+	say_slot_losses(st, pp);
 	fill_film_grain(&st->film_grain, &pp->film_grain_info);
 	if (pp->film_grain_info.film_grain_info_fields.bits.apply_grain &&
 	    !st->said_grain_not_applied &&

@@ -60,9 +60,16 @@ static void teardown(void)
 	free(state);
 }
 
+/* A pool of surfaces for the reference slot tests, each with its own
+ * timestamp. */
+#define POOL_SURFACE(i) (0x30000100u + (i))
+#define POOL_SIZE 12
+
 static uint64_t lookup(void *opaque, VASurfaceID id)
 {
 	(void)opaque;
+	if (id >= POOL_SURFACE(0) && id < POOL_SURFACE(POOL_SIZE))
+		return 5000 + (id - POOL_SURFACE(0));
 	return id == KEY_SURFACE ? 1000 : id == INTER_SURFACE ? 2000 : 0;
 }
 
@@ -158,6 +165,14 @@ static const void *control(struct plan *pl, uint32_t id, uint32_t *size)
 	return NULL;
 }
 
+/* The timestamp the frame names for reference NAME (0 LAST .. 6 ALTREF). */
+static uint64_t ref_ts(const struct v4l2_ctrl_av1_frame *f, unsigned name)
+{
+	ck_assert_int_ge(f->ref_frame_idx[name], 0);
+	ck_assert_int_lt(f->ref_frame_idx[name], 8);
+	return f->reference_frame_ts[f->ref_frame_idx[name]];
+}
+
 static const struct v4l2_ctrl_av1_frame *frame(void)
 {
 	struct plan pl;
@@ -229,7 +244,9 @@ START_TEST(key_frame_controls)
 	const struct v4l2_ctrl_av1_frame *f = frame();
 	ck_assert_int_eq(f->frame_type, V4L2_AV1_KEY_FRAME);
 	ck_assert_uint_eq(f->flags, V4L2_AV1_FRAME_FLAG_SHOW_FRAME);
-	ck_assert_uint_eq(f->refresh_frame_flags, 0xff);
+	/* the stream refreshes every slot; the device stores the frame's
+	 * state into the one slot the driver gives the surface */
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 0);
 	ck_assert_uint_eq(f->primary_ref_frame, 7);
 	ck_assert_uint_eq(f->quantization.base_q_idx, 32);
 	ck_assert_uint_eq(f->loop_filter.level[0], 1);
@@ -256,8 +273,8 @@ START_TEST(key_frame_controls)
 	ck_assert_uint_eq(f->loop_restoration.loop_restoration_size[0], 0);
 	for (unsigned i = 0; i < 8; i++)
 		ck_assert_uint_eq(f->reference_frame_ts[i], 0);
-	for (unsigned i = 0; i < 7; i++)
-		ck_assert_int_eq(f->ref_frame_idx[i], 0);
+	for (unsigned i = 0; i < 7; i++)	/* no references */
+		ck_assert_int_eq(f->ref_frame_idx[i], -1);
 	ck_assert_int_eq(f->global_motion.params[1][2], 1 << 16);
 	ck_assert_uint_eq(f->global_motion.flags[1], 0);
 	/* sent zeroed: a frame without grain inherits none */
@@ -307,13 +324,17 @@ START_TEST(inter_frame_controls)
 			  V4L2_AV1_FRAME_FLAG_ALLOW_WARPED_MOTION);
 	ck_assert_uint_eq(f->order_hint, 1);
 	ck_assert_uint_eq(f->primary_ref_frame, 6);
-	ck_assert_int_eq(f->ref_frame_idx[2], 7);
-	ck_assert_int_eq(f->ref_frame_idx[3], 6);
+	/* VA's eight slots all hold the key frame: one device slot, the
+	 * one the key frame was stored into, named by every reference */
+	for (unsigned i = 0; i < 7; i++) {
+		ck_assert_int_eq(f->ref_frame_idx[i], 0);
+		ck_assert_uint_eq(ref_ts(f, i), 1000);
+	}
 	for (unsigned i = 0; i < 8; i++) {
-		ck_assert_uint_eq(f->reference_frame_ts[i], 1000);
+		ck_assert_uint_eq(f->reference_frame_ts[i], i == 0 ? 1000 : 0);
 		ck_assert_uint_eq(f->order_hints[i], 0);
 	}
-	ck_assert_uint_eq(f->refresh_frame_flags, 0);
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 1);
 	ck_assert_int_eq(f->interpolation_filter,
 			 V4L2_AV1_INTERPOLATION_FILTER_SWITCHABLE);
 	ck_assert_int_eq(f->tx_mode, V4L2_AV1_TX_MODE_SELECT);
@@ -362,7 +383,8 @@ START_TEST(order_hints_and_skip_mode)
 	ck_assert_uint_eq(f->order_hints[1], 0);
 	ck_assert_uint_eq(f->order_hints[5], 4);
 	ck_assert_uint_eq(f->order_hints[7], 4);
-	ck_assert_uint_eq(f->reference_frame_ts[4], 2000);
+	ck_assert_uint_eq(ref_ts(f, 0), 1000);
+	ck_assert_uint_eq(ref_ts(f, 4), 2000);
 	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED);
 	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_PRESENT);
 	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_REFERENCE_SELECT);
@@ -400,10 +422,13 @@ START_TEST(intra_only_frame)
 	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
 	const struct v4l2_ctrl_av1_frame *f = frame();
 	ck_assert_int_eq(f->frame_type, V4L2_AV1_INTRA_ONLY_FRAME);
+	/* the key frame's slot stays (VA's map holds it); the frame gets a
+	 * slot of its own */
 	ck_assert_uint_eq(f->reference_frame_ts[0], 1000);
-	ck_assert_uint_eq(f->reference_frame_ts[3], 0);
-	ck_assert_int_eq(f->ref_frame_idx[0], 0);
-	ck_assert_uint_eq(f->refresh_frame_flags, 0);
+	for (unsigned i = 1; i < 8; i++)
+		ck_assert_uint_eq(f->reference_frame_ts[i], 0);
+	ck_assert_int_eq(f->ref_frame_idx[0], -1);
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 1);
 	ck_assert(!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED));
 }
 END_TEST
@@ -432,12 +457,13 @@ START_TEST(switch_frame)
 	ck_assert_int_eq(translate(TARGET), VA_STATUS_SUCCESS);
 	const struct v4l2_ctrl_av1_frame *f = frame();
 	ck_assert_int_eq(f->frame_type, V4L2_AV1_SWITCH_FRAME);
-	ck_assert_uint_eq(f->refresh_frame_flags, 0xff);
+	/* every slot in the stream, its own slot on the device */
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 2);
 	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE);
 	ck_assert(f->flags & V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE);
 	ck_assert_uint_eq(f->primary_ref_frame, 7);
-	ck_assert_int_eq(f->ref_frame_idx[1], 1);
-	ck_assert_uint_eq(f->reference_frame_ts[1], 2000);
+	ck_assert_uint_eq(ref_ts(f, 0), 1000);
+	ck_assert_uint_eq(ref_ts(f, 1), 2000);
 	ck_assert_uint_eq(f->order_hints[1], 0);
 	ck_assert_uint_eq(f->order_hints[2], 1);
 
@@ -448,9 +474,198 @@ START_TEST(switch_frame)
 	render_one_tile(300);
 	ck_assert_int_eq(translate(TARGET), VA_STATUS_SUCCESS);
 	f = frame();
-	ck_assert_uint_eq(f->refresh_frame_flags, 0);
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 2);	/* the same target */
 	ck_assert(!(f->flags & (V4L2_AV1_FRAME_FLAG_FRAME_SIZE_OVERRIDE |
 				V4L2_AV1_FRAME_FLAG_ERROR_RESILIENT_MODE)));
+}
+END_TEST
+
+/* One frame of the slot tests: VA's map and the references as a client
+ * hands them, into TARGET_ID. */
+static VAStatus slot_frame(const VASurfaceID map[8], const uint8_t idx[7],
+			   unsigned primary, VASurfaceID target, uint8_t hint)
+{
+	inter_frame();
+	pic.current_frame = pic.current_display_picture = target;
+	memcpy(pic.ref_frame_map, map, sizeof(pic.ref_frame_map));
+	memcpy(pic.ref_frame_idx, idx, sizeof(pic.ref_frame_idx));
+	pic.primary_ref_frame = (uint8_t)primary;
+	pic.order_hint = hint;
+	pic.pic_info_fields.bits.use_ref_frame_mvs = 0;
+	render_one_tile(100);
+	return translate(target);
+}
+
+/* A shown key frame into TARGET, with VA's map as FFmpeg gives it (empty). */
+static void slot_key_frame(VASurfaceID target)
+{
+	key_frame();
+	pic.current_frame = pic.current_display_picture = target;
+	for (unsigned i = 0; i < 8; i++)
+		pic.ref_frame_map[i] = VA_INVALID_SURFACE;
+	render_one_tile(100);
+	ck_assert_int_eq(translate(target), VA_STATUS_SUCCESS);
+}
+
+static bool in_map(const VASurfaceID map[8], VASurfaceID id)
+{
+	for (unsigned i = 0; i < 8; i++)
+		if (map[i] == id)
+			return true;
+	return false;
+}
+
+static unsigned next_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (*seed >> 16) & 0x7fff;
+}
+
+static unsigned distinct(const VASurfaceID map[8])
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < 8; i++) {
+		bool seen = map[i] == VA_INVALID_SURFACE;
+		for (unsigned j = 0; j < i && !seen; j++)
+			seen = map[j] == map[i];
+		n += !seen;
+	}
+	return n;
+}
+
+/* Random streams whose slots never hold eight distinct frames (the
+ * encoders' case: libaom, SVT-AV1 and rav1e keep fewer): on every frame
+ * each reference name carries its surface's timestamp, every surface of
+ * VA's map keeps a timestamp in the control (Hantro drops the buffers the
+ * control no longer names), and a device storing per-slot state by
+ * refresh_frame_flags (Hantro's CDFs) loads the primary reference's own.
+ * Surfaces come from a pool, reused once no slot holds them (FFmpeg's
+ * way); some frames refresh nothing, some shown key frames come with an
+ * empty map (FFmpeg) and some maps are refreshed by a shown existing
+ * frame (no request). */
+START_TEST(slots_follow_surfaces)
+{
+	VASurfaceID map[8], stored_by[8];
+	unsigned seed = 12345;
+	uint8_t hint = 0;
+
+	for (unsigned i = 0; i < 8; i++)
+		map[i] = stored_by[i] = VA_INVALID_SURFACE;
+	for (unsigned n = 0; n < 3000; n++) {
+		unsigned r = next_random(&seed);
+		bool key = n == 0 || r % 50 == 0;
+		VASurfaceID target;
+		do	/* a surface no slot holds */
+			target = POOL_SURFACE(next_random(&seed) % POOL_SIZE);
+		while (in_map(map, target));
+		uint8_t idx[7];
+		unsigned primary = 7;
+		VASurfaceID sent_map[8];
+		memcpy(sent_map, map, sizeof(map));
+		if (key) {
+			/* FFmpeg names no slot for a shown key frame */
+			for (unsigned i = 0; i < 8; i++)
+				sent_map[i] = VA_INVALID_SURFACE;
+		} else {
+			for (unsigned i = 0; i < 7; i++)
+				idx[i] = (uint8_t)(next_random(&seed) % 8);
+			primary = next_random(&seed) % 8;
+		}
+		hint = (uint8_t)((hint + 1) & 0x7f);
+		if (key)
+			slot_key_frame(target);
+		else
+			ck_assert_int_eq(slot_frame(sent_map, idx, primary, target,
+						    hint), VA_STATUS_SUCCESS);
+		const struct v4l2_ctrl_av1_frame *f = frame();
+		for (unsigned i = 0; i < 7 && !key; i++)
+			ck_assert_uint_eq(ref_ts(f, i), lookup(NULL, map[idx[i]]));
+		for (unsigned i = 0; i < 8; i++) {
+			bool named = sent_map[i] == VA_INVALID_SURFACE;
+			for (unsigned j = 0; j < 8 && !named; j++)
+				named = f->reference_frame_ts[j] ==
+					lookup(NULL, sent_map[i]);
+			ck_assert_msg(named, "frame %u: surface of slot %u "
+				      "not in the control", n, i);
+		}
+		if (primary != 7)
+			ck_assert_uint_eq(stored_by[f->ref_frame_idx[primary]],
+					  map[idx[primary]]);
+		ck_assert_uint_eq(__builtin_popcount(f->refresh_frame_flags), 1);
+		for (unsigned i = 0; i < 8; i++)
+			if (f->refresh_frame_flags & (1u << i))
+				stored_by[i] = target;
+
+		/* the stream's refresh: none, some or all slots, keeping
+		 * fewer than eight distinct frames */
+		unsigned refresh = key ? 0xff : next_random(&seed) % 4 == 0 ?
+			0 : next_random(&seed) & 0xff;
+		for (unsigned i = 0; i < 8; i++)
+			if (refresh & (1u << i))
+				map[i] = target;
+		for (unsigned i = 0; distinct(map) > 7; i++)
+			map[i] = target;
+		if (next_random(&seed) % 40 == 0) {
+			/* a shown existing key frame: every slot its */
+			VASurfaceID shown = map[next_random(&seed) % 8];
+			for (unsigned i = 0; i < 8; i++)
+				map[i] = shown;
+		}
+	}
+	ck_assert_uint_eq(warnings, 0);
+}
+END_TEST
+
+/* Eight distinct frames in the slots: the frame takes the slot of the
+ * one it does not reference, the oldest (VA does not say which slot the
+ * stream refreshes), and says so; a later frame predicting from that one
+ * gets it back in a slot without its state, said as well. */
+START_TEST(eight_distinct_references)
+{
+	VASurfaceID map[8];
+	static const uint8_t last_is_0[7];
+	/* references name slots 1..7: slot 0's frame is not referenced */
+	static const uint8_t idx[7] = { 1, 2, 3, 4, 5, 6, 7 };
+
+	slot_key_frame(POOL_SURFACE(0));
+	map[0] = POOL_SURFACE(0);
+	for (unsigned i = 1; i < 8; i++) {
+		VASurfaceID m[8];
+		for (unsigned j = 0; j < 8; j++)
+			m[j] = j < i ? POOL_SURFACE(j) : POOL_SURFACE(0);
+		ck_assert_int_eq(slot_frame(m, last_is_0, 7, POOL_SURFACE(i),
+					    (uint8_t)i), VA_STATUS_SUCCESS);
+		map[i] = POOL_SURFACE(i);
+	}
+	ck_assert_uint_eq(warnings, 0);
+	const struct v4l2_ctrl_av1_frame *f;
+
+	ck_assert_int_eq(slot_frame(map, idx, 0, POOL_SURFACE(8), 8),
+			 VA_STATUS_SUCCESS);
+	f = frame();
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 0);	/* frame 0's */
+	for (unsigned i = 0; i < 7; i++)
+		ck_assert_uint_eq(ref_ts(f, i), lookup(NULL, map[idx[i]]));
+	/* the control still names frame 0 (Hantro keeps its buffer) */
+	ck_assert_uint_eq(f->reference_frame_ts[0], lookup(NULL, map[0]));
+	ck_assert_uint_eq(warnings, 1);
+
+	/* the stream refreshed slot 7 with it: frame 0 is still a
+	 * reference, its device slot gone; as the primary reference it
+	 * is said */
+	map[7] = POOL_SURFACE(8);
+	static const uint8_t idx0[7] = { 0, 1, 2, 3, 4, 5, 7 };
+	ck_assert_int_eq(slot_frame(map, idx0, 0, POOL_SURFACE(9), 9),
+			 VA_STATUS_SUCCESS);
+	f = frame();
+	for (unsigned i = 0; i < 7; i++)
+		ck_assert_uint_eq(ref_ts(f, i), lookup(NULL, map[idx0[i]]));
+	ck_assert_uint_eq(warnings, 2);
+	/* once each */
+	ck_assert_int_eq(slot_frame(map, idx0, 0, POOL_SURFACE(10), 10),
+			 VA_STATUS_SUCCESS);
+	ck_assert_uint_eq(warnings, 2);
 }
 END_TEST
 
@@ -1119,6 +1334,8 @@ int main(void)
 	tcase_add_test(tc, order_hints_and_skip_mode);
 	tcase_add_test(tc, intra_only_frame);
 	tcase_add_test(tc, switch_frame);
+	tcase_add_test(tc, slots_follow_surfaces);
+	tcase_add_test(tc, eight_distinct_references);
 	tcase_add_test(tc, tiles_ffmpeg_5_1_shape);
 	tcase_add_test(tc, tiles_gstreamer_shape);
 	tcase_add_test(tc, odd_size_and_superres);
