@@ -854,17 +854,15 @@ static void say_slot_losses(struct av1_state *st,
 			   p->evicted);
 		st->said_evicted = true;
 	}
-	if (p->restored == VA_INVALID_SURFACE || st->said_restored)
-		return;
-	for (unsigned i = 0; i < V4L2_AV1_REFS_PER_FRAME; i++)
-		if (pp->primary_ref_frame == i &&
-		    !p->next.stored[p->ref_slot[i]]) {
-			v4l2r_warn("av1: the primary reference (surface 0x%x) "
-				   "lost its device slot to an earlier frame: "
-				   "this frame decodes with other CDFs",
-				   p->restored);
-			st->said_restored = true;
-		}
+	unsigned primary = pp->primary_ref_frame;
+	if (primary < V4L2_AV1_REFS_PER_FRAME && !st->said_restored &&
+	    !p->next.stored[p->ref_slot[primary]]) {
+		v4l2r_warn("av1: the primary reference (surface 0x%x) lost "
+			   "its device slot to an earlier frame: this frame "
+			   "decodes with other CDFs",
+			   pp->ref_frame_map[pp->ref_frame_idx[primary]]);
+		st->said_restored = true;
+	}
 }
 
 static void fill_frame_flags(struct v4l2_ctrl_av1_frame *f,

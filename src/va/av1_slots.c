@@ -83,7 +83,7 @@ void av1_slots_plan(const struct av1_slots *now,
 	bool intra = !f->ref_frame_idx;
 
 	*next = *now;
-	plan->evicted = plan->restored = VA_INVALID_SURFACE;
+	plan->evicted = VA_INVALID_SURFACE;
 	for (int r = 0; r < AV1_REFS_PER_FRAME; r++) {
 		plan->ref_slot[r] = 0;
 		if (intra)
@@ -97,7 +97,6 @@ void av1_slots_plan(const struct av1_slots *now,
 			slot = free_slot(next, f);
 			next->surface[slot] = ref;
 			next->stored[slot] = false;
-			plan->restored = ref;
 		}
 		plan->ref_slot[r] = (int8_t)slot;
 	}

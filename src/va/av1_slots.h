@@ -16,7 +16,7 @@
  * replace one, VA does not say which) the frame takes the slot of a
  * surface it does not reference, the oldest by order hint, and that
  * surface, if a later frame names it, comes back into a slot without its
- * stored state (said, see the flags below). */
+ * stored state (next.stored false). */
 #ifndef VA_AV1_SLOTS_H
 #define VA_AV1_SLOTS_H
 
@@ -54,7 +54,6 @@ struct av1_slot_plan {
 	int8_t va_slot[AV1_NUM_REF_FRAMES];
 	uint8_t refresh_frame_flags;
 	VASurfaceID evicted;	/* a referenced surface that gave its slot */
-	VASurfaceID restored;	/* came back into a slot without its state */
 };
 
 void av1_slots_init(struct av1_slots *s);
