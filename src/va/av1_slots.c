@@ -84,22 +84,22 @@ void av1_slots_plan(const struct av1_slots *now,
 
 	*next = *now;
 	plan->evicted = VA_INVALID_SURFACE;
-	for (int r = 0; r < AV1_REFS_PER_FRAME; r++) {
-		plan->ref_slot[r] = 0;
-		if (intra)
+	/* Every surface of the map gets a slot, so that the control names
+	 * it (a device drops the buffers it no longer names): one whose slot
+	 * was given away (a wrong guess below, at an earlier frame) comes
+	 * back without its stored state. A free slot always exists: the map
+	 * holds at most eight surfaces, this one not in the table. */
+	for (int i = 0; i < AV1_NUM_REF_FRAMES; i++) {
+		VASurfaceID id = f->map[i];
+		if (id == VA_INVALID_SURFACE || slot_of(next, id) >= 0)
 			continue;
-		VASurfaceID ref = f->map[f->ref_frame_idx[r]];
-		int slot = slot_of(next, ref);
-		if (slot < 0) {
-			/* its slot was given away: a free one always exists
-			 * (the map holds at most eight surfaces, this one
-			 * not in the table) */
-			slot = free_slot(next, f);
-			next->surface[slot] = ref;
-			next->stored[slot] = false;
-		}
-		plan->ref_slot[r] = (int8_t)slot;
+		int slot = free_slot(next, f);
+		next->surface[slot] = id;
+		next->stored[slot] = false;
 	}
+	for (int r = 0; r < AV1_REFS_PER_FRAME; r++)
+		plan->ref_slot[r] = intra ? 0 : (int8_t)slot_of(
+			next, f->map[f->ref_frame_idx[r]]);
 	for (int i = 0; i < AV1_NUM_REF_FRAMES; i++)
 		plan->va_slot[i] = (int8_t)va_slot_of(f, next->surface[i]);
 

@@ -422,13 +422,14 @@ START_TEST(intra_only_frame)
 	ck_assert_int_eq(translate(INTER_SURFACE), VA_STATUS_SUCCESS);
 	const struct v4l2_ctrl_av1_frame *f = frame();
 	ck_assert_int_eq(f->frame_type, V4L2_AV1_INTRA_ONLY_FRAME);
-	/* the key frame's slot stays (VA's map holds it); the frame gets a
-	 * slot of its own */
+	/* the key frame's slot stays (VA's map holds it), slot 1 holds the
+	 * surface of VA's slot 3 (no picture: no timestamp); the frame gets
+	 * a slot of its own */
 	ck_assert_uint_eq(f->reference_frame_ts[0], 1000);
 	for (unsigned i = 1; i < 8; i++)
 		ck_assert_uint_eq(f->reference_frame_ts[i], 0);
 	ck_assert_int_eq(f->ref_frame_idx[0], -1);
-	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 1);
+	ck_assert_uint_eq(f->refresh_frame_flags, 1u << 2);
 	ck_assert(!(f->flags & V4L2_AV1_FRAME_FLAG_SKIP_MODE_ALLOWED));
 }
 END_TEST

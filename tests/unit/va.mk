@@ -40,6 +40,14 @@ unit_test_va_av1_SOURCES = unit/test-va-av1.c $(VA_FIXTURES)
 unit_test_va_av1_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS) $(LIBDRM_CFLAGS)
 unit_test_va_av1_LDADD = $(top_builddir)/src/va/libvadriver.la \
 	$(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS) $(PTHREAD_LIBS)
+# The AV1 slot numbering on real encoders' reference structures
+# (av1-slots.sh: libaom and SVT-AV1 through FFmpeg, made at test time).
+TESTS += unit/av1-slots.sh
+check_PROGRAMS += unit/av1-slots-replay
+unit_av1_slots_replay_SOURCES = unit/av1-slots-replay.c
+unit_av1_slots_replay_CPPFLAGS = $(AM_CPPFLAGS) $(LIBVA_CFLAGS)
+unit_av1_slots_replay_LDADD = $(top_builddir)/src/va/libvacodecs.la $(CORE_LIBS)
+EXTRA_DIST += unit/av1-slots.sh
 endif
 endif
 
