@@ -1,9 +1,10 @@
 #!/bin/sh
 # The VA driver's own AV1 slot numbering (src/va/av1_slots.c) on the
 # reference structures real encoders make: 300 frames of FFmpeg's testsrc2
-# through libaom (lag-in-frames 35, and 0) and SVT-AV1, which keep eight
-# distinct frames in their slots for most frames, so the driver must guess
-# which one each frame replaces (VA does not say). av1-slots-replay
+# through libaom (lag-in-frames 35, and 0), SVT-AV1 and rav1e; the first
+# three keep eight distinct frames in their slots for most frames, so the
+# driver must guess which one each frame replaces (VA does not say).
+# av1-slots-replay
 # follows each stream's slots (FFmpeg's trace_headers) and fails when a
 # frame's primary reference would not find its own CDFs on a device
 # storing them by refresh_frame_flags (Hantro VPU981), or a reference is
@@ -47,7 +48,8 @@ structure() {
 fail=0 ran=0
 for enc in "aom-lag35:libaom-av1:-cpu-used 6 -lag-in-frames 35" \
 	   "aom-lag0:libaom-av1:-cpu-used 8 -lag-in-frames 0" \
-	   "svt:libsvtav1:-preset 8"; do
+	   "svt:libsvtav1:-preset 8" \
+	   "rav1e:librav1e:-speed 10"; do
 	name=${enc%%:*} rest=${enc#*:}
 	codec=${rest%%:*} opts=${rest#*:}
 	if ! ffmpeg -hide_banner -encoders 2>/dev/null | grep -q " $codec "; then
