@@ -14,9 +14,10 @@
  * that slot's surface stored. A slot is free once VA's map no longer holds
  * its surface; with eight distinct surfaces in the map (the frame must
  * replace one, VA does not say which) the frame takes the slot of a
- * surface it does not reference, the oldest by order hint, and that
- * surface, if a later frame names it, comes back into a slot without its
- * stored state (next.stored false). */
+ * surface it does not reference, the oldest by order hint; if VA's map
+ * still holds that surface at the next frame (a wrong guess), it comes
+ * back into the slot the replaced one left, without its stored state
+ * (next.stored false). */
 #ifndef VA_AV1_SLOTS_H
 #define VA_AV1_SLOTS_H
 
@@ -53,7 +54,7 @@ struct av1_slot_plan {
 	 * -1 for none (a surface VA's map no longer holds) */
 	int8_t va_slot[AV1_NUM_REF_FRAMES];
 	uint8_t refresh_frame_flags;
-	VASurfaceID evicted;	/* a referenced surface that gave its slot */
+	VASurfaceID evicted;	/* a surface of VA's map that gave its slot up */
 };
 
 void av1_slots_init(struct av1_slots *s);
